@@ -1,0 +1,373 @@
+using NativeSeg.Engine.Tensors;
+
+namespace NativeSeg.Engine.Validation;
+
+/// <summary>
+/// Runs every operation of <see cref="IBackend"/> on a candidate backend and on the reference backend with the same
+/// fresh random inputs, every output poisoned with NaN before the call, and reports the worst relative error per
+/// operation. Also runs a small training chain (conv → BN → ReLU → conv + skip → 1×1 conv → softmax → Dice-NS →
+/// backward → Adam) for five steps on both. Used by <c>nativeseg check</c> and by the backend tests.
+/// </summary>
+public sealed class NumericsCheck(IBackend candidate, IBackend reference, int seed)
+{
+    /// <summary>Tolerance for single float32 operations (relative L2 and max-abs relative, see <see cref="ErrorMeasures"/>).</summary>
+    public const double OperationTolerance = 1e-4;
+
+    /// <summary>Tolerance for the five-step chain, where float32 rounding compounds through Adam.</summary>
+    public const double ChainTolerance = 1e-3;
+
+    private readonly List<CheckResult> _results = [];
+    private Random _random = new(seed);
+
+    /// <summary>Checks every operation; shapes are small so the ILGPU CPU simulator can run them in seconds.</summary>
+    public IReadOnlyList<CheckResult> RunAll()
+    {
+        _results.Clear();
+        _random = new Random(seed);
+        CheckConvolutions();
+        CheckBatchNorm();
+        CheckElementwise();
+        CheckLoss();
+        CheckOptimiserAndResize();
+        CheckTrainingChain();
+        return _results;
+    }
+
+    private void CheckConvolutions()
+    {
+        // Odd sizes and a dilation-4 border that reaches past the 9×11 image; channel counts off any block size.
+        foreach (var (inC, outC, kernel, dilation) in new[] { (3, 5, 3, 1), (3, 5, 3, 2), (5, 3, 3, 4), (6, 2, 1, 1) })
+        {
+            var x = Random(2, inC, 9, 11);
+            var w = Random(outC, inC, kernel, kernel);
+            var dy = Random(2, outC, 9, 11);
+            string name = kernel == 1 ? "conv1x1" : $"conv3x3 d{dilation}";
+            Compare($"{name} forward", b =>
+            {
+                using var tx = Up(b, x); using var tw = Up(b, w); using var ty = Poisoned(b, dy.Shape);
+                b.ConvolutionForward(tx, tw, dilation, ty);
+                return [Down(ty)];
+            });
+            Compare($"{name} backward data", b =>
+            {
+                using var tdy = Up(b, dy); using var tw = Up(b, w); using var tdx = Poisoned(b, x.Shape);
+                b.ConvolutionBackwardData(tdy, tw, dilation, tdx);
+                return [Down(tdx)];
+            });
+            Compare($"{name} backward weights", b =>
+            {
+                using var tx = Up(b, x); using var tdy = Up(b, dy); using var tdw = Poisoned(b, w.Shape);
+                b.ConvolutionBackwardWeights(tx, tdy, dilation, tdw);
+                return [Down(tdw)];
+            });
+        }
+    }
+
+    private void CheckBatchNorm()
+    {
+        const int channels = 5;
+        var x = Random(3, channels, 7, 9, scale: 2, offset: 0.5f);
+        var gamma = Random(channels);
+        var beta = Random(channels);
+        var runningMean = Random(channels);
+        var runningVar = Positive(channels);
+        var dy = Random(3, channels, 7, 9);
+        var settings = BatchNormSettings.Default;
+        Compare("batchnorm training forward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar);
+            using var ty = Poisoned(b, x.Shape); using var sm = Poisoned(b, gamma.Shape); using var si = Poisoned(b, gamma.Shape);
+            b.BatchNormTrainingForward(tx, tg, tb, tm, tv, settings, ty, sm, si);
+            return [Down(ty), Down(tm), Down(tv), Down(sm), Down(si)];
+        });
+        Compare("batchnorm inference forward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar); using var ty = Poisoned(b, x.Shape);
+            b.BatchNormInferenceForward(tx, tg, tb, tm, tv, settings.Epsilon, ty);
+            return [Down(ty)];
+        });
+        Compare("batchnorm backward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar);
+            using var ty = Poisoned(b, x.Shape); using var sm = Poisoned(b, gamma.Shape); using var si = Poisoned(b, gamma.Shape);
+            b.BatchNormTrainingForward(tx, tg, tb, tm, tv, settings, ty, sm, si);
+            using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+            using var tdg = Poisoned(b, gamma.Shape); using var tdb = Poisoned(b, gamma.Shape);
+            b.BatchNormBackward(tx, tdy, tg, sm, si, tdx, tdg, tdb);
+            return [Down(tdx), Down(tdg), Down(tdb)];
+        });
+    }
+
+    private void CheckElementwise()
+    {
+        var x = Random(2, 8, 5, 7);
+        var dy = Random(2, 8, 5, 7);
+        var skip = Random(2, 4, 5, 7);
+        var gradSkipBefore = Random(2, 4, 5, 7);
+        Compare("relu forward", b =>
+        {
+            using var tx = Up(b, x); using var ty = Poisoned(b, x.Shape);
+            b.ReluForward(tx, ty);
+            return [Down(ty)];
+        });
+        Compare("relu backward", b =>
+        {
+            using var tx = Up(b, x); using var ty = Poisoned(b, x.Shape);
+            b.ReluForward(tx, ty);
+            using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+            b.ReluBackward(ty, tdy, tdx);
+            return [Down(tdx)];
+        });
+        Compare("residual add forward (4 → 8 channels)", b =>
+        {
+            using var tx = Up(b, x); using var ts = Up(b, skip); using var ty = Poisoned(b, x.Shape);
+            b.ResidualAddForward(tx, ts, ty);
+            return [Down(ty)];
+        });
+        Compare("residual add backward skip (accumulating)", b =>
+        {
+            // The skip gradient accumulates, so it starts from values (not NaN) the main path "wrote".
+            using var tdy = Up(b, dy); using var tds = Up(b, gradSkipBefore);
+            b.ResidualAddBackwardSkip(tdy, tds);
+            return [Down(tds)];
+        });
+    }
+
+    private void CheckLoss()
+    {
+        foreach (int classes in new[] { 2, 3 })
+        {
+            var logits = Random(3, classes, 6, 10, scale: 3);
+            var labels = OneHot(3, classes, 6, 10);
+            const float epsilon = 1e-5f;
+            Compare($"softmax ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape);
+                b.SoftmaxForward(tl, tp);
+                return [Down(tp)];
+            });
+            Compare($"dice-ns loss ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var loss = Poisoned(b, new TensorShape(3));
+                b.SoftmaxForward(tl, tp);
+                b.DiceNsLossForward(tp, tg, epsilon, loss);
+                return [Down(loss)];
+            });
+            Compare($"dice-ns backward to logits ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var grad = Poisoned(b, logits.Shape);
+                b.SoftmaxForward(tl, tp);
+                b.DiceNsLossBackward(tp, tg, epsilon, grad);
+                return [Down(grad)];
+            });
+        }
+    }
+
+    private void CheckOptimiserAndResize()
+    {
+        var v = Random(7, 3, 3, 3);
+        Compare("sum of squares", b =>
+        {
+            using var t = Up(b, v);
+            return [[(float)b.SumOfSquares(t)]];
+        });
+        var g1 = Random(7, 3, 3, 3);
+        var g2 = Random(7, 3, 3, 3);
+        Compare("adam (2 steps, l2 folded in)", b =>
+        {
+            using var p = Up(b, v); using var m = Up(b, Zeros(v.Shape)); using var s = Up(b, Zeros(v.Shape));
+            using var tg1 = Up(b, g1); using var tg2 = Up(b, g2);
+            var settings = AdamSettings.Paper;
+            b.AdamStep(p, tg1, m, s, settings, 1, 1e-4f / 3);
+            b.AdamStep(p, tg2, m, s, settings, 2, 1e-4f / 3);
+            return [Down(p), Down(m), Down(s)];
+        });
+        foreach (var (inH, inW, outH, outW) in new[] { (5, 7, 12, 9), (13, 11, 6, 4), (4, 4, 4, 4) })
+        {
+            var x = Random(2, 3, inH, inW);
+            var dy = Random(2, 3, outH, outW);
+            string size = $"{inH}×{inW} → {outH}×{outW}";
+            Compare($"bilinear resize forward {size}", b =>
+            {
+                using var tx = Up(b, x); using var ty = Poisoned(b, dy.Shape);
+                b.ResizeBilinearForward(tx, ty);
+                return [Down(ty)];
+            });
+            Compare($"bilinear resize backward {size}", b =>
+            {
+                using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+                b.ResizeBilinearBackward(tdy, tdx);
+                return [Down(tdx)];
+            });
+        }
+    }
+
+    /// <summary>Five optimiser steps of a miniature residual network; compares each step's loss and the final parameters.</summary>
+    private void CheckTrainingChain()
+    {
+        var x = Random(2, 2, 12, 10);
+        var labels = OneHot(2, 2, 12, 10);
+        var initial = new[] { He(4, 2, 3, 3), Ones(4), Zeros(new TensorShape(4)), He(6, 4, 3, 3), He(2, 6, 1, 1) };
+        Compare("training chain (5 Adam steps)", b => TrainingChain(b, x, labels, initial), ChainTolerance);
+    }
+
+    private static float[][] TrainingChain(IBackend b, HostTensor x, HostTensor labels, HostTensor[] initial)
+    {
+        var parameters = initial.Select(p => Up(b, p)).ToArray();
+        var gradients = initial.Select(p => b.Allocate(p.Shape)).ToArray();
+        var moments1 = initial.Select(p => Up(b, Zeros(p.Shape))).ToArray();
+        var moments2 = initial.Select(p => Up(b, Zeros(p.Shape))).ToArray();
+        var (w1, gamma, beta, w2, w3) = (parameters[0], parameters[1], parameters[2], parameters[3], parameters[4]);
+        var (dw1, dgamma, dbeta, dw2, dw3) = (gradients[0], gradients[1], gradients[2], gradients[3], gradients[4]);
+        int n = x.Shape.N, h = x.Shape.H, w = x.Shape.W;
+        var owned = new List<Tensor>();
+        Tensor New(int c) { var t = b.Allocate(TensorShape.Nchw(n, c, h, w)); owned.Add(t); return t; }
+        Tensor Vec(int c) { var t = b.Allocate(new TensorShape(c)); owned.Add(t); return t; }
+        var input = Up(b, x); owned.Add(input);
+        var target = Up(b, labels); owned.Add(target);
+        var runMean = Up(b, Zeros(new TensorShape(4))); owned.Add(runMean);
+        var runVar = Up(b, Ones(4)); owned.Add(runVar);
+        Tensor h0 = New(4), h1 = New(4), a1 = New(4), y = New(6), logits = New(2), probs = New(2);
+        Tensor savedMean = Vec(4), savedInv = Vec(4), sliceLoss = b.Allocate(new TensorShape(n));
+        owned.Add(sliceLoss);
+        Tensor dLogits = New(2), dy = New(6), da1 = New(4), dh1 = New(4), dh0 = New(4);
+        var adam = new AdamSettings(1e-3f);
+        float l2 = 1e-4f / parameters.Length;
+        var losses = new float[5];
+        var lossBuffer = new float[n];
+        for (int step = 1; step <= 5; step++)
+        {
+            b.ConvolutionForward(input, w1, 2, h0);
+            b.BatchNormTrainingForward(h0, gamma, beta, runMean, runVar, BatchNormSettings.Default, h1, savedMean, savedInv);
+            b.ReluForward(h1, a1);
+            b.ConvolutionForward(a1, w2, 4, y);
+            b.ResidualAddForward(y, a1, y);
+            b.ConvolutionForward(y, w3, 1, logits);
+            b.SoftmaxForward(logits, probs);
+            b.DiceNsLossForward(probs, target, 1e-5f, sliceLoss);
+            b.Download(sliceLoss, lossBuffer);
+            losses[step - 1] = lossBuffer.Average();
+
+            b.DiceNsLossBackward(probs, target, 1e-5f, dLogits);
+            b.ConvolutionBackwardWeights(y, dLogits, 1, dw3);
+            b.ConvolutionBackwardData(dLogits, w3, 1, dy);
+            b.ConvolutionBackwardWeights(a1, dy, 4, dw2);
+            b.ConvolutionBackwardData(dy, w2, 4, da1);
+            b.ResidualAddBackwardSkip(dy, da1);
+            b.ReluBackward(a1, da1, dh1);
+            b.BatchNormBackward(h0, dh1, gamma, savedMean, savedInv, dh0, dgamma, dbeta);
+            b.ConvolutionBackwardWeights(input, dh0, 2, dw1);
+            for (int i = 0; i < parameters.Length; i++)
+                b.AdamStep(parameters[i], gradients[i], moments1[i], moments2[i], adam, step, l2);
+        }
+        var result = new List<float[]> { losses };
+        result.AddRange(parameters.Select(Down));
+        result.Add(Down(runMean));
+        result.Add(Down(runVar));
+        foreach (var t in parameters.Concat(gradients).Concat(moments1).Concat(moments2).Concat(owned)) t.Dispose();
+        return [.. result];
+    }
+
+    // ---- harness ----
+
+    private void Compare(string operation, Func<IBackend, float[][]> run, double tolerance = OperationTolerance)
+    {
+        float[][] expected, actual;
+        try
+        {
+            expected = run(reference);
+        }
+        catch (Exception e)
+        {
+            _results.Add(new CheckResult(operation, reference.Name, double.PositiveInfinity, tolerance, $"reference failed: {e.Message}"));
+            return;
+        }
+        try
+        {
+            actual = run(candidate);
+        }
+        catch (Exception e)
+        {
+            _results.Add(new CheckResult(operation, candidate.Name, double.PositiveInfinity, tolerance, $"failed: {e.GetType().Name}: {e.Message}"));
+            return;
+        }
+        double worst = 0;
+        int worstOutput = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = ErrorMeasures.RelativeError(actual[i], expected[i]);
+            if (double.IsNaN(error) || error > worst) { worst = double.IsNaN(error) ? double.PositiveInfinity : error; worstOutput = i; }
+        }
+        _results.Add(new CheckResult(operation, candidate.Name, worst, tolerance, expected.Length > 1 ? $"worst in output {worstOutput}" : ""));
+    }
+
+    /// <summary>Host-side data and its shape, uploaded identically to both backends.</summary>
+    private sealed record HostTensor(float[] Data, TensorShape Shape);
+
+    private HostTensor Random(params int[] dims) => Random(dims, 1, 0);
+
+    private HostTensor Random(int n, int c, int h, int w, float scale = 1, float offset = 0) => Random([n, c, h, w], scale, offset);
+
+    private HostTensor Random(int[] dims, float scale, float offset)
+    {
+        var shape = new TensorShape(dims);
+        var data = new float[shape.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = offset + scale * (float)(2 * _random.NextDouble() - 1);
+        return new HostTensor(data, shape);
+    }
+
+    private HostTensor Positive(int length)
+    {
+        var data = new float[length];
+        for (int i = 0; i < length; i++) data[i] = 0.5f + (float)_random.NextDouble();
+        return new HostTensor(data, new TensorShape(length));
+    }
+
+    private HostTensor He(int outC, int inC, int kh, int kw)
+    {
+        var t = Random(outC, inC, kh, kw);
+        float std = MathF.Sqrt(2f / (inC * kh * kw));
+        for (int i = 0; i < t.Data.Length; i++) t.Data[i] *= std * 1.7f;
+        return t;
+    }
+
+    private HostTensor OneHot(int n, int classes, int h, int w)
+    {
+        var shape = TensorShape.Nchw(n, classes, h, w);
+        var data = new float[shape.Length];
+        for (int b = 0; b < n; b++)
+            for (int p = 0; p < h * w; p++)
+                data[(b * classes + _random.Next(classes)) * h * w + p] = 1;
+        return new HostTensor(data, shape);
+    }
+
+    private static HostTensor Zeros(TensorShape shape) => new(new float[shape.Length], shape);
+
+    private static HostTensor Ones(int length) => new(Enumerable.Repeat(1f, length).ToArray(), new TensorShape(length));
+
+    private static Tensor Up(IBackend b, HostTensor host)
+    {
+        var t = b.Allocate(host.Shape);
+        b.Upload(host.Data, t);
+        return t;
+    }
+
+    private static Tensor Poisoned(IBackend b, TensorShape shape)
+    {
+        var t = b.Allocate(shape);
+        b.Fill(t, float.NaN);
+        return t;
+    }
+
+    private static float[] Down(Tensor t)
+    {
+        var data = new float[t.Length];
+        t.Backend.Download(t, data);
+        return data;
+    }
+}
