@@ -1,0 +1,489 @@
+// How the kernels are grouped, and why:
+// - Elementwise and "one output element per thread" kernels (fill, copy, ReLU, residual add, BN normalise and its
+//   backward data pass, softmax, Dice gradient, Adam, resize, the naive convolution V1 and the backward-data
+//   convolution) are implicitly grouped: each thread owns exactly one output value, needs no neighbour and no
+//   barrier, and ILGPU picks a group size that fills the device. Owning the output means no two threads ever
+//   write one element: no atomics, and the same answer every run.
+// - Reductions (BN mean/variance, BN backward Σdy and Σdy·x̂, convolution weight gradients, Dice sums per
+//   (slice, class), the sum of squares) are explicitly grouped, 256 threads (8 warps) on a GPU: a group reduces one
+//   fixed slice of one segment through a shared-memory tree in a fixed order and writes one partial (stage 1);
+//   a second kernel, or the host for the sum of squares, adds the partials of a segment in slice order
+//   (stage 2). The slicing depends only on the shapes (see SlicesFor), so results repeat bit for bit; float
+//   atomics, which ILGPU.Algorithms' reductions use, would not.
+// - The 3×3 forward convolution (ConvolutionForwardV2, the default) is explicitly grouped too: a group shares an
+//   8×32 output tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per
+//   input channel, and every thread reuses them for 9 taps × 4 channels. V1 stays available for 1×1 kernels and
+//   as the yardstick (tests check both against the reference and against each other).
+// - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
+//   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
+//   group barriers cost milliseconds with 256 of them on a small machine, so it defaults to one warp (32
+//   threads, tiles of 1×32); the tests also run the 256-thread shape there. A different group size changes the
+//   order of the tree's adds, so cuda and ilgpu-cpu can differ in the last bits; each repeats itself exactly.
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using NativeSeg.Engine.Tensors;
+using NativeSeg.Kernels;
+using static NativeSeg.Engine.OperationContracts;
+
+namespace NativeSeg.Engine.Ilgpu;
+
+/// <summary>Which forward-convolution kernel a backend uses for 3×3 weights (1×1 always runs V1).</summary>
+public enum ConvolutionForwardVersion
+{
+    /// <summary>One thread per output element, straight from global memory.</summary>
+    V1 = 1,
+
+    /// <summary>Shared-memory input tiles, 4 output channels per group (the default).</summary>
+    V2 = 2,
+}
+
+/// <summary>
+/// The ILGPU backend: the kernels of <c>NativeSeg.Kernels</c> on an NVIDIA GPU ("cuda") or on ILGPU's CPU
+/// simulator ("ilgpu-cpu", for correctness tests only: it runs one OS thread per GPU thread and is slow).
+/// All work is queued on one stream in call order; <see cref="Download"/>, <see cref="SumOfSquares"/> and
+/// <see cref="Synchronize"/> wait for it.
+/// </summary>
+public sealed class IlgpuBackend : IBackend
+{
+    /// <summary>Warp size and warps per group of the simulated CPU device: the GPU's 32 × 8 = 256 threads.</summary>
+    private const int SimulatorWarpSize = 32;
+    private const int SimulatorWarpsPerGroup = 8;
+
+    /// <summary>Aim for at least this many terms per thread in one reduction slice before adding slices.</summary>
+    private const int TermsPerThread = 4;
+
+    /// <summary>Upper bound on slices per segment, so stage 2's serial loop stays short.</summary>
+    private const int MaxSlices = 1024;
+
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _stream;
+    private readonly IlgpuKernelSet _kernels;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _scratchDouble;
+    private bool _disposed;
+
+    private IlgpuBackend(string name, Context context, Accelerator accelerator, int groupSize)
+    {
+        Name = name;
+        GroupSize = groupSize;
+        _context = context;
+        _accelerator = accelerator;
+        _stream = accelerator.DefaultStream;
+        _kernels = new IlgpuKernelSet(accelerator);
+        // The CPU simulator reports its memory as unlimited, so only a GPU's size is worth printing.
+        string memory = accelerator.AcceleratorType == AcceleratorType.Cuda
+            ? $", {accelerator.MemorySize / (1024.0 * 1024 * 1024):F1} GiB" : "";
+        Description = $"{accelerator.Name} ({accelerator.AcceleratorType}), multiprocessors: {accelerator.NumMultiprocessors}, " +
+            $"warp {accelerator.WarpSize}, up to {accelerator.MaxNumThreadsPerGroup} threads per group, " +
+            $"{groupSize} threads per explicit group{memory}";
+    }
+
+    /// <summary>"cuda" or "ilgpu-cpu".</summary>
+    public string Name { get; }
+
+    public string Description { get; }
+
+    /// <summary>
+    /// Threads per group of the explicitly grouped kernels (reductions, convolution V2): 256 on a GPU, 32 on the
+    /// simulator unless a test asks for more. A power of two from 32 to <see cref="KernelConstants.MaxGroupSize"/>.
+    /// </summary>
+    public int GroupSize
+    {
+        get;
+        set
+        {
+            if (value < 32 || value > KernelConstants.MaxGroupSize || (value & (value - 1)) != 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"a power of two from 32 to {KernelConstants.MaxGroupSize}");
+            field = value;
+        }
+    }
+
+    /// <summary>The forward-convolution kernel used for 3×3 weights; V2 unless a test or benchmark asks for V1.</summary>
+    public ConvolutionForwardVersion ForwardVersion { get; set; } = ConvolutionForwardVersion.V2;
+
+    /// <summary>True when an NVIDIA driver and at least one CUDA device are present. Never throws.</summary>
+    public static bool IsCudaAvailable()
+    {
+        CudaDriverResolver.Install();
+        try
+        {
+            using var context = Context.Create(builder => builder.Cuda());
+            return context.GetCudaDevices().Count > 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // No driver library, a driver too old for ILGPU, or a broken install: all mean "no usable GPU".
+            return false;
+        }
+    }
+
+    /// <summary>The first CUDA device. Throws <see cref="DeviceUnavailableException"/> when there is none.</summary>
+    public static IlgpuBackend CreateCuda()
+    {
+        if (!IsCudaAvailable())
+            throw new DeviceUnavailableException("cuda: no NVIDIA GPU with a working driver (libcuda) was found on this machine.");
+        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms());
+        try
+        {
+            return new IlgpuBackend("cuda", context, context.CreateCudaAccelerator(0), KernelConstants.MaxGroupSize);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// ILGPU's CPU simulator shaped like a GPU: warps of 32 and groups of up to 256 threads, on one simulated
+    /// multiprocessor (groups run one after another; more multiprocessors only add OS threads contending for the
+    /// same cores, measured 2–3× slower on 2 cores). Explicitly grouped kernels launch one warp per group unless
+    /// <see cref="GroupSize"/> is raised.
+    /// </summary>
+    public static IlgpuBackend CreateCpuSimulator()
+    {
+        var device = new CPUDevice(SimulatorWarpSize, SimulatorWarpsPerGroup, numMultiprocessors: 1);
+        var context = Context.Create(builder => builder.CPU(device).EnableAlgorithms());
+        try
+        {
+            return new IlgpuBackend("ilgpu-cpu", context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel), SimulatorWarpSize);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    // ---- Memory ----
+
+    public Tensor Allocate(TensorShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new IlgpuTensor(this, shape, _accelerator.Allocate1D<float>(shape.Length));
+    }
+
+    public void Upload(ReadOnlySpan<float> source, Tensor destination)
+    {
+        Transfer(nameof(Upload), destination, source.Length);
+        var view = Own(nameof(Upload), destination).Buffer.View;
+        view.CopyFromCPU(_stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source), source.Length);
+        // The span may die when we return: wait until the copy has read it.
+        _stream.Synchronize();
+    }
+
+    public void Download(Tensor source, Span<float> destination)
+    {
+        Transfer(nameof(Download), source, destination.Length);
+        var view = Own(nameof(Download), source).Buffer.View;
+        view.CopyToCPU(_stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
+        _stream.Synchronize();
+    }
+
+    public void Fill(Tensor destination, float value)
+    {
+        SameBackend(nameof(Fill), destination);
+        _kernels.Fill(_stream, destination.Length, Own(nameof(Fill), destination).View, value);
+    }
+
+    public void Copy(Tensor source, Tensor destination)
+    {
+        const string op = nameof(Copy);
+        SameBackend(op, source, destination);
+        SameShape(op, "source", source, "destination", destination);
+        _kernels.Copy(_stream, source.Length, Own(op, source).View, Own(op, destination).View);
+    }
+
+    public void Synchronize() => _stream.Synchronize();
+
+    // ---- Convolution ----
+
+    public void ConvolutionForward(Tensor input, Tensor weights, int dilation, Tensor output)
+    {
+        const string op = nameof(ConvolutionForward);
+        var g = Geometry(Convolution(op, input, weights, dilation, output));
+        if (g.Kernel == 3 && ForwardVersion == ConvolutionForwardVersion.V2)
+        {
+            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)),
+                Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
+        }
+        else
+        {
+            _kernels.ConvolutionForwardV1(_stream, output.Length, Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
+        }
+    }
+
+    public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
+    {
+        const string op = nameof(ConvolutionBackwardData);
+        var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
+        _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
+    }
+
+    public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
+    {
+        const string op = nameof(ConvolutionBackwardWeights);
+        var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
+        int taps = g.Kernel * g.Kernel;
+        var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);
+        var partials = Scratch(layout.Groups * taps);
+        _kernels.ConvolutionBackwardWeightsPartials(_stream, Groups(layout.Groups), Own(op, input).View, Own(op, gradOutput).View, partials, g, layout);
+        _kernels.SumPartials(_stream, gradWeights.Length, partials, Own(op, gradWeights).View, layout, taps);
+    }
+
+    // ---- Batch norm ----
+
+    public void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
+        BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd)
+    {
+        const string op = nameof(BatchNormTrainingForward);
+        var g = Geometry(BatchNorm(op, input, output, gamma, beta, runningMean, runningVariance, savedMean, savedInverseStd));
+        var layout = Layout(g.Channels, g.Batch * g.Plane);
+        var partials = Scratch(layout.Groups);
+        var x = Own(op, input).View;
+        var mean = Own(op, savedMean).View;
+        var inverseStd = Own(op, savedInverseStd).View;
+        _kernels.ChannelSumPartials(_stream, Groups(layout.Groups), x, partials, g, layout);
+        _kernels.FinishMean(_stream, g.Channels, partials, mean, layout);
+        _kernels.CenteredSquarePartials(_stream, Groups(layout.Groups), x, mean, partials, g, layout);
+        _kernels.FinishVariance(_stream, g.Channels, partials, mean, inverseStd, Own(op, runningMean).View, Own(op, runningVariance).View,
+            settings.Momentum, settings.Epsilon, layout);
+        _kernels.Normalize(_stream, input.Length, x, Own(op, gamma).View, Own(op, beta).View, mean, inverseStd, Own(op, output).View, g);
+    }
+
+    public void BatchNormInferenceForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
+        float epsilon, Tensor output)
+    {
+        const string op = nameof(BatchNormInferenceForward);
+        var g = Geometry(BatchNorm(op, input, output, gamma, beta, runningMean, runningVariance));
+        var inverseStd = Scratch(g.Channels);
+        _kernels.InverseStdFromVariance(_stream, g.Channels, Own(op, runningVariance).View, inverseStd, epsilon);
+        _kernels.Normalize(_stream, input.Length, Own(op, input).View, Own(op, gamma).View, Own(op, beta).View,
+            Own(op, runningMean).View, inverseStd, Own(op, output).View, g);
+    }
+
+    public void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
+        Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        const string op = nameof(BatchNormBackward);
+        var g = Geometry(BatchNorm(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta));
+        SameBackend(op, input, gradInput);
+        SameShape(op, "input", input, "gradInput", gradInput);
+        var layout = Layout(g.Channels, g.Batch * g.Plane);
+        var scratch = Scratch(2 * layout.Groups);
+        var partialsGrad = scratch.SubView(0, layout.Groups);
+        var partialsGradNormalized = scratch.SubView(layout.Groups, layout.Groups);
+        var x = Own(op, input).View;
+        var dy = Own(op, gradOutput).View;
+        var mean = Own(op, savedMean).View;
+        var inverseStd = Own(op, savedInverseStd).View;
+        var dGamma = Own(op, gradGamma).View;
+        var dBeta = Own(op, gradBeta).View;
+        _kernels.BatchNormBackwardPartials(_stream, Groups(layout.Groups), x, dy, mean, inverseStd, partialsGrad, partialsGradNormalized, g, layout);
+        _kernels.BatchNormFinishBackward(_stream, g.Channels, partialsGrad, partialsGradNormalized, dGamma, dBeta, layout);
+        _kernels.BatchNormBackwardData(_stream, input.Length, x, dy, Own(op, gamma).View, mean, inverseStd, dGamma, dBeta,
+            Own(op, gradInput).View, g);
+    }
+
+    // ---- ReLU and residual ----
+
+    public void ReluForward(Tensor input, Tensor output)
+    {
+        const string op = nameof(ReluForward);
+        Elementwise(op, input, output);
+        _kernels.ReluForward(_stream, input.Length, Own(op, input).View, Own(op, output).View);
+    }
+
+    public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
+    {
+        const string op = nameof(ReluBackward);
+        Elementwise(op, output, gradOutput);
+        Elementwise(op, output, gradInput);
+        _kernels.ReluBackward(_stream, output.Length, Own(op, output).View, Own(op, gradOutput).View, Own(op, gradInput).View);
+    }
+
+    public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
+    {
+        const string op = nameof(ResidualAddForward);
+        var (s, skipChannels, offset) = Residual(op, input, skip);
+        Elementwise(op, input, output);
+        _kernels.ResidualAddForward(_stream, output.Length, Own(op, input).View, Own(op, skip).View, Own(op, output).View,
+            Geometry(s), skipChannels, offset);
+    }
+
+    public void ResidualAddBackwardSkip(Tensor gradOutput, Tensor gradSkip)
+    {
+        const string op = nameof(ResidualAddBackwardSkip);
+        var (s, skipChannels, offset) = Residual(op, gradOutput, gradSkip);
+        _kernels.ResidualAddBackwardSkip(_stream, gradSkip.Length, Own(op, gradOutput).View, Own(op, gradSkip).View,
+            Geometry(s), skipChannels, offset);
+    }
+
+    // ---- Softmax and Dice-NS ----
+
+    public void SoftmaxForward(Tensor logits, Tensor probabilities)
+    {
+        const string op = nameof(SoftmaxForward);
+        var g = Geometry(Elementwise(op, logits, probabilities));
+        _kernels.SoftmaxForward(_stream, g.Batch * g.Plane, Own(op, logits).View, Own(op, probabilities).View, g);
+    }
+
+    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    {
+        const string op = nameof(DiceNsLossForward);
+        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
+        SameBackend(op, probabilities, sliceLosses);
+        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != g.Batch)
+            throw new ShapeException(op, $"sliceLosses {sliceLosses.Shape} must be [{g.Batch}] for probabilities {probabilities.Shape}.");
+        var layout = Layout(g.Batch * g.Channels, g.Plane);
+        var partials = Scratch(3 * layout.Groups);
+        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, Own(op, labels).View, partials, g, layout);
+        _kernels.DiceSliceLoss(_stream, g.Batch, partials, Own(op, sliceLosses).View, g.Channels, epsilon, layout);
+    }
+
+    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    {
+        const string op = nameof(DiceNsLossBackward);
+        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
+        SameBackend(op, probabilities, gradLogits);
+        SameShape(op, "probabilities", probabilities, "gradLogits", gradLogits);
+        var layout = Layout(g.Batch * g.Channels, g.Plane);
+        int fractions = layout.Segments;
+        var scratch = Scratch(3 * layout.Groups + 2 * fractions);
+        var partials = scratch.SubView(0, 3 * layout.Groups);
+        var numerators = scratch.SubView(3 * layout.Groups, fractions);
+        var denominators = scratch.SubView(3 * layout.Groups + fractions, fractions);
+        var p = Own(op, probabilities).View;
+        var labelView = Own(op, labels).View;
+        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), p, labelView, partials, g, layout);
+        _kernels.DiceFractions(_stream, fractions, partials, numerators, denominators, epsilon, layout);
+        _kernels.DiceGradientLogits(_stream, g.Batch * g.Plane, p, labelView, numerators, denominators, Own(op, gradLogits).View, g);
+    }
+
+    // ---- Regularisation and Adam ----
+
+    public double SumOfSquares(Tensor tensor)
+    {
+        const string op = nameof(SumOfSquares);
+        SameBackend(op, tensor);
+        var layout = Layout(1, tensor.Length);
+        var partials = ScratchDouble(layout.Groups);
+        _kernels.SumOfSquaresPartials(_stream, Groups(layout.Groups), Own(op, tensor).View, partials, layout);
+        var host = new double[layout.Groups];
+        partials.CopyToCPU(_stream, ref host[0], host.Length);
+        _stream.Synchronize();
+        // Stage 2 on the host, in slice order, in float64.
+        double sum = 0;
+        foreach (double partial in host) sum += partial;
+        return sum;
+    }
+
+    public void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
+        AdamSettings settings, int step, float l2Coefficient)
+    {
+        const string op = nameof(AdamStep);
+        Adam(op, parameter, gradient, firstMoment, secondMoment, step);
+        var constants = new AdamConstants(settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon,
+            (float)(1 - Math.Pow(settings.Beta1, step)), (float)(1 - Math.Pow(settings.Beta2, step)), l2Coefficient);
+        _kernels.AdamStep(_stream, parameter.Length, Own(op, parameter).View, Own(op, gradient).View,
+            Own(op, firstMoment).View, Own(op, secondMoment).View, constants);
+    }
+
+    // ---- Resize ----
+
+    public void ResizeBilinearForward(Tensor input, Tensor output)
+    {
+        const string op = nameof(ResizeBilinearForward);
+        var s = Resize(op, input, output);
+        var g = new ResizeGeometry(s.Batch * s.Channels, s.Height, s.Width, output.Shape.H, output.Shape.W);
+        _kernels.ResizeForward(_stream, output.Length, Own(op, input).View, Own(op, output).View, g);
+    }
+
+    public void ResizeBilinearBackward(Tensor gradOutput, Tensor gradInput)
+    {
+        const string op = nameof(ResizeBilinearBackward);
+        var s = Resize(op, gradInput, gradOutput);
+        var g = new ResizeGeometry(s.Batch * s.Channels, s.Height, s.Width, gradOutput.Shape.H, gradOutput.Shape.W);
+        int rowsLength = g.Planes * g.OutHeight * g.InWidth;
+        var rows = Scratch(rowsLength);
+        _kernels.ResizeBackwardColumns(_stream, rowsLength, Own(op, gradOutput).View, rows, g);
+        _kernels.ResizeBackwardRows(_stream, gradInput.Length, rows, Own(op, gradInput).View, g);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _stream.Synchronize();
+        _scratch?.Dispose();
+        _scratchDouble?.Dispose();
+        _accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    // ---- Helpers ----
+
+    /// <summary>
+    /// Splits each segment's count terms into slices of at least MaxGroupSize·TermsPerThread terms (at most
+    /// MaxSlices). A function of the count alone, so a given shape always reduces in the same order.
+    /// </summary>
+    internal static int SlicesFor(int count)
+    {
+        const int termsPerSlice = KernelConstants.MaxGroupSize * TermsPerThread;
+        return Math.Clamp((count + termsPerSlice - 1) / termsPerSlice, 1, MaxSlices);
+    }
+
+    private static ReductionLayout Layout(int segments, int count) => new(segments, count, SlicesFor(count));
+
+    private KernelConfig Groups(int groups) => new(groups, GroupSize);
+
+    private static ConvolutionGeometry Geometry(ConvolutionSizes s) =>
+        new(s.Batch, s.InChannels, s.OutChannels, s.Height, s.Width, s.Kernel, s.Dilation);
+
+    private static NchwGeometry Geometry(NchwSizes s) => new(s.Batch, s.Channels, s.Height, s.Width);
+
+    /// <summary>
+    /// A float scratch view of the given length, valid until the next call that asks for scratch. Work is queued
+    /// on one stream in order, so one buffer serves every call; growing it waits for queued users of the old one.
+    /// </summary>
+    private ArrayView<float> Scratch(long length)
+    {
+        if (_scratch is null || _scratch.Length < length)
+        {
+            _stream.Synchronize();
+            long capacity = Math.Max(length, 2 * (_scratch?.Length ?? 0));
+            _scratch?.Dispose();
+            _scratch = _accelerator.Allocate1D<float>(capacity);
+        }
+        return _scratch.View.AsContiguous().SubView(0, length);
+    }
+
+    private ArrayView<double> ScratchDouble(long length)
+    {
+        if (_scratchDouble is null || _scratchDouble.Length < length)
+        {
+            _stream.Synchronize();
+            long capacity = Math.Max(length, 2 * (_scratchDouble?.Length ?? 0));
+            _scratchDouble?.Dispose();
+            _scratchDouble = _accelerator.Allocate1D<double>(capacity);
+        }
+        return _scratchDouble.View.AsContiguous().SubView(0, length);
+    }
+
+    /// <summary>The ILGPU tensor behind a tensor, after checking that this backend owns it.</summary>
+    private IlgpuTensor Own(string operation, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tensor is not IlgpuTensor owned || !ReferenceEquals(tensor.Backend, this))
+            throw new ShapeException(operation, $"{tensor} does not belong to this {Name} backend.");
+        if (tensor.IsDisposed)
+            throw new ObjectDisposedException(tensor.ToString(), $"{operation}: the tensor was disposed.");
+        return owned;
+    }
+}
