@@ -104,6 +104,13 @@ public sealed class DatasetCase
     /// <summary>Simulated lesion mask, for simulated COVID-19 cases.</summary>
     public string? Lesions { get; set; }
 
+    /// <summary>Where the case comes from: "real" (a CT as acquired), "simulated" (lesions inserted into a real CT),
+    /// "phantom" (fully synthetic). Null when unknown. Added by the simulation helper.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Simulated disease: "mild", "moderate", "severe", or a fraction such as "0.25". Null for normal cases.</summary>
+    public string? Severity { get; set; }
+
     /// <summary>Predicted lung mask, written by segment.</summary>
     public string? Prediction { get; set; }
 

@@ -1,0 +1,156 @@
+using NativeSeg.IO;
+using NativeSeg.IO.Datasets;
+using NativeSeg.IO.Nifti;
+using NativeSeg.IO.Volumes;
+using NativeSeg.Simulation.Files;
+using NativeSeg.Simulation.Lesions;
+using NativeSeg.Simulation.Phantoms;
+using NativeSeg.Simulation.Previews;
+
+namespace NativeSeg.Simulation.Datasets;
+
+/// <summary>
+/// Builds the project's training set from the shared data folder (<c>../shared/data</c>):
+/// <list type="bullet">
+/// <item>every LCTSC case as a normal case (CT and mask referenced in place, never copied);</item>
+/// <item>each LCTSC case with simulated COVID-19 at every requested severity and seed (group covid, same patient
+/// as the original so patient-level splits keep them together; mask = the original lung mask, lesions included);</item>
+/// <item>normal and COVID-19 phantoms, each its own patient.</item>
+/// </list>
+/// Layout of the output folder: <c>manifest.json</c>, <c>lctsc-covid/&lt;id&gt;_ct.nii.gz</c> and
+/// <c>_lesions.nii.gz</c>, <c>phantoms/&lt;id&gt;_ct.nii.gz</c>, <c>_lungmask.nii.gz</c>, <c>_lesions.nii.gz</c>,
+/// <c>previews/&lt;id&gt;.png</c>. Manifest paths are relative to the output folder.
+/// </summary>
+public static class TrainingSetBuilder
+{
+    public const string ManifestFileName = "manifest.json";
+    private const ulong NormalPhantomSeedBase = 1000, CovidPhantomSeedBase = 2000;
+
+    public static DatasetManifest Build(string sharedDataFolder, string outputFolder, TrainingSetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sharedDataFolder);
+        ArgumentNullException.ThrowIfNull(outputFolder);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.NormalPhantoms < 0 || options.CovidPhantoms < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), "phantom counts must not be negative");
+        if (options.CovidPhantoms > 0 && options.Severities.Count == 0)
+            throw new ArgumentException("COVID-19 phantoms need at least one severity.", nameof(options));
+        string output = Path.GetFullPath(outputFolder);
+        Directory.CreateDirectory(output);
+        var manifest = new DatasetManifest
+        {
+            Name = "nativeseg-training",
+            Description = $"LCTSC CTs (normal) from {Path.GetFullPath(sharedDataFolder)}, their simulated COVID-19 versions "
+                          + $"(severities {string.Join(", ", options.Severities)}; seeds {string.Join(", ", options.Seeds)}), "
+                          + $"{options.NormalPhantoms} normal and {options.CovidPhantoms} COVID-19 phantoms. Built by NativeSeg.Simulation.",
+            BaseDirectory = output,
+        };
+        var testPatients = new HashSet<string>(options.TestPatients, StringComparer.Ordinal);
+        string? Split(string patient) => testPatients.Contains(patient) ? "test" : null;
+        string Relative(string path) => Path.GetRelativePath(output, path);
+
+        foreach (var (name, ctPath, maskPath) in FindLctscCases(sharedDataFolder, options.Cases))
+        {
+            manifest.Cases.Add(new DatasetCase
+            {
+                Id = name, Patient = name, Group = DatasetManifest.GroupNormal, Split = Split(name), Source = "real",
+                Ct = Relative(ctPath), Mask = Relative(maskPath),
+            });
+            CtFile? input = null;
+            Volume<byte>? lungMask = null; // read once per case, only when something must be simulated
+            foreach (var severity in options.Severities)
+                foreach (ulong seed in options.Seeds)
+                {
+                    string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}";
+                    string ctOut = Path.Combine(output, "lctsc-covid", id + "_ct.nii.gz");
+                    string lesionsOut = Path.Combine(output, "lctsc-covid", id + "_lesions.nii.gz");
+                    if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut))
+                    {
+                        Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
+                        input ??= CtFile.Read(ctPath);
+                        lungMask ??= MaskAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
+                        var lesionOptions = LesionOptions.ForSeverity(severity, seed,
+                            crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe);
+                        var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);
+                        input.WriteLike(ctOut, result.Ct);
+                        NiftiWriter.Write(lesionsOut, result.Lesions, input.Header);
+                        if (options.Previews)
+                            SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, lungMask, result.Lesions));
+                        options.Log?.Invoke($"{id}: {result.Statistics.AffectedFraction:P1} of the lung affected, "
+                                            + $"noise SD {result.Statistics.NoiseSd:F1} HU");
+                    }
+                    manifest.Cases.Add(new DatasetCase
+                    {
+                        Id = id, Patient = name, Group = DatasetManifest.GroupCovid, Split = Split(name), Source = "simulated",
+                        Severity = severity.ToString().ToLowerInvariant(),
+                        Ct = Relative(ctOut), Mask = Relative(maskPath), Lesions = Relative(lesionsOut),
+                    });
+                }
+        }
+
+        for (int n = 1; n <= options.NormalPhantoms + options.CovidPhantoms; n++)
+        {
+            bool covid = n > options.NormalPhantoms;
+            int index = covid ? n - options.NormalPhantoms : n;
+            Severity? severity = covid ? options.Severities[(index - 1) % options.Severities.Count] : null;
+            string id = covid ? $"phantom_c{index:D2}_{severity.ToString()!.ToLowerInvariant()}" : $"phantom_n{index:D2}";
+            string folder = Path.Combine(output, "phantoms");
+            string ctOut = Path.Combine(folder, id + "_ct.nii.gz");
+            string maskOut = Path.Combine(folder, id + "_lungmask.nii.gz");
+            string? lesionsOut = covid ? Path.Combine(folder, id + "_lesions.nii.gz") : null;
+            if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(maskOut) || (lesionsOut is not null && !File.Exists(lesionsOut)))
+            {
+                Directory.CreateDirectory(folder);
+                var phantomOptions = options.PhantomTemplate with
+                {
+                    Seed = (covid ? CovidPhantomSeedBase : NormalPhantomSeedBase) + (ulong)index,
+                    Covid = severity is { } s
+                        ? LesionOptions.ForSeverity(s, (ulong)index, crazyPaving: options.CrazyPavingWhenSevere && s == Severity.Severe)
+                        : null,
+                };
+                string? preview = options.Previews ? PreviewPath(output, id) : null;
+                PhantomFiles.Write(phantomOptions, ctOut, maskOut, lesionsOut, preview);
+                options.Log?.Invoke($"{id}: written");
+            }
+            manifest.Cases.Add(new DatasetCase
+            {
+                Id = id, Patient = id, Group = covid ? DatasetManifest.GroupCovid : DatasetManifest.GroupNormal, Split = Split(id),
+                Source = "phantom", Severity = severity?.ToString().ToLowerInvariant(),
+                Ct = Relative(ctOut), Mask = Relative(maskOut), Lesions = lesionsOut is null ? null : Relative(lesionsOut),
+            });
+        }
+
+        manifest.Save(Path.Combine(output, ManifestFileName));
+        return manifest;
+    }
+
+    /// <summary>LCTSC cases under <c>&lt;shared&gt;/lctsc</c>: (name, CT path, lung-mask path), sorted by name.</summary>
+    public static IReadOnlyList<(string Name, string Ct, string Mask)> FindLctscCases(string sharedDataFolder, IReadOnlyList<string>? only = null)
+    {
+        string folder = Path.Combine(Path.GetFullPath(sharedDataFolder), "lctsc");
+        if (!Directory.Exists(folder))
+            throw new InvalidInputException(folder, "no lctsc folder in the shared data folder.");
+        var found = new List<(string, string, string)>();
+        foreach (string ct in Directory.GetFiles(folder, "Case_*_ct.nii.gz").Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(ct)[..^"_ct.nii.gz".Length];
+            string mask = Path.Combine(folder, name + "_lungmask.nii.gz");
+            if (!File.Exists(mask) || (only is not null && !only.Contains(name))) continue;
+            found.Add((name, ct, mask));
+        }
+        if (only is not null)
+            foreach (string name in only)
+                if (!found.Any(f => f.Item1 == name))
+                    throw new InvalidInputException(Path.Combine(folder, name + "_ct.nii.gz"), "case not found (CT and lung mask needed).");
+        return found;
+    }
+
+    private static string PreviewPath(string output, string id)
+    {
+        string folder = Path.Combine(output, "previews");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, id + ".png");
+    }
+
+    private static void SavePreview(string output, string id, RgbImage image) => PreviewFile.Save(image, PreviewPath(output, id));
+}

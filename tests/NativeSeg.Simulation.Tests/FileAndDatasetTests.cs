@@ -1,0 +1,130 @@
+using NativeSeg.IO.Datasets;
+using NativeSeg.IO.Nifti;
+using NativeSeg.IO.Volumes;
+using NativeSeg.Simulation.Datasets;
+using NativeSeg.Simulation.Files;
+using NativeSeg.Simulation.Lesions;
+using NativeSeg.Simulation.Phantoms;
+
+namespace NativeSeg.Simulation.Tests;
+
+public class FileAndDatasetTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "nativeseg-sim-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void DeleteFolder()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Test]
+    public void SimulateWritesNiftiOnTheInputGridWithItsScaling()
+    {
+        var options = new PhantomOptions { SizeX = 64, SizeY = 64, SizeZ = 20, Seed = 2 };
+        string ct = Path.Combine(_folder, "in_ct.nii.gz"), mask = Path.Combine(_folder, "in_mask.nii.gz");
+        var phantom = PhantomFiles.Write(options, ct, mask);
+        // Store the input as int16 with a RescaleIntercept like LCTSC's, to see the output keep it.
+        CtFile.WriteInt16(ct, phantom.Ct, 1, -1024);
+        string outCt = Path.Combine(_folder, "out_ct.nii.gz"), outLesions = Path.Combine(_folder, "out_lesions.nii.gz");
+        string preview = Path.Combine(_folder, "preview.png");
+        var (statistics, checks) = CovidSimulation.Run(ct, mask, outCt, outLesions, LesionOptions.ForSeverity(Severity.Moderate), preview);
+
+        var header = NiftiReader.ReadHeader(outCt);
+        var written = NiftiReader.ReadFloat(outCt);
+        var lesions = NiftiReader.ReadMask(outLesions);
+        var input = NiftiReader.ReadFloat(ct);
+        Assert.Multiple(() =>
+        {
+            Assert.That(header.DataType, Is.EqualTo(NiftiDataType.Int16));
+            Assert.That(header.EffectiveInter, Is.EqualTo(-1024));
+            Assert.That(written.Grid.SameGeometry(input.Grid, 1e-4), Is.True, "same grid and affine");
+            Assert.That(lesions.Grid.SameGeometry(input.Grid, 1e-4), Is.True);
+            Assert.That(lesions.Voxels.Count(v => v != 0), Is.EqualTo(statistics.LesionVoxels));
+            Assert.That(statistics.AffectedFraction, Is.EqualTo(0.15).Within(0.02));
+            Assert.That(checks.Passed, Is.True, checks.ToString());
+            Assert.That(checks.LesionVoxelsOutsideLung, Is.Zero);
+            Assert.That(File.ReadAllBytes(preview).Take(8), Is.EqualTo(PngSignature));
+        });
+        for (int v = 0; v < written.Voxels.Length; v++)
+            if (lesions.Voxels[v] == 0 && written.Voxels[v] != input.Voxels[v]) Assert.Fail($"voxel {v} changed outside the lesions");
+    }
+
+    [Test]
+    public void MaskInAnotherIndexOrderIsPutOntoTheCtGrid()
+    {
+        var grid = new Grid(4, 3, 2, new Affine(new double[,] { { -1, 0, 0, 10 }, { 0, 2, 0, -5 }, { 0, 0, 3, 7 } }));
+        var mask = new Volume<byte>(grid);
+        for (int v = 0; v < mask.Voxels.Length; v++) mask.Voxels[v] = (byte)v;
+        // The same voxels with rows flipped: j' = 2 − j, so y = −5 + 2·(2 − j') = −1 − 2·j'.
+        var flipped = new Grid(4, 3, 2, new Affine(new double[,] { { -1, 0, 0, 10 }, { 0, -2, 0, -1 }, { 0, 0, 3, 7 } }));
+        var aligned = MaskAlignment.OntoGrid(mask, flipped, "mask.nii.gz");
+        for (int z = 0; z < 2; z++)
+            for (int y = 0; y < 3; y++)
+                for (int x = 0; x < 4; x++)
+                    Assert.That(aligned[x, y, z], Is.EqualTo(mask[x, 2 - y, z]));
+        var shifted = new Grid(4, 3, 2, Affine.FromSpacing(1, 2, 3, 0.5, 0, 0));
+        Assert.Throws<NativeSeg.IO.InvalidInputException>(() => MaskAlignment.OntoGrid(mask, shifted, "mask.nii.gz"));
+    }
+
+    [Test]
+    public void TrainingSetBuilderWritesAManifestTheOthersCanLoadAndResumes()
+    {
+        // A stand-in shared folder: one "LCTSC" case made from a phantom, laid out like ../shared/data/lctsc.
+        string shared = Path.Combine(_folder, "shared");
+        Directory.CreateDirectory(Path.Combine(shared, "lctsc"));
+        PhantomFiles.Write(new PhantomOptions { SizeX = 48, SizeY = 48, SizeZ = 16, Seed = 9 },
+            Path.Combine(shared, "lctsc", "Case_900_ct.nii.gz"), Path.Combine(shared, "lctsc", "Case_900_lungmask.nii.gz"));
+        string output = Path.Combine(_folder, "training");
+        var options = new TrainingSetOptions
+        {
+            Severities = [Severity.Mild, Severity.Severe],
+            Seeds = [1],
+            NormalPhantoms = 1,
+            CovidPhantoms = 1,
+            PhantomTemplate = new PhantomOptions { SizeX = 48, SizeY = 48, SizeZ = 16 },
+            TestPatients = ["phantom_n01"],
+        };
+        var built = TrainingSetBuilder.Build(shared, output, options);
+        var manifest = DatasetManifest.Load(Path.Combine(output, TrainingSetBuilder.ManifestFileName));
+        Assert.That(manifest.Cases.Select(c => c.Id), Is.EqualTo(new[]
+        {
+            "Case_900", "Case_900_mild_s1", "Case_900_severe_s1", "phantom_n01", "phantom_c01_mild",
+        }));
+        Assert.That(built.Cases, Has.Count.EqualTo(5));
+        foreach (var c in manifest.Cases)
+        {
+            Assert.That(File.Exists(manifest.Resolve(c.Ct)), Is.True, c.Ct);
+            Assert.That(File.Exists(manifest.Resolve(c.Mask!)), Is.True, c.Mask);
+            if (c.Lesions is not null) Assert.That(File.Exists(manifest.Resolve(c.Lesions)), Is.True, c.Lesions);
+            Assert.That(c.Group, Is.EqualTo(c.Lesions is null ? DatasetManifest.GroupNormal : DatasetManifest.GroupCovid));
+        }
+        var simulated = manifest.Cases.Single(c => c.Id == "Case_900_severe_s1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(simulated.Patient, Is.EqualTo("Case_900"), "simulations stay with their patient");
+            Assert.That(simulated.Source, Is.EqualTo("simulated"));
+            Assert.That(simulated.Severity, Is.EqualTo("severe"));
+            Assert.That(manifest.Resolve(simulated.Mask!), Is.EqualTo(Path.GetFullPath(Path.Combine(shared, "lctsc", "Case_900_lungmask.nii.gz"))));
+            Assert.That(manifest.Cases.Single(c => c.Id == "phantom_n01").Split, Is.EqualTo("test"));
+            Assert.That(manifest.Cases.Single(c => c.Id == "Case_900").Split, Is.Null);
+            Assert.That(File.Exists(Path.Combine(output, "previews", "Case_900_mild_s1.png")), Is.True);
+        });
+
+        // A second build keeps the files that exist.
+        string someOutput = manifest.Resolve(simulated.Ct);
+        var before = File.GetLastWriteTimeUtc(someOutput);
+        Thread.Sleep(20);
+        TrainingSetBuilder.Build(shared, output, options);
+        Assert.That(File.GetLastWriteTimeUtc(someOutput), Is.EqualTo(before));
+    }
+}
