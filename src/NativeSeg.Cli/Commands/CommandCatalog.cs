@@ -7,6 +7,12 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return SegmentCommand.Create();
+        yield return SimulateCommand.Create();
+        yield return PhantomCommand.Create();
+        yield return BuildDatasetCommand.Create();
+        yield return ModelCommand.Create();
         yield return CheckCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -14,7 +14,7 @@ public static class PreviewRenderer
 {
     private const float WindowLow = -1350, WindowHigh = 150;
     private const int Gap = 4;
-    private static readonly (byte, byte, byte) LungColour = (0, 220, 0), GlassColour = (255, 230, 0),
+    private static readonly (byte, byte, byte) LungColour = (0, 220, 0), SecondLungColour = (0, 200, 255), GlassColour = (255, 230, 0),
         PavingColour = (255, 140, 0), ConsolidationColour = (255, 30, 30);
 
     /// <summary>
@@ -49,6 +49,27 @@ public static class PreviewRenderer
         return image;
     }
 
+    /// <summary>
+    /// One CT with one mask: axial slice on top, coronal row below, mask contour in green (labels 1 and 2 — right and
+    /// left lung — in green and cyan). Slice and row default to those with the most mask voxels. Used by segment's preview.
+    /// </summary>
+    public static RgbImage Single(Volume<float> ct, Volume<byte> mask, int? axialSlice = null, int? coronalRow = null)
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        ArgumentNullException.ThrowIfNull(mask);
+        var g = ct.Grid;
+        if (!g.SameGeometry(mask.Grid))
+            throw new ArgumentException("Preview volumes must share one grid.");
+        int k = axialSlice ?? BusiestSlice(mask, mask);
+        int j = coronalRow ?? BusiestRow(mask, mask);
+        double stretch = g.Affine.Spacing(2) / g.Affine.Spacing(1);
+        int coronalHeight = Math.Max(1, (int)Math.Round(g.SizeZ * stretch));
+        var image = new RgbImage(g.SizeX, g.SizeY + Gap + coronalHeight);
+        Draw(image, 0, 0, new AxialView(g, k), ct, mask, null);
+        Draw(image, 0, g.SizeY + Gap, new CoronalView(g, j, coronalHeight), ct, mask, null);
+        return image;
+    }
+
     /// <summary>Maps a panel pixel (column, row) to a voxel index, or −1 outside the volume.</summary>
     private interface IView
     {
@@ -73,8 +94,8 @@ public static class PreviewRenderer
                         LesionLabel.CrazyPaving => PavingColour,
                         _ => GlassColour,
                     };
-                else if (OnContour(view, lung, column, row, out _))
-                    colour = LungColour;
+                else if (OnContour(view, lung, column, row, out byte lungLabel))
+                    colour = lungLabel == 2 ? SecondLungColour : LungColour;
                 image.Set(left + column, top + row, colour);
             }
     }

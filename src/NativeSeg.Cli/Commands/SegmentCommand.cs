@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NativeSeg.Engine;
+using NativeSeg.IO;
+using NativeSeg.IO.Nifti;
+using NativeSeg.Model.Inference;
+using NativeSeg.Model.Pipeline;
+
+namespace NativeSeg.Cli.Commands;
+
+/// <summary>`nativeseg segment INPUT -o OUTPUT`: the lung mask of a CT (DICOM folder or file, or NIfTI) as NIfTI on the input's grid.</summary>
+public static class SegmentCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, or a NIfTI file (.nii/.nii.gz)." };
+        var output = new Option<string>("--output", "-o") { Description = "Lung mask to write (.nii.gz), on exactly the input's grid and affine.", Required = true };
+        var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
+        var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
+        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Slices per forward pass.", DefaultValueFactory = _ => 8 };
+        var labels = new Option<string?>("--labels") { Description = "'lr': right lung = 1, left lung = 2 (default: both lungs = 1)." };
+        var probabilities = new Option<string?>("--probabilities") { Description = "Also write the lung probability map (float32 NIfTI) here." };
+        var preview = new Option<string?>("--preview") { Description = "Also write a PNG preview (axial, coronal slices with the mask contour)." };
+        var noPostprocess = new Option<bool>("--no-postprocess") { Description = "Threshold the probabilities only: no largest-component selection or hole filling." };
+        var series = new Option<string?>("--series") { Description = "SeriesInstanceUID to read from a DICOM folder with several series." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary text (errors still go to stderr)." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step and its time." };
+        var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI.")
+        {
+            input, output, weights, device, batchSize, labels, probabilities, preview, noPostprocess, series, json, quiet, verbose,
+        };
+        command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
+            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(weights), result.GetValue(device)!,
+            result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities), result.GetValue(preview),
+            !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
+            result.GetValue(verbose)), cancel), CommandContext.Cancellation));
+        return command;
+    }
+
+    private sealed record Request(string Input, string Output, string? Weights, string Device, int BatchSize, string? Labels,
+        string? Probabilities, string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose);
+
+    private static int Execute(Request r, CancellationToken cancellation)
+    {
+        if (r.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
+        if (r.Labels is not null && r.Labels != "lr") throw new UsageException($"--labels takes 'lr', got '{r.Labels}'.");
+        CheckOutputPath(r.Output, "--output");
+        if (r.Probabilities is not null) CheckOutputPath(r.Probabilities, "--probabilities");
+        if (r.Preview is not null && !r.Preview.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--preview {r.Preview}: the preview must be a .png file.");
+        bool chatty = !r.Quiet && !r.Json;
+        void Step(string message) { if (r.Verbose && !r.Quiet) Console.Error.WriteLine(message); }
+
+        string weightsPath = WeightsLocator.Resolve(r.Weights);
+        Step($"reading {r.Input}");
+        var ct = CtReader.Read(r.Input, r.Series);
+        Step($"  {ct.Grid.SizeX}×{ct.Grid.SizeY}×{ct.Grid.SizeZ} voxels");
+        using var backend = Backends.Create(r.Device);
+        using var segmenter = Segmenter.Load(weightsPath, backend);
+        Step($"weights {weightsPath} on {backend.Description}");
+        var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
+        var result = new LungSegmentationPipeline(segmenter).Run(ct, r.Input,
+            new SegmentationOptions { BatchSize = r.BatchSize, Postprocess = r.Postprocess, SplitLeftRight = r.Labels == "lr" },
+            progress.Report, cancellation);
+
+        cancellation.ThrowIfCancellationRequested();
+        NiftiWriter.Write(r.Output, result.Mask);
+        if (r.Probabilities is not null) NiftiWriter.Write(r.Probabilities, result.Probabilities);
+        if (r.Preview is not null) SegmentationPreview.Write(r.Preview, ct, result.Mask);
+
+        var s = result.Summary;
+        if (r.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                input = r.Input, output = r.Output, weights = weightsPath, slices = s.Slices,
+                lungVolumeMl = Math.Round(s.TotalVolumeMl, 1), rightLungVolumeMl = Math.Round(s.RightVolumeMl, 1),
+                leftLungVolumeMl = Math.Round(s.LeftVolumeMl, 1), meanLungHu = Math.Round(s.MeanHu, 1),
+                seconds = Math.Round(s.Seconds, 2), device = s.Device,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else if (chatty)
+        {
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(c, $"wrote {r.Output}"));
+            Console.WriteLine(string.Create(c, $"  lungs        {s.TotalVolumeMl,8:F0} mL  (right {s.RightVolumeMl:F0} mL, left {s.LeftVolumeMl:F0} mL)"));
+            Console.WriteLine(string.Create(c, $"  mean HU      {s.MeanHu,8:F0}"));
+            Console.WriteLine(string.Create(c, $"  slices       {s.Slices,8}"));
+            Console.WriteLine(string.Create(c, $"  time         {s.Seconds,8:F1} s on {s.Device}"));
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void CheckOutputPath(string path, string option)
+    {
+        if (!path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"{option} {path}: the output must be a NIfTI file ending in .nii.gz or .nii.");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new InvalidInputException(path, $"the output folder {folder} does not exist.");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using NativeSeg.IO;
+using NativeSeg.IO.Processing;
+using NativeSeg.IO.Volumes;
+using NativeSeg.Model.Inference;
+
+namespace NativeSeg.Model.Pipeline;
+
+/// <summary>
+/// CT volume in, lung mask out: sanity check → per-slice body crop and resize to the network grid → network
+/// probabilities in batches → map back into each slice's box on the original grid → postprocessing.
+/// </summary>
+public sealed class LungSegmentationPipeline(Segmenter segmenter)
+{
+    /// <summary>
+    /// Segments <paramref name="ct"/> (HU). <paramref name="source"/> names the input in error messages.
+    /// progress receives (slices done, total). Input that is not an axial CT in HU is refused with the reason.
+    /// </summary>
+    public SegmentationResult Run(Volume<float> ct, string source, SegmentationOptions options,
+        Action<int, int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        if (options.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
+        var clock = Stopwatch.StartNew();
+        var sanity = InputSanity.CheckCt(ct);
+        if (!sanity.IsOk)
+            throw new InvalidInputException(source, sanity.Message);
+
+        var prepared = SlicePreprocessor.Prepare(ct, source);
+        var maps = segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
+            options.BatchSize, progress, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        var probabilities = prepared.MapBack(maps);
+
+        var postprocessing = new LungPostprocessingOptions
+        {
+            Threshold = options.Threshold,
+            SplitLeftRight = true,
+            FillHoles = options.Postprocess,
+        };
+        var labelled = options.Postprocess
+            ? LungPostprocessor.Process(probabilities, postprocessing)
+            : LungSplitter.Split(Threshold(probabilities, options.Threshold));
+        var emptyCheck = InputSanity.CheckMask(labelled, ct);
+        if (!emptyCheck.IsOk)
+            throw new InvalidInputException(source, emptyCheck.Message);
+
+        var summary = Summarise(ct, labelled, clock.Elapsed.TotalSeconds, segmenter.Backend.Description);
+        var mask = options.SplitLeftRight ? labelled : Binary(labelled);
+        return new SegmentationResult(mask, probabilities, summary);
+    }
+
+    private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
+    {
+        var mask = new Volume<byte>(probabilities.Grid);
+        var p = probabilities.Voxels;
+        for (int i = 0; i < p.Length; i++) mask.Voxels[i] = p[i] > threshold ? (byte)1 : (byte)0;
+        return mask;
+    }
+
+    private static Volume<byte> Binary(Volume<byte> labelled)
+    {
+        var mask = new Volume<byte>(labelled.Grid);
+        for (int i = 0; i < mask.Voxels.Length; i++) mask.Voxels[i] = labelled.Voxels[i] != 0 ? (byte)1 : (byte)0;
+        return mask;
+    }
+
+    private static SegmentationSummary Summarise(Volume<float> ct, Volume<byte> labelled, double seconds, string device)
+    {
+        long right = 0, left = 0;
+        double huSum = 0;
+        for (int i = 0; i < labelled.Voxels.Length; i++)
+        {
+            byte label = labelled.Voxels[i];
+            if (label == 0) continue;
+            if (label == LungSplitter.RightLung) right++; else left++;
+            huSum += ct.Voxels[i];
+        }
+        double millilitresPerVoxel = ct.Grid.VoxelVolume / 1000.0;
+        long total = right + left;
+        return new SegmentationSummary(ct.Grid.SizeZ, total * millilitresPerVoxel, right * millilitresPerVoxel, left * millilitresPerVoxel,
+            total > 0 ? huSum / total : double.NaN, seconds, device);
+    }
+}

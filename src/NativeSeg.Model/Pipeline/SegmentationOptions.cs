@@ -1,0 +1,17 @@
+namespace NativeSeg.Model.Pipeline;
+
+/// <summary>How a CT volume is segmented (the options of <c>nativeseg segment</c>).</summary>
+public sealed record SegmentationOptions
+{
+    /// <summary>Slices per forward pass.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Keep the lungs' largest 3D components and fill holes (lungmask's behaviour). Off: plain threshold.</summary>
+    public bool Postprocess { get; init; } = true;
+
+    /// <summary>Label the right lung 1 and the left lung 2 instead of 1 for both.</summary>
+    public bool SplitLeftRight { get; init; }
+
+    /// <summary>Probability above which a voxel is lung.</summary>
+    public float Threshold { get; init; } = 0.5f;
+}
