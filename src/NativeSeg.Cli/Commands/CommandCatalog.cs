@@ -11,6 +11,7 @@ public static class CommandCatalog
         yield return SimulateCommand.Create();
         yield return PhantomCommand.Create();
         yield return BuildDatasetCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();
