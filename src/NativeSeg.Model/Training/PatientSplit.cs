@@ -1,0 +1,52 @@
+using NativeSeg.Model.Randomness;
+
+namespace NativeSeg.Model.Training;
+
+/// <summary>
+/// The validation hold-out, by patient and never by slice: the patients (sorted by name, then shuffled with the seed)
+/// are split so that round(fraction·patients) of them, at least one, are held out, and at least one is left to train on.
+/// </summary>
+public sealed class PatientSplit
+{
+    private PatientSplit(IReadOnlyList<string> trainingPatients, IReadOnlyList<string> validationPatients,
+        IReadOnlyList<int> trainingSlices, IReadOnlyList<int> validationSlices)
+    {
+        TrainingPatients = trainingPatients;
+        ValidationPatients = validationPatients;
+        TrainingSlices = trainingSlices;
+        ValidationSlices = validationSlices;
+    }
+
+    public IReadOnlyList<string> TrainingPatients { get; }
+    public IReadOnlyList<string> ValidationPatients { get; }
+
+    /// <summary>Indices into the training set's slices.</summary>
+    public IReadOnlyList<int> TrainingSlices { get; }
+    public IReadOnlyList<int> ValidationSlices { get; }
+
+    public static PatientSplit Create(TrainingSet data, double validationFraction, ulong seed)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must lie strictly between 0 and 1.");
+        var patients = data.Patients.OrderBy(p => p, StringComparer.Ordinal).ToList();
+        if (patients.Count < 2)
+            throw new ArgumentException($"Splitting by patient needs at least two patients; the training data has {patients.Count}.");
+        SeededRandom.ForStream(seed, RandomStreams.Split).Shuffle(patients);
+        int held = Math.Clamp((int)Math.Round(validationFraction * patients.Count, MidpointRounding.AwayFromZero), 1, patients.Count - 1);
+        var validation = patients.Take(held).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        var validationSet = new HashSet<string>(validation, StringComparer.Ordinal);
+        var training = patients.Where(p => !validationSet.Contains(p)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        var trainingSlices = new List<int>();
+        var validationSlices = new List<int>();
+        for (int i = 0; i < data.Slices.Count; i++)
+            (validationSet.Contains(data.Slices[i].Patient) ? validationSlices : trainingSlices).Add(i);
+        return new PatientSplit(training, validation, trainingSlices, validationSlices);
+    }
+}
+
+/// <summary>The independent random streams derived from one seed, so that changing one use never shifts another.</summary>
+internal static class RandomStreams
+{
+    public const ulong Split = 1;
+    public const ulong Training = 2;
+}

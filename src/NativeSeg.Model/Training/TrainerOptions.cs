@@ -1,0 +1,50 @@
+using NativeSeg.Engine;
+
+namespace NativeSeg.Model.Training;
+
+/// <summary>
+/// Training settings. The defaults are the paper's: Adam with learning rate 0.02, L2 decay 1e-4 (NiftyNet's mean over
+/// tensors), batch 17, Dice-NS, 5% of the patients held out for validation.
+/// </summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Folder for checkpoint.safetensors, best.safetensors, training-log.csv and training-plot.svg.</summary>
+    public required string OutputDirectory { get; init; }
+
+    public int Epochs { get; init; } = 50;
+
+    public int BatchSize { get; init; } = 17;
+
+    public float LearningRate { get; init; } = 0.02f;
+
+    public double Decay { get; init; } = 1e-4;
+
+    public L2Reduction L2Reduction { get; init; } = L2Reduction.Mean;
+
+    public double ValidationFraction { get; init; } = 0.05;
+
+    /// <summary>Seeds the weights, the patient split, the shuffling and the augmentation.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    public SliceAugmentation Augmentation { get; init; } = SliceAugmentation.Default;
+
+    /// <summary>Stop after this many epochs without a better validation Dice; null trains every epoch.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>Stop (as if cancelled, with a checkpoint) after this many optimiser steps in this call; null for no limit. Lets tests interrupt at an exact step.</summary>
+    public long? MaxStepsThisRun { get; init; }
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+            throw new ArgumentException("The trainer needs an output directory.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive.");
+        if (!(Decay >= 0) || double.IsInfinity(Decay))
+            throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "The decay must be zero or positive.");
+        if (EarlyStoppingPatience is < 1)
+            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "Patience counts at least one epoch.");
+    }
+}

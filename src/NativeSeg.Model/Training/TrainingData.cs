@@ -1,0 +1,64 @@
+using NativeSeg.IO;
+using NativeSeg.IO.Datasets;
+using NativeSeg.IO.Nifti;
+using NativeSeg.IO.Processing;
+
+namespace NativeSeg.Model.Training;
+
+/// <summary>
+/// Builds a <see cref="TrainingSet"/> from a dataset manifest of NIfTI CT + lung-mask cases: each CT goes through
+/// <see cref="SlicePreprocessor.Prepare"/> (body crop, 296×216 resize, HU window) and its mask through
+/// <see cref="PreparedVolume.PrepareLabels"/>, so training sees exactly what inference will see. Cases without a
+/// mask or with split "test" are left out. By default only slices whose label contains lung are kept: the paper
+/// trained on the lung's extent, and empty slices would swamp the lung class.
+/// </summary>
+public static class TrainingData
+{
+    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null) =>
+        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log);
+
+    public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var slices = new List<TrainingSlice>();
+        var used = new List<string>();
+        foreach (var entry in manifest.Cases)
+        {
+            if (string.IsNullOrWhiteSpace(entry.Mask) || string.Equals(entry.Split, "test", StringComparison.OrdinalIgnoreCase))
+                continue;
+            string ctPath = manifest.Resolve(entry.Ct), maskPath = manifest.Resolve(entry.Mask);
+            var prepared = SlicePreprocessor.Prepare(NiftiReader.ReadFloat(ctPath), ctPath);
+            var mask = NiftiReader.ReadMask(maskPath);
+            float[] labels;
+            try
+            {
+                labels = prepared.PrepareLabels(mask);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidInputException(maskPath, $"the mask does not fit its CT {ctPath}: {e.Message}", e);
+            }
+            int kept = 0;
+            for (int n = 0; n < prepared.Slices; n++)
+            {
+                var label = new byte[PreparedVolume.SliceValues];
+                bool hasLung = false;
+                for (int i = 0; i < label.Length; i++)
+                {
+                    label[i] = labels[(long)n * PreparedVolume.SliceValues + i] > 0.5f ? (byte)1 : (byte)0;
+                    hasLung |= label[i] == 1;
+                }
+                if (onlySlicesWithLung && !hasLung) continue;
+                var input = prepared.Input.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).ToArray();
+                slices.Add(new TrainingSlice(entry.Patient, input, label, PreparedVolume.Height, PreparedVolume.Width));
+                kept++;
+            }
+            used.Add(entry.Id);
+            log?.Invoke($"{entry.Id} (patient {entry.Patient}): {kept} of {prepared.Slices} slices");
+        }
+        if (slices.Count == 0)
+            throw new InvalidInputException(manifest.BaseDirectory, "the manifest has no training case with a mask (and lung in it).");
+        string description = $"{(string.IsNullOrEmpty(manifest.Name) ? "dataset" : manifest.Name)}: {used.Count} cases ({string.Join(", ", used)}), {slices.Count} slices";
+        return new TrainingSet(slices, 2, description);
+    }
+}

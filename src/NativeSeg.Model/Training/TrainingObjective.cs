@@ -1,0 +1,67 @@
+using NativeSeg.Engine;
+using NativeSeg.Engine.Tensors;
+using NativeSeg.Model.Network;
+
+namespace NativeSeg.Model.Training;
+
+/// <summary>The loss of one step, split into its parts.</summary>
+/// <param name="DiceLoss">Dice-NS: mean over the batch of 1 − mean_c D_c.</param>
+/// <param name="L2Penalty">decay·½·Σv² combined over the 63 regularised tensors (mean by default).</param>
+public readonly record struct LossValue(double DiceLoss, double L2Penalty)
+{
+    public double Total => DiceLoss + L2Penalty;
+
+    public bool IsFinite => double.IsFinite(DiceLoss) && double.IsFinite(L2Penalty);
+}
+
+/// <summary>
+/// The training objective of the paper: Dice-NS over softmax probabilities (every class, background included, per slice,
+/// ε = 1e-5) plus NiftyNet's coupled L2 term over every kernel, γ and β. The L2 gradient is not written here: it is
+/// folded into Adam's update through <see cref="L2Coefficient"/>.
+/// </summary>
+public sealed class TrainingObjective
+{
+    public const float DiceEpsilon = 1e-5f;
+
+    private readonly HighResNet2D _network;
+    private readonly Tensor[] _regularised;
+    private float[] _sliceLosses = [];
+
+    public TrainingObjective(HighResNet2D network, double decay, L2Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegative(decay);
+        _network = network;
+        Decay = decay;
+        Reduction = reduction;
+        _regularised = network.TrainableTensors.Select(t => t.Value).ToArray();
+        L2Coefficient = L2Regularization.AdamCoefficient(_regularised.Length, decay, reduction);
+    }
+
+    public double Decay { get; }
+
+    public L2Reduction Reduction { get; }
+
+    /// <summary>∂penalty/∂v ÷ v, what <see cref="IBackend.AdamStep"/> adds to each gradient.</summary>
+    public float L2Coefficient { get; }
+
+    /// <summary>Softmax of the logits, the per-slice Dice-NS losses and the L2 penalty of the current weights.</summary>
+    public LossValue Forward(Workspace workspace)
+    {
+        var backend = _network.Backend;
+        backend.SoftmaxForward(workspace.Logits, workspace.Probabilities);
+        backend.DiceNsLossForward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.SliceLosses);
+        if (_sliceLosses.Length != workspace.Batch)
+            _sliceLosses = new float[workspace.Batch];
+        backend.Download(workspace.SliceLosses, _sliceLosses);
+        double dice = 0;
+        foreach (float l in _sliceLosses) dice += l;
+        dice /= _sliceLosses.Length;
+        double penalty = Decay == 0 ? 0 : L2Regularization.Penalty(backend, _regularised, Decay, Reduction);
+        return new LossValue(dice, penalty);
+    }
+
+    /// <summary>Writes ∂(Dice-NS)/∂logits into <c>workspace.GradLogits</c>.</summary>
+    public void Backward(Workspace workspace) =>
+        _network.Backend.DiceNsLossBackward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.GradLogits);
+}

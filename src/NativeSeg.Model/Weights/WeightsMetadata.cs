@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace NativeSeg.Model.Weights;
+
+/// <summary>
+/// The <c>__metadata__</c> of a NativeSeg weights file: what the network is, what its classes mean, how its input
+/// must be prepared, what it was trained on, which NativeSeg wrote it. The SHA-256 checksum of the tensor bytes is
+/// added by <see cref="WeightsFile"/>. Unknown keys are kept in <see cref="Extra"/>.
+/// </summary>
+public sealed record WeightsMetadata
+{
+    public const string ArchitectureName = "HighResNet2D";
+
+    public string Architecture { get; init; } = ArchitectureName;
+
+    public int InputChannels { get; init; } = 1;
+
+    /// <summary>Class names in output-channel order; the count is the number of classes.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = ["background", "lung"];
+
+    /// <summary>How the network input was made (our reading of the paper's pipeline by default).</summary>
+    public string Preprocessing { get; init; } = DefaultPreprocessing;
+
+    public string TrainingData { get; init; } = "";
+
+    public string Version { get; init; } = NativeSegVersion;
+
+    /// <summary>Further string entries (for example the trainer's options).</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+
+    public const string DefaultPreprocessing =
+        "per slice: body bounding box (threshold -500 HU, largest component), crop, bilinear resize to 296 columns x 216 rows, intensity = clip((HU + 1000) / 1000, 0, 1.3)";
+
+    public static string NativeSegVersion =>
+        typeof(WeightsMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    internal const string ArchitectureKey = "architecture";
+    internal const string InputChannelsKey = "input_channels";
+    internal const string ClassesKey = "classes";
+    internal const string PreprocessingKey = "preprocessing";
+    internal const string TrainingDataKey = "training_data";
+    internal const string VersionKey = "version";
+    internal const string ChecksumKey = "sha256";
+    internal const string FormatKey = "format";
+
+    internal Dictionary<string, string> ToDictionary()
+    {
+        var map = new Dictionary<string, string>(Extra, StringComparer.Ordinal)
+        {
+            [ArchitectureKey] = Architecture,
+            [InputChannelsKey] = InputChannels.ToString(CultureInfo.InvariantCulture),
+            [ClassesKey] = string.Join(",", ClassNames),
+            [PreprocessingKey] = Preprocessing,
+            [TrainingDataKey] = TrainingData,
+            [VersionKey] = Version,
+        };
+        return map;
+    }
+
+    internal static WeightsMetadata FromDictionary(IReadOnlyDictionary<string, string> map, string path)
+    {
+        string Require(string key) => map.TryGetValue(key, out var v) ? v
+            : throw new IO.InvalidInputException(path, $"not a NativeSeg weights file: metadata '{key}' is missing.");
+        string architecture = Require(ArchitectureKey);
+        if (architecture != ArchitectureName)
+            throw new IO.InvalidInputException(path, $"architecture '{architecture}' is not {ArchitectureName}.");
+        if (!int.TryParse(Require(InputChannelsKey), NumberStyles.Integer, CultureInfo.InvariantCulture, out int inputs) || inputs < 1)
+            throw new IO.InvalidInputException(path, $"metadata input_channels '{map[InputChannelsKey]}' is not a positive integer.");
+        var classes = Require(ClassesKey).Split(',');
+        if (classes.Length < 2)
+            throw new IO.InvalidInputException(path, $"metadata classes '{map[ClassesKey]}' names fewer than two classes.");
+        var known = new HashSet<string> { ArchitectureKey, InputChannelsKey, ClassesKey, PreprocessingKey, TrainingDataKey, VersionKey, ChecksumKey };
+        return new WeightsMetadata
+        {
+            Architecture = architecture,
+            InputChannels = inputs,
+            ClassNames = classes,
+            Preprocessing = map.GetValueOrDefault(PreprocessingKey, ""),
+            TrainingData = map.GetValueOrDefault(TrainingDataKey, ""),
+            Version = map.GetValueOrDefault(VersionKey, ""),
+            Extra = map.Where(p => !known.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        };
+    }
+}

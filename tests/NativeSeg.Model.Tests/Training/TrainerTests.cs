@@ -1,0 +1,148 @@
+using NativeSeg.Engine.Cpu;
+using NativeSeg.Model.Inference;
+using NativeSeg.Model.Randomness;
+using NativeSeg.Model.Training;
+using NativeSeg.Model.Weights;
+
+namespace NativeSeg.Model.Tests.Training;
+
+/// <summary>The trainer on the cpu backend with a tiny configuration: 4 patients × 2 slices of 16×16, batch 2.</summary>
+public class TrainerTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "nativeseg-trainer-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void InterruptedAndResumedRunEndsWithBitIdenticalWeights()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+
+        var straight = Options("straight");
+        var result = new Trainer(backend, straight).Train(data);
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Completed));
+        Assert.That(result.GlobalStep, Is.EqualTo(6), "3 training patients × 2 slices / batch 2 = 3 steps per epoch, 2 epochs");
+
+        var resumedOptions = Options("resumed");
+        using var cancellation = new CancellationTokenSource();
+        var trainer = new Trainer(backend, resumedOptions);
+        var first = trainer.Train(data, p => { if (p.GlobalStep == 4) cancellation.Cancel(); }, cancellation.Token);
+        Assert.That(first.Outcome, Is.EqualTo(TrainingOutcome.Interrupted));
+        Assert.That(first.GlobalStep, Is.EqualTo(4));
+        var second = trainer.Resume(trainer.CheckpointPath, data);
+        Assert.That(second.Outcome, Is.EqualTo(TrainingOutcome.Completed));
+        Assert.That(second.GlobalStep, Is.EqualTo(6));
+
+        var a = WeightsFile.Load(Path.Combine(straight.OutputDirectory, Trainer.CheckpointFileName));
+        var b = WeightsFile.Load(trainer.CheckpointPath);
+        foreach (var (name, values) in a.NetworkTensors.Concat(a.ExtraTensors))
+        {
+            var other = b.NetworkTensors.TryGetValue(name, out var v) ? v : b.ExtraTensors[name];
+            Assert.That(other.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(values.Select(BitConverter.SingleToInt32Bits)), name);
+        }
+        Assert.That(a.ExtraTensors, Has.Count.EqualTo(2 * 63), "Adam moments are in the checkpoint");
+        Assert.That(second.History.Select(h => h.MeanLoss), Is.EqualTo(result.History.Select(h => h.MeanLoss)));
+        Assert.That(second.History.Select(h => h.ValidationDice), Is.EqualTo(result.History.Select(h => h.ValidationDice)));
+    }
+
+    [Test]
+    public void WritesLogPlotAndBestWeightsAndReportsProgress()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var progress = new List<TrainingProgress>();
+        var result = new Trainer(backend, Options("outputs") with { Epochs = 3 }).Train(data, progress.Add);
+
+        Assert.That(progress.Count(p => p.Phase == TrainingPhase.Step), Is.EqualTo(9));
+        var ends = progress.Where(p => p.Phase == TrainingPhase.EpochEnd).ToList();
+        Assert.That(ends.Select(p => p.Epoch), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(ends.All(p => p.ValidationDice is >= 0 and <= 1));
+        Assert.That(progress.All(p => double.IsFinite(p.Loss) && p.SlicesPerSecond > 0));
+        Assert.That(progress[^1].EstimatedRemaining, Is.EqualTo(TimeSpan.Zero));
+
+        var csv = File.ReadAllLines(result.LogPath);
+        Assert.That(csv[0], Is.EqualTo(TrainingLog.CsvHeader));
+        Assert.That(csv, Has.Length.EqualTo(4));
+        string svg = File.ReadAllText(result.PlotPath);
+        Assert.That(svg, Does.StartWith("<svg").And.Contain("<polyline"));
+
+        Assert.That(result.BestEpoch, Is.InRange(1, 3));
+        Assert.That(result.BestValidationDice, Is.EqualTo(result.History.Max(h => h.ValidationDice)));
+        using var segmenter = Segmenter.Load(result.BestWeightsPath, backend);
+        Assert.That(segmenter.Metadata.TrainingData, Is.EqualTo("tiny synthetic discs"));
+        Assert.That(segmenter.Metadata.Extra["validation_dice"], Is.Not.Empty);
+        Assert.That(Directory.GetFiles(Path.Combine(_folder, "outputs")).Where(f => f.Contains(".tmp")), Is.Empty);
+    }
+
+    [Test]
+    public void NanStopsTrainingNamingTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var options = Options("nan") with { Epochs = 1 };
+        var trainer = new Trainer(backend, options);
+        trainer.Train(data);
+        var good = File.ReadAllBytes(trainer.CheckpointPath);
+
+        foreach (var slice in data.Slices)
+            slice.Input[5] = float.NaN;
+        var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(backend, options with { Epochs = 2 }).Resume(trainer.CheckpointPath, data));
+        Assert.That(e!.Step, Is.EqualTo(4));
+        Assert.That(e.Message, Does.Contain("step 4"));
+        Assert.That(File.ReadAllBytes(trainer.CheckpointPath), Is.EqualTo(good));
+    }
+
+    [Test]
+    public void EarlyStoppingStopsAfterThePatience()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        // A learning rate too small to change the argmax keeps the validation Dice flat: no epoch improves on the first.
+        var result = new Trainer(backend, Options("early") with { Epochs = 10, LearningRate = 1e-9f, EarlyStoppingPatience = 2 }).Train(data);
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.EarlyStopped));
+        Assert.That(result.EpochsCompleted, Is.EqualTo(3));
+    }
+
+    private TrainerOptions Options(string name) => new()
+    {
+        OutputDirectory = Path.Combine(_folder, name),
+        Epochs = 2,
+        BatchSize = 2,
+        ValidationFraction = 0.25,
+        Seed = 5,
+        LearningRate = 0.01f,
+    };
+
+    /// <summary>Four patients, two 16×16 slices each: a bright disc (label 1) on a darker background.</summary>
+    internal static TrainingSet TinyData(int size)
+    {
+        size *= 2;
+        var random = new SeededRandom(77);
+        var slices = new List<TrainingSlice>();
+        for (int patient = 0; patient < 4; patient++)
+        for (int s = 0; s < 2; s++)
+        {
+            var input = new float[size * size];
+            var labels = new byte[size * size];
+            double cy = random.NextDouble(5, size - 5), cx = random.NextDouble(5, size - 5), r = random.NextDouble(3, 5);
+            for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                bool inside = (y - cy) * (y - cy) + (x - cx) * (x - cx) < r * r;
+                labels[y * size + x] = inside ? (byte)1 : (byte)0;
+                input[y * size + x] = (float)((inside ? 0.2 : 0.9) + random.NextDouble(-0.1, 0.1));
+            }
+            slices.Add(new TrainingSlice($"P{patient}", input, labels, size, size));
+        }
+        return new TrainingSet(slices, 2, "tiny synthetic discs");
+    }
+}
