@@ -11,9 +11,11 @@ public static class CommandCatalog
         yield return SimulateCommand.Create();
         yield return PhantomCommand.Create();
         yield return BuildDatasetCommand.Create();
+        yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();
+        yield return BenchKernelsCommand.Create();
     }
 }

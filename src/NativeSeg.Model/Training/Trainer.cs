@@ -74,10 +74,18 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         int batch = Math.Min(Options.BatchSize, split.TrainingSlices.Count);
         int stepsPerEpoch = split.TrainingSlices.Count / batch;
         int channels = data.InputChannels, classes = data.Classes, h = data.Height, w = data.Width, plane = h * w;
-        var workspace = network.GetWorkspace(batch, h, w);
-        var batchInput = new float[batch * channels * plane];
-        var batchLabels = new float[batch * classes * plane];
+        var (windowHeight, windowWidth) = Options.Window ?? (h, w);
+        if (windowHeight > h || windowWidth > w)
+            throw new ArgumentOutOfRangeException(nameof(Options), $"the training window {windowHeight}×{windowWidth} is larger than the {h}×{w} slices.");
+        int windowPlane = windowHeight * windowWidth;
+        var workspace = network.GetWorkspace(batch, windowHeight, windowWidth);
+        var validationWorkspace = Options.Window is null ? workspace : network.GetWorkspace(batch, h, w);
+        var batchInput = new float[batch * channels * windowPlane];
+        var batchLabels = new float[batch * classes * windowPlane];
+        var validationInput = Options.Window is null ? batchInput : new float[batch * channels * plane];
+        var sliceInput = new float[channels * plane];
         var sliceLabels = new byte[plane];
+        var windowLabels = new byte[windowPlane];
         var random = state.RandomState.Length == 0 ? SeededRandom.ForStream(Options.Seed, RandomStreams.Training) : SeededRandom.RestoreState(state.RandomState);
 
         var runClock = Stopwatch.StartNew();
@@ -111,8 +119,12 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                 for (int b = 0; b < batch; b++)
                 {
                     var slice = data.Slices[state.EpochOrder[step * batch + b]];
-                    Options.Augmentation.Apply(slice, random, batchInput.AsSpan(b * channels * plane, channels * plane), sliceLabels);
-                    OneHot(sliceLabels, classes, batchLabels.AsSpan(b * classes * plane, classes * plane));
+                    Options.Augmentation.Apply(slice, random, sliceInput, sliceLabels);
+                    int top = windowHeight == h ? 0 : random.NextInt(h - windowHeight + 1);
+                    int leftColumn = windowWidth == w ? 0 : random.NextInt(w - windowWidth + 1);
+                    CutWindow(sliceInput, sliceLabels, h, w, top, leftColumn, windowHeight, windowWidth,
+                        batchInput.AsSpan(b * channels * windowPlane, channels * windowPlane), windowLabels);
+                    OneHot(windowLabels, classes, batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
                 }
                 Backend.Upload(batchInput, workspace.Input);
                 Backend.Upload(batchLabels, workspace.Labels);
@@ -146,7 +158,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                     state.GlobalStep, loss.Total, lastDice, slicesPerSecond, remaining));
             }
 
-            double dice = Validate(network, data, split.ValidationSlices, workspace, batchInput);
+            double dice = Validate(network, data, split.ValidationSlices, validationWorkspace, validationInput);
             lastDice = dice;
             double seconds = secondsBefore + epochClock.Elapsed.TotalSeconds;
             var record = new EpochRecord(epoch + 1, state.GlobalStep, state.EpochLossSum / stepsPerEpoch,
@@ -241,6 +253,19 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         return total / counts.Count;
     }
 
+    /// <summary>Copies the window at (top, left) of every input channel and of the labels.</summary>
+    private static void CutWindow(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width, int top, int left,
+        int windowHeight, int windowWidth, Span<float> windowInput, Span<byte> windowLabels)
+    {
+        int channels = input.Length / (height * width);
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < windowHeight; y++)
+                input.Slice((c * height + top + y) * width + left, windowWidth)
+                    .CopyTo(windowInput.Slice((c * windowHeight + y) * windowWidth, windowWidth));
+        for (int y = 0; y < windowHeight; y++)
+            labels.Slice((top + y) * width + left, windowWidth).CopyTo(windowLabels.Slice(y * windowWidth, windowWidth));
+    }
+
     private static void OneHot(ReadOnlySpan<byte> labels, int classes, Span<float> destination)
     {
         int plane = labels.Length;
@@ -257,7 +282,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         Extra = new Dictionary<string, string>
         {
             ["trainer"] = string.Create(CultureInfo.InvariantCulture,
-                $"Dice-NS, Adam lr {Options.LearningRate}, L2 decay {Options.Decay} ({Options.L2Reduction}), batch {Options.BatchSize}, seed {Options.Seed}, validation fraction {Options.ValidationFraction}, augmentation {Options.Augmentation}"),
+                $"Dice-NS, Adam lr {Options.LearningRate}, L2 decay {Options.Decay} ({Options.L2Reduction}), batch {Options.BatchSize}, window {(Options.Window is (int wh, int ww) ? $"{wh}×{ww}" : "whole slice")}, seed {Options.Seed}, validation fraction {Options.ValidationFraction}, augmentation {Options.Augmentation}"),
         },
     };
 

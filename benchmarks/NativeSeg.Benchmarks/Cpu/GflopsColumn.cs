@@ -1,0 +1,48 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace NativeSeg.Benchmarks.Cpu;
+
+/// <summary>A benchmark parameter that knows how many floating-point operations one invocation performs.</summary>
+public interface IFlopCount
+{
+    double Flops { get; }
+}
+
+/// <summary>
+/// GFLOP/s computed from the measured mean time and the flop count of the benchmark's <see cref="IFlopCount"/>
+/// parameter: flops / mean (ns) = GFLOP/s.
+/// </summary>
+public sealed class GflopsColumn : IColumn
+{
+    public string Id => nameof(GflopsColumn);
+
+    public string ColumnName => "GFLOP/s";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "Floating-point operations per second, from the mean time (2 per multiply-add)";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var flops = benchmarkCase.Parameters.Items.Select(p => p.Value).OfType<IFlopCount>().FirstOrDefault();
+        double? meanNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        if (flops is null || meanNanoseconds is not > 0) return "-";
+        return (flops.Flops / meanNanoseconds.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public bool IsAvailable(Summary summary) => true;
+}

@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Running;
+using NativeSeg.Benchmarks.Gpu;
+using NativeSeg.Benchmarks.Onnx;
+
+namespace NativeSeg.Benchmarks;
+
+/// <summary>
+/// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
+/// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
+/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (OnnxCommands.TryRun(args, out int exitCode))
+            return exitCode;
+        if (GpuKernelCommand.TryRun(args, out exitCode))
+            return exitCode;
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using NativeSeg.Engine;
+using NativeSeg.Model.Training;
+
+namespace NativeSeg.Cli.Commands;
+
+/// <summary>`nativeseg train MANIFEST -o FOLDER`: trains HighResNet2D with Dice-NS and Adam (the paper's defaults).</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var manifest = new Argument<string>("manifest") { Description = "Dataset manifest (JSON) of CT + lung mask cases with patient ids; split 'test' cases are left out." };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for checkpoint.safetensors, best.safetensors, training-log.csv, training-plot.svg.", Required = true };
+        var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs in total (a resumed run counts the epochs already done).", DefaultValueFactory = _ => 50 };
+        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Slices per step (the paper: 17).", DefaultValueFactory = _ => 17 };
+        var learningRate = new Option<float>("--lr") { Description = "Adam learning rate (the paper: 0.02).", DefaultValueFactory = _ => 0.02f };
+        var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
+        var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
+        var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for weights, split, shuffling, augmentation and windows.", DefaultValueFactory = _ => 1 };
+        var window = new Option<string?>("--window") { Description = "Train on random HxW windows of each slice (e.g. 128x128), as NiftyNet's sampler; default whole slices." };
+        var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
+        var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
+        var maxSteps = new Option<long?>("--max-steps") { Description = "Stop (with a checkpoint) after this many steps in this run; resume later." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
+        var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
+        {
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps, resume,
+        };
+        command.SetAction(result => CommandRunner.Run(cancel =>
+        {
+            var options = new TrainerOptions
+            {
+                OutputDirectory = result.GetValue(output)!,
+                Epochs = result.GetValue(epochs),
+                BatchSize = result.GetValue(batchSize),
+                LearningRate = result.GetValue(learningRate),
+                Decay = result.GetValue(decay),
+                L2Reduction = result.GetValue(l2) switch
+                {
+                    "mean" => L2Reduction.Mean,
+                    "sum" => L2Reduction.Sum,
+                    var other => throw new UsageException($"--l2 takes mean or sum, got '{other}'."),
+                },
+                ValidationFraction = result.GetValue(validation),
+                Seed = result.GetValue(seed),
+                Window = ParseWindow(result.GetValue(window)),
+                Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
+                EarlyStoppingPatience = result.GetValue(patience),
+                MaxStepsThisRun = result.GetValue(maxSteps),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), cancel);
+        }, CommandContext.Cancellation));
+        return command;
+    }
+
+    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, CancellationToken cancellation)
+    {
+        var c = CultureInfo.InvariantCulture;
+        using var backend = Backends.Create(device);
+        Console.WriteLine($"device: {backend.Description}");
+        var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"));
+        Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
+        var trainer = new Trainer(backend, options);
+        var lastPrint = DateTime.MinValue;
+        void Report(TrainingProgress p)
+        {
+            if (p.Phase == TrainingPhase.EpochEnd)
+            {
+                Console.WriteLine(string.Create(c,
+                    $"epoch {p.Epoch}/{p.Epochs}: mean loss {p.Loss:F4}, validation Dice {p.ValidationDice:F4}, {p.SlicesPerSecond:F2} slices/s, about {p.EstimatedRemaining.TotalMinutes:F0} min left"));
+                return;
+            }
+            if ((DateTime.UtcNow - lastPrint).TotalSeconds < 10 && p.Step != p.StepsPerEpoch) return;
+            lastPrint = DateTime.UtcNow;
+            Console.WriteLine(string.Create(c,
+                $"  epoch {p.Epoch} step {p.Step}/{p.StepsPerEpoch} (global {p.GlobalStep}): loss {p.Loss:F4}, {p.SlicesPerSecond:F2} slices/s"));
+        }
+        string checkpoint = Path.Combine(options.OutputDirectory, Trainer.CheckpointFileName);
+        if (resume && !File.Exists(checkpoint))
+            throw new IO.InvalidInputException(checkpoint, "--resume was given but there is no checkpoint to continue from.");
+        var outcome = resume
+            ? trainer.Resume(checkpoint, data, Report, cancellation)
+            : trainer.Train(data, Report, cancellation);
+        Console.WriteLine(string.Create(c,
+            $"{outcome.Outcome}: {outcome.EpochsCompleted} epochs, {outcome.GlobalStep} steps, best validation Dice {outcome.BestValidationDice:F4} (epoch {outcome.BestEpoch})"));
+        Console.WriteLine($"checkpoint: {outcome.CheckpointPath}");
+        Console.WriteLine($"best weights: {outcome.BestWeightsPath}");
+        Console.WriteLine($"log: {outcome.LogPath}, plot: {outcome.PlotPath}");
+        return outcome.Outcome == TrainingOutcome.Interrupted && cancellation.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Success;
+    }
+
+    private static (int, int)? ParseWindow(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.ToLowerInvariant().Split('x', '×');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int w))
+            return (h, w);
+        throw new UsageException($"--window takes HxW like 128x128, got '{text}'.");
+    }
+}
