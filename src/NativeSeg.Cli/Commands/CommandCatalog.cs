@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return BuildDatasetCommand.Create();
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return ReproduceCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();

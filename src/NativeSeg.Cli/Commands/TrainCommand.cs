@@ -46,7 +46,7 @@ public static class TrainCommand
                 },
                 ValidationFraction = result.GetValue(validation),
                 Seed = result.GetValue(seed),
-                Window = ParseWindow(result.GetValue(window)),
+                Window = TrainCommandWindows.Parse(result.GetValue(window)),
                 Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
@@ -99,8 +99,12 @@ public static class TrainCommand
         Console.WriteLine($"log: {outcome.LogPath}, plot: {outcome.PlotPath}");
         return outcome.Outcome == TrainingOutcome.Interrupted && cancellation.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Success;
     }
+}
 
-    private static (int, int)? ParseWindow(string? text)
+/// <summary>Parses the HxW window option shared by train and reproduce.</summary>
+public static class TrainCommandWindows
+{
+    public static (int, int)? Parse(string? text)
     {
         if (text is null) return null;
         var parts = text.ToLowerInvariant().Split('x', '×');

@@ -14,6 +14,10 @@
 //   8×32 output tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per
 //   input channel, and every thread reuses them for 9 taps × 4 channels. V1 stays available for 1×1 kernels and
 //   as the yardstick (tests check both against the reference and against each other).
+// - Newer numbered versions, selectable and not yet the defaults (none has been timed on a GPU; see
+//   benchmarks/gpu/README.md): forward V3/V4 (register blocking), 1×1 P2 (PointwiseVersion.V2, a GEMM over
+//   channels), backward-data V2/V3 (flip-transpose the weights, then the forward kernel), weight-gradient V2
+//   (implicit GEMM with fixed slices). NATIVESEG_ILGPU_KERNELS selects them for a whole program run.
 // - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
 //   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
 //   group barriers cost milliseconds with 256 of them on a small machine, so it defaults to one warp (32
@@ -37,6 +41,45 @@ public enum ConvolutionForwardVersion
     V1 = 1,
 
     /// <summary>Shared-memory input tiles, 4 output channels per group (the default).</summary>
+    V2 = 2,
+
+    /// <summary>Register blocking: 4 pixels × 8 output channels per thread, 4 input channels per barrier pair.</summary>
+    V3 = 3,
+
+    /// <summary>V3 with 8 pixels (4 rows × 2 columns) × 8 output channels per thread: 4 multiply-adds per shared load.</summary>
+    V4 = 4,
+}
+
+/// <summary>Which kernel a backend uses for 1×1 convolutions (forward, and backward-data V2/V3).</summary>
+public enum PointwiseConvolutionVersion
+{
+    /// <summary>One thread per output (the default): forward V1.</summary>
+    V1 = 1,
+
+    /// <summary>A small GEMM over channels: 4 positions × 8 output channels per thread, weights in shared memory.</summary>
+    V2 = 2,
+}
+
+/// <summary>Which backward-data convolution a backend uses.</summary>
+public enum ConvolutionBackwardDataVersion
+{
+    /// <summary>One thread per input-gradient element, a gather straight from global memory (the default).</summary>
+    V1 = 1,
+
+    /// <summary>Flip and transpose the weights, then run the forward kernel (V3 for 3×3, V1 for 1×1).</summary>
+    V2 = 2,
+
+    /// <summary>As V2 with forward V4 for 3×3.</summary>
+    V3 = 3,
+}
+
+/// <summary>Which weight-gradient convolution a backend uses for 3×3 weights (1×1 always runs V1).</summary>
+public enum ConvolutionWeightGradientVersion
+{
+    /// <summary>One group per (o, i) pair and slice, a shared-memory tree per group (the default).</summary>
+    V1 = 1,
+
+    /// <summary>Implicit GEMM: 16 input × 64 output channels per group, 36 register sums per thread.</summary>
     V2 = 2,
 }
 
@@ -80,12 +123,13 @@ public sealed class IlgpuBackend : IBackend
         Description = $"{accelerator.Name} ({accelerator.AcceleratorType}), multiprocessors: {accelerator.NumMultiprocessors}, " +
             $"warp {accelerator.WarpSize}, up to {accelerator.MaxNumThreadsPerGroup} threads per group, " +
             $"{groupSize} threads per explicit group{memory}";
+        ApplyVersionOverrides(Environment.GetEnvironmentVariable(KernelVersionsVariable));
     }
 
     /// <summary>"cuda" or "ilgpu-cpu".</summary>
     public string Name { get; }
 
-    public string Description { get; }
+    public string Description { get; private set; }
 
     /// <summary>
     /// Threads per group of the explicitly grouped kernels (reductions, convolution V2): 256 on a GPU, 32 on the
@@ -104,6 +148,49 @@ public sealed class IlgpuBackend : IBackend
 
     /// <summary>The forward-convolution kernel used for 3×3 weights; V2 unless a test or benchmark asks for V1.</summary>
     public ConvolutionForwardVersion ForwardVersion { get; set; } = ConvolutionForwardVersion.V2;
+
+    /// <summary>The kernel for 1×1 forward convolutions (and 1×1 backward-data V2/V3); V1 unless a test or benchmark asks for V2.</summary>
+    public PointwiseConvolutionVersion PointwiseVersion { get; set; } = PointwiseConvolutionVersion.V1;
+
+    /// <summary>The backward-data kernel; V1 unless a test or benchmark asks for V2.</summary>
+    public ConvolutionBackwardDataVersion BackwardDataVersion { get; set; } = ConvolutionBackwardDataVersion.V1;
+
+    /// <summary>The weight-gradient kernel for 3×3 weights; V1 unless a test or benchmark asks for V2.</summary>
+    public ConvolutionWeightGradientVersion WeightGradientVersion { get; set; } = ConvolutionWeightGradientVersion.V1;
+
+    /// <summary>
+    /// Environment variable that picks kernel versions for a whole program run without code changes, for the GPU
+    /// benchmark of the whole network: for example <c>forward=V4,backward-data=V3,weight-gradient=V2,pointwise=V2</c>.
+    /// </summary>
+    public const string KernelVersionsVariable = "NATIVESEG_ILGPU_KERNELS";
+
+    /// <summary>Applies "operation=version" pairs (see <see cref="KernelVersionsVariable"/>); throws on an unknown one.</summary>
+    public void ApplyVersionOverrides(string? pairs)
+    {
+        if (string.IsNullOrWhiteSpace(pairs)) return;
+        foreach (var pair in pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            string value = parts.Length == 2 ? parts[1] : "";
+            bool ok = parts[0] switch
+            {
+                "forward" => Enum.TryParse(value, out ConvolutionForwardVersion f) && Enum.IsDefined(f) && Set(() => ForwardVersion = f),
+                "backward-data" => Enum.TryParse(value, out ConvolutionBackwardDataVersion b) && Enum.IsDefined(b) && Set(() => BackwardDataVersion = b),
+                "weight-gradient" => Enum.TryParse(value, out ConvolutionWeightGradientVersion w) && Enum.IsDefined(w) && Set(() => WeightGradientVersion = w),
+                "pointwise" => Enum.TryParse(value, out PointwiseConvolutionVersion p) && Enum.IsDefined(p) && Set(() => PointwiseVersion = p),
+                _ => false,
+            };
+            if (!ok)
+                throw new ArgumentException($"{KernelVersionsVariable}: '{pair}' is not forward=V1..V4, backward-data=V1..V3, weight-gradient=V1..V2 or pointwise=V1..V2.");
+        }
+        Description += $", kernels: forward {ForwardVersion}, backward-data {BackwardDataVersion}, weight-gradient {WeightGradientVersion}, pointwise {PointwiseVersion}";
+
+        static bool Set(Action assign)
+        {
+            assign();
+            return true;
+        }
+    }
 
     /// <summary>True when an NVIDIA driver and at least one CUDA device are present. Never throws.</summary>
     public static bool IsCudaAvailable()
@@ -207,21 +294,43 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionForward);
         var g = Geometry(Convolution(op, input, weights, dilation, output));
-        if (g.Kernel == 3 && ForwardVersion == ConvolutionForwardVersion.V2)
-        {
-            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)),
-                Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
-        }
+        LaunchForward(ForwardVersion, Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
+    }
+
+    /// <summary>
+    /// Queues the chosen forward kernel: for 1×1 weights the pointwise version, for 3×3 the chosen version (past V1:
+    /// dilation up to 4), V1 otherwise.
+    /// </summary>
+    private void LaunchForward(ConvolutionForwardVersion version, ArrayView<float> input, ArrayView<float> weights,
+        ArrayView<float> output, ConvolutionGeometry g)
+    {
+        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation;
+        if (g.Kernel == 1 && PointwiseVersion == PointwiseConvolutionVersion.V2)
+            _kernels.Convolution1x1V2(_stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ConvolutionForwardVersion.V4)
+            _kernels.ConvolutionForwardV4(_stream, Groups(ConvolutionForwardV4Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ConvolutionForwardVersion.V3)
+            _kernels.ConvolutionForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ConvolutionForwardVersion.V2)
+            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
         else
-        {
-            _kernels.ConvolutionForwardV1(_stream, output.Length, Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
-        }
+            _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
     }
 
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
     {
         const string op = nameof(ConvolutionBackwardData);
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
+        if (BackwardDataVersion is ConvolutionBackwardDataVersion.V2 or ConvolutionBackwardDataVersion.V3)
+        {
+            // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
+            var flipped = Scratch(weights.Length);
+            _kernels.FlipTransposeWeights(_stream, weights.Length, Own(op, weights).View, flipped, g);
+            var forward = BackwardDataVersion == ConvolutionBackwardDataVersion.V2 ? ConvolutionForwardVersion.V3 : ConvolutionForwardVersion.V4;
+            LaunchForward(forward, Own(op, gradOutput).View, flipped, Own(op, gradInput).View,
+                ConvolutionBackwardDataV2Kernels.TransposedGeometry(g));
+            return;
+        }
         _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
     }
 
@@ -230,6 +339,16 @@ public sealed class IlgpuBackend : IBackend
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
         int taps = g.Kernel * g.Kernel;
+        if (WeightGradientVersion == ConvolutionWeightGradientVersion.V2 && g.Kernel == 3
+            && g.Dilation <= ConvolutionWeightGradientV2Kernels.MaxDilation)
+        {
+            var tiledLayout = ConvolutionWeightGradientV2Kernels.Layout(g);
+            var tiledPartials = Scratch((long)tiledLayout.Groups * taps);
+            _kernels.WeightGradientV2Partials(_stream, Groups(ConvolutionWeightGradientV2Kernels.Groups(g, GroupSize)),
+                Own(op, input).View, Own(op, gradOutput).View, tiledPartials, g, tiledLayout);
+            _kernels.SumPartials(_stream, gradWeights.Length, tiledPartials, Own(op, gradWeights).View, tiledLayout, taps);
+            return;
+        }
         var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);
         var partials = Scratch(layout.Groups * taps);
         _kernels.ConvolutionBackwardWeightsPartials(_stream, Groups(layout.Groups), Own(op, input).View, Own(op, gradOutput).View, partials, g, layout);

@@ -1,0 +1,42 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using NativeSeg.Kernels;
+
+namespace NativeSeg.Benchmarks.Gpu;
+
+/// <summary>
+/// Writes the PTX that ILGPU makes for every kernel (one file per kernel, SM_90, no GPU needed), so that on the GPU
+/// machine <c>ptxas -arch=sm_90 -v</c> reports registers, spills and shared memory per kernel (METHOD.md: read
+/// what costs no device time). Kernels are found as the PTX compile test finds them: public static void methods of
+/// public types in NativeSeg.Kernels; implicitly grouped when the first parameter is an Index1D.
+/// </summary>
+public static class PtxDump
+{
+    public static int Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        using var context = Context.Create(builder => builder.EnableAlgorithms());
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90),
+            CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null);
+        var kernels = typeof(KernelConstants).Assembly.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(method => method.ReturnType == typeof(void));
+        int count = 0;
+        foreach (var method in kernels)
+        {
+            var entry = method.GetParameters()[0].ParameterType == typeof(Index1D)
+                ? EntryPointDescription.FromImplicitlyGroupedKernel(method)
+                : EntryPointDescription.FromExplicitlyGroupedKernel(method);
+            var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
+            File.WriteAllText(Path.Combine(directory, $"{method.DeclaringType!.Name}.{method.Name}.ptx"), compiled.PTXAssembly);
+            count++;
+        }
+        Console.WriteLine($"gpu-kernels: wrote the PTX of {count} kernels to {directory}");
+        return 0;
+    }
+}
