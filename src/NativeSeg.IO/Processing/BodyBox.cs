@@ -8,17 +8,19 @@ namespace NativeSeg.IO.Processing;
 /// </summary>
 public sealed class BodyBox
 {
-    public const float ThresholdHu = -500;
+    public const float DefaultThresholdHu = -500;
     public const int MinimumBodyPixels = 64;
 
+    private readonly float _thresholdHu;
     private readonly int _columns;
     private readonly int _rows;
     private readonly bool[] _visited;
     private readonly int[] _queue;
 
-    /// <summary>Scratch buffers for one slice size; reuse one instance per thread.</summary>
-    public BodyBox(int columns, int rows)
+    /// <summary>Scratch buffers for one slice size; reuse one instance per thread. Body = pixels above thresholdHu.</summary>
+    public BodyBox(int columns, int rows, float thresholdHu = DefaultThresholdHu)
     {
+        _thresholdHu = thresholdHu;
         _columns = columns;
         _rows = rows;
         _visited = new bool[columns * rows];
@@ -34,7 +36,7 @@ public sealed class BodyBox
         CropBox best = CropBox.Whole(_columns, _rows);
         for (int seed = 0; seed < hu.Length; seed++)
         {
-            if (_visited[seed] || !(hu[seed] > ThresholdHu)) continue;
+            if (_visited[seed] || !(hu[seed] > _thresholdHu)) continue;
             var (size, box) = Flood(hu, seed);
             if (size > bestSize)
             {
@@ -69,7 +71,7 @@ public sealed class BodyBox
                     int cc = c + dc;
                     if ((uint)cc >= (uint)_columns) continue;
                     int q = cc + rr * _columns;
-                    if (_visited[q] || !(hu[q] > ThresholdHu)) continue;
+                    if (_visited[q] || !(hu[q] > _thresholdHu)) continue;
                     _visited[q] = true;
                     _queue[tail++] = q;
                 }

@@ -1,8 +1,8 @@
 namespace NativeSeg.IO.Processing;
 
 /// <summary>
-/// Labels the 26-connected components of the non-zero voxels of a volume by breadth-first search with an
-/// explicit queue (no recursion, so a 30-million-voxel lung cannot overflow the stack).
+/// Labels the 26-connected (or, on request, 6-connected: faces only) components of the non-zero voxels of a volume
+/// by breadth-first search with an explicit queue (no recursion, so a 30-million-voxel lung cannot overflow the stack).
 /// Labels are 1..Count in order of discovery (x fastest); 0 is background.
 /// </summary>
 public sealed class ConnectedComponents3D
@@ -21,7 +21,7 @@ public sealed class ConnectedComponents3D
 
     public int Count => Sizes.Length;
 
-    public static ConnectedComponents3D Find(ReadOnlySpan<byte> mask, int sizeX, int sizeY, int sizeZ)
+    public static ConnectedComponents3D Find(ReadOnlySpan<byte> mask, int sizeX, int sizeY, int sizeZ, bool facesOnly = false)
     {
         if (mask.Length != (long)sizeX * sizeY * sizeZ)
             throw new ArgumentException($"mask has {mask.Length} voxels, grid {sizeX}×{sizeY}×{sizeZ} needs {(long)sizeX * sizeY * sizeZ}.");
@@ -55,6 +55,8 @@ public sealed class ConnectedComponents3D
                         {
                             int xx = x + dx;
                             if ((uint)xx >= (uint)sizeX) continue;
+                            // 6-connectivity: exactly one of dx, dy, dz is non-zero.
+                            if (facesOnly && Math.Abs(dx) + Math.Abs(dy) + Math.Abs(dz) != 1) continue;
                             int q = rowBase + xx;
                             if (mask[q] == 0 || labels[q] != 0) continue;
                             labels[q] = label;

@@ -1,3 +1,4 @@
+using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Morphology;
@@ -99,19 +100,23 @@ public static class ChestPhantom
     /// </summary>
     private static void KeepOneLungPerSide(byte[] tissues, Grid grid, double cx)
     {
-        var (labels, sizes) = ConnectedComponents.Label(grid.SizeX, grid.SizeY, grid.SizeZ, v => tissues[v] == (byte)Tissue.Lung);
-        var sumX = new double[sizes.Count];
+        var lung = new byte[tissues.Length];
+        for (int v = 0; v < lung.Length; v++) lung[v] = tissues[v] == (byte)Tissue.Lung ? (byte)1 : (byte)0;
+        var components = ConnectedComponents3D.Find(lung, grid.SizeX, grid.SizeY, grid.SizeZ, facesOnly: true);
+        var labels = components.Labels; // 1-based, 0 = not lung
+        var sumX = new double[components.Count + 1];
         for (int v = 0; v < labels.Length; v++)
-            if (labels[v] >= 0) sumX[labels[v]] += v % grid.SizeX;
+            if (labels[v] > 0) sumX[labels[v]] += v % grid.SizeX;
         int bestLeft = -1, bestRight = -1;
-        for (int c = 0; c < sizes.Count; c++)
+        for (int c = 1; c <= components.Count; c++)
         {
-            bool left = sumX[c] / sizes[c] > cx; // index i runs to the patient's left
+            long size = components.Sizes[c - 1];
+            bool left = sumX[c] / size > cx; // index i runs to the patient's left
             ref int best = ref left ? ref bestLeft : ref bestRight;
-            if (best < 0 || sizes[c] > sizes[best]) best = c;
+            if (best < 0 || size > components.Sizes[best - 1]) best = c;
         }
         for (int v = 0; v < labels.Length; v++)
-            if (labels[v] >= 0 && labels[v] != bestLeft && labels[v] != bestRight) tissues[v] = (byte)Tissue.MediastinalFat;
+            if (labels[v] > 0 && labels[v] != bestLeft && labels[v] != bestRight) tissues[v] = (byte)Tissue.MediastinalFat;
     }
 
     /// <summary>
