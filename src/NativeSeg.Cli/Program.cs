@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using NativeSeg.Cli.Commands;
 
 namespace NativeSeg.Cli;
@@ -13,12 +14,32 @@ public static class Program
 
         using var cancellation = new CancellationTokenSource();
         // First Ctrl-C asks the running command to stop cleanly (checkpoints, no partial outputs); a second one kills.
-        Console.CancelKeyPress += (_, e) =>
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             if (cancellation.IsCancellationRequested) return;
             e.Cancel = true;
             cancellation.Cancel();
         };
+        Console.CancelKeyPress += onCancel;
+        // SIGTERM (kill, systemd, container stop) is treated like Ctrl-C: the command stops cleanly.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
+        try
+        {
+            return Run(root, args, cancellation.Token);
+        }
+        finally
+        {
+            // In-process callers (tests, hosts) call Main repeatedly: leave no handler pointing at a disposed source.
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int Run(RootCommand root, string[] args, CancellationToken cancellation)
+    {
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -27,7 +48,7 @@ public static class Program
             Console.Error.WriteLine("Run 'nativeseg --help' for usage.");
             return ExitCodes.UsageError;
         }
-        CommandContext.Cancellation = cancellation.Token;
+        CommandContext.Cancellation = cancellation;
         return parsed.Invoke();
     }
 }

@@ -1,4 +1,5 @@
 using NativeSeg.IO.Volumes;
+using NativeSeg.Tests.Shared;
 using NativeSeg.Simulation.Phantoms;
 
 namespace NativeSeg.Simulation.Tests;
@@ -14,29 +15,12 @@ internal static class TestData
 
     public static Phantom SmallPhantom => SmallPhantomLazy.Value;
 
-    /// <summary><c>&lt;folder holding NativeSeg.sln&gt;/../shared/data</c>, or null when it is not there.</summary>
-    /// <remarks>Walks up from the test directory; when the build output lives elsewhere (an --artifacts-path outside
-    /// the repository), walks up from this source file's compile-time path instead.</remarks>
-    public static string? SharedData([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        foreach (string start in new[] { TestContext.CurrentContext.TestDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
-        {
-            var folder = start.Length == 0 ? null : new DirectoryInfo(start);
-            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "NativeSeg.sln")))
-                folder = folder.Parent;
-            if (folder is null) continue;
-            string data = Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "data"));
-            if (Directory.Exists(data)) return data;
-        }
-        return null;
-    }
-
+    /// <summary>A file or folder of the shared real data (see <see cref="RepositoryPaths"/>); its absence fails the test.</summary>
     public static string RequireSharedFile(params string[] parts)
     {
-        string? data = SharedData();
-        if (data is null) Assert.Ignore("../shared/data is not beside the repository.");
-        string path = Path.Combine([data!, .. parts]);
-        if (!File.Exists(path) && !Directory.Exists(path)) Assert.Ignore($"{path} is missing.");
+        string path = RepositoryPaths.SharedData(parts);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            Assert.Fail($"{path} is missing: the shared data must sit beside the repository.");
         return path;
     }
 

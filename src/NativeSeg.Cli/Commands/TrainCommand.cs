@@ -92,10 +92,12 @@ public static class TrainCommand
         var outcome = resume
             ? trainer.Resume(checkpoint, data, Report, cancellation)
             : trainer.Train(data, Report, cancellation);
-        Console.WriteLine(string.Create(c,
-            $"{outcome.Outcome}: {outcome.EpochsCompleted} epochs, {outcome.GlobalStep} steps, best validation Dice {outcome.BestValidationDice:F4} (epoch {outcome.BestEpoch})"));
+        // Best weights exist only once an epoch has ended with a validation score (BestEpoch 0 = none yet).
+        bool hasBest = outcome.BestEpoch > 0;
+        string best = hasBest ? string.Create(c, $"best validation Dice {outcome.BestValidationDice:F4} (epoch {outcome.BestEpoch})") : "no epoch finished yet";
+        Console.WriteLine(string.Create(c, $"{outcome.Outcome}: {outcome.EpochsCompleted} epochs, {outcome.GlobalStep} steps, {best}"));
         Console.WriteLine($"checkpoint: {outcome.CheckpointPath}");
-        Console.WriteLine($"best weights: {outcome.BestWeightsPath}");
+        Console.WriteLine(hasBest ? $"best weights: {outcome.BestWeightsPath}" : "best weights: none yet (written at the end of the first epoch)");
         Console.WriteLine($"log: {outcome.LogPath}, plot: {outcome.PlotPath}");
         return outcome.Outcome == TrainingOutcome.Interrupted && cancellation.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Success;
     }

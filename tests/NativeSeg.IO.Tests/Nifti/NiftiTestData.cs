@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using NativeSeg.Tests.Shared;
 using System.Text.Json;
 
 namespace NativeSeg.IO.Tests.Nifti;
@@ -6,25 +6,9 @@ namespace NativeSeg.IO.Tests.Nifti;
 /// <summary>Locations of the shared real data and of the committed NIfTI fixtures, found relative to the repository.</summary>
 internal static class NiftiTestData
 {
-    // The test directory normally lies inside the repository; when the build output goes elsewhere
-    // (--artifacts-path), fall back to the folder this source file was compiled from.
-    private static readonly Lazy<string> Root = new(() =>
-        FindSolutionAbove(TestContext.CurrentContext.TestDirectory) ?? FindSolutionAbove(SourceFolder())
-        ?? throw new InvalidOperationException("NativeSeg.sln not found above the test directory or the test sources."));
+    public static string RepoRoot => RepositoryPaths.Root;
 
-    private static string? FindSolutionAbove(string start)
-    {
-        var dir = new DirectoryInfo(start);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NativeSeg.sln"))) dir = dir.Parent;
-        return dir?.FullName;
-    }
-
-    private static string SourceFolder([CallerFilePath] string file = "") => Path.GetDirectoryName(file) ?? "";
-
-    public static string RepoRoot => Root.Value;
-
-    public static string Data(params string[] parts) =>
-        Path.GetFullPath(Path.Combine([RepoRoot, "..", "shared", "data", .. parts]));
+    public static string Data(params string[] parts) => RepositoryPaths.SharedData(parts);
 
     public static string Fixture(string name) =>
         Path.Combine(RepoRoot, "tests", "NativeSeg.IO.Tests", "Fixtures", "Nifti", name);

@@ -35,12 +35,5 @@ public class TrainingDataTests
         Assert.That(set.Description, Does.Contain("cip-64"));
     }
 
-    /// <summary>The shared data folder: beside the folder holding NativeSeg.sln (see /work/helpers/COMMON.md).</summary>
-    private static string SharedData()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NativeSeg.sln")))
-            directory = directory.Parent;
-        return directory is null ? "/nonexistent" : Path.Combine(directory.FullName, "..", "shared", "data");
-    }
+    private static string SharedData() => NativeSeg.Tests.Shared.RepositoryPaths.SharedData();
 }

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using NativeSeg.IO.Nifti;
+
+namespace NativeSeg.Cli.Tests;
+
+/// <summary>
+/// The whole user journey on tiny phantoms: train a few steps, resume to the end of the epoch (which writes
+/// best.safetensors after validation), then segment a CT with those weights.
+/// </summary>
+public sealed class TrainAndSegmentTests
+{
+    [Test]
+    public void Train_Resume_ThenSegmentWithTheBestWeights()
+    {
+        using var folder = new TemporaryFolder();
+        // Two patients of 8 slices (the smallest the phantom makes): the validation share (at least one patient)
+        // holds out one, leaving the other's slices with lung for training in steps of 2.
+        var cases = new List<object>();
+        for (int i = 1; i <= 2; i++)
+        {
+            var phantom = Phantoms.Make(folder, $"p{i}", "32x32x8", seed: (ulong)i);
+            cases.Add(new { id = $"case_{i}", patient = $"P{i}", group = "normal", ct = Path.GetFileName(phantom.Ct), mask = Path.GetFileName(phantom.Mask) });
+        }
+        string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
+        string output = folder.File("run");
+        string[] train = ["train", manifest, "-o", output, "--device", "cpu", "--window", "16x16", "--batch-size", "2", "--epochs", "1", "--seed", "1"];
+
+        var nothingToResume = CliRunner.Expect(ExitCodes.InvalidInput, [.. train, "--resume"]);
+        Assert.That(nothingToResume.ErrorLines.Single(), Does.Contain(Path.Combine(output, "checkpoint.safetensors")));
+
+        var first = CliRunner.Expect(ExitCodes.Success, [.. train, "--max-steps", "2"]);
+        Assert.That(first.Out, Does.Contain("Interrupted: 0 epochs, 2 steps, no epoch finished yet"), first.ToString());
+        Assert.That(first.Out, Does.Contain("best weights: none yet"));
+        Assert.That(File.Exists(Path.Combine(output, "checkpoint.safetensors")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "best.safetensors")), Is.False, "no epoch has ended yet");
+
+        var resumed = CliRunner.Expect(ExitCodes.Success, [.. train, "--resume"]);
+        Assert.That(resumed.Out, Does.Contain("Completed: 1 epochs, "), resumed.ToString());
+        string weights = Path.Combine(output, "best.safetensors");
+        Assert.That(File.Exists(weights), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "training-log.csv")), Is.True);
+
+        var input = Phantoms.Make(folder, "target", "48x48x8", seed: 7);
+        string mask = folder.File("mask.nii.gz");
+        var segment = CliRunner.Run("segment", input.Ct, "-o", mask, "--weights", weights, "--device", "cpu", "--json");
+
+        // Weights trained for four steps may find no lung: the pipeline then refuses to write an empty mask
+        // (InvalidInput, "The lung mask is empty."). Otherwise the mask must be on exactly the input's grid.
+        if (segment.ExitCode == ExitCodes.InvalidInput)
+        {
+            Assert.That(segment.ErrorLines, Has.Length.EqualTo(1), segment.ToString());
+            Assert.That(segment.ErrorLines[0], Does.Contain(input.Ct).And.Contain("The lung mask is empty."));
+            Assert.That(File.Exists(mask), Is.False, "no empty mask is written");
+            return;
+        }
+        Assert.That(segment.ExitCode, Is.EqualTo(ExitCodes.Success), segment.ToString());
+        var ct = NiftiReader.ReadFloat(input.Ct);
+        var written = NiftiReader.ReadMask(mask);
+        Assert.That(written.Grid.SameGeometry(ct.Grid), Is.True, $"mask {written.Grid} vs CT {ct.Grid}");
+        Assert.That(written.Voxels.Any(v => v != 0), Is.True);
+        using var json = JsonDocument.Parse(segment.Out);
+        Assert.That(json.RootElement.GetProperty("slices").GetInt32(), Is.EqualTo(8));
+        Assert.That(json.RootElement.GetProperty("output").GetString(), Is.EqualTo(mask));
+        Assert.That(json.RootElement.GetProperty("lungVolumeMl").GetDouble(), Is.GreaterThan(0));
+    }
+}
