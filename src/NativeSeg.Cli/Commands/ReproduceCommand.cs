@@ -91,7 +91,7 @@ public static class ReproduceCommand
                 cancellation.ThrowIfCancellationRequested();
                 string ctPath = manifest.Resolve(testCase.Ct);
                 var ct = CtReader.Read(ctPath);
-                var result = pipeline.Run(ct, ctPath, new SegmentationOptions(), cancellation: cancellation);
+                var result = pipeline.Run(ct, ctPath, new SegmentationOptions { RefuseEmptyMask = false }, cancellation: cancellation);
                 string maskPath = Path.Combine(predictionsFolder, testCase.Id + "_mask.nii.gz");
                 string probabilityPath = Path.Combine(predictionsFolder, testCase.Id + "_probabilities.nii.gz");
                 NiftiWriter.Write(maskPath, result.Mask);

@@ -43,7 +43,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             ? LungPostprocessor.Process(probabilities, postprocessing)
             : LungSplitter.Split(Threshold(probabilities, options.Threshold));
         var emptyCheck = InputSanity.CheckMask(labelled, ct);
-        if (!emptyCheck.IsOk)
+        if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
 
         var summary = Summarise(ct, labelled, clock.Elapsed.TotalSeconds, segmenter.Backend.Description);

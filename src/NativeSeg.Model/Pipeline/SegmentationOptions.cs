@@ -12,6 +12,12 @@ public sealed record SegmentationOptions
     /// <summary>Label the right lung 1 and the left lung 2 instead of 1 for both.</summary>
     public bool SplitLeftRight { get; init; }
 
+    /// <summary>
+    /// Treat an empty mask as an error with its likely cause (the input checks' findings). A study that must score
+    /// every case (reproduce) turns this off, so an empty prediction counts as a failure in the metrics instead.
+    /// </summary>
+    public bool RefuseEmptyMask { get; init; } = true;
+
     /// <summary>Probability above which a voxel is lung.</summary>
     public float Threshold { get; init; } = 0.5f;
 }
