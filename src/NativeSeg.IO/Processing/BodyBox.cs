@@ -27,12 +27,18 @@ public sealed class BodyBox
         _queue = new int[columns * rows];
     }
 
-    public CropBox Find(ReadOnlySpan<float> hu)
+    public CropBox Find(ReadOnlySpan<float> hu) => Find(hu, []);
+
+    /// <summary>
+    /// As <see cref="Find(ReadOnlySpan{float})"/>, and when <paramref name="bodyPixels"/> is not empty (one byte per
+    /// pixel) it receives 1 on the pixels of the body component and 0 elsewhere (all 0 when there is no body).
+    /// </summary>
+    public CropBox Find(ReadOnlySpan<float> hu, Span<byte> bodyPixels)
     {
         if (hu.Length != _columns * _rows)
             throw new ArgumentException($"slice has {hu.Length} pixels, expected {_columns}×{_rows}.");
         Array.Clear(_visited);
-        int bestSize = 0;
+        int bestSize = 0, bestSeed = -1;
         CropBox best = CropBox.Whole(_columns, _rows);
         for (int seed = 0; seed < hu.Length; seed++)
         {
@@ -41,10 +47,23 @@ public sealed class BodyBox
             if (size > bestSize)
             {
                 bestSize = size;
+                bestSeed = seed;
                 best = box;
             }
         }
-        return bestSize >= MinimumBodyPixels ? best : CropBox.Whole(_columns, _rows);
+        bool hasBody = bestSize >= MinimumBodyPixels;
+        if (!bodyPixels.IsEmpty)
+        {
+            bodyPixels.Clear();
+            if (hasBody)
+            {
+                // The flood left the body's pixels at the start of the queue only for the last component; fill again.
+                Array.Clear(_visited);
+                Flood(hu, bestSeed);
+                for (int i = 0; i < bestSize; i++) bodyPixels[_queue[i]] = 1;
+            }
+        }
+        return hasBody ? best : CropBox.Whole(_columns, _rows);
     }
 
     /// <summary>Breadth-first fill with an explicit queue (no recursion), tracking size and bounds.</summary>

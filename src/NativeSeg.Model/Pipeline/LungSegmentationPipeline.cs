@@ -8,7 +8,8 @@ namespace NativeSeg.Model.Pipeline;
 
 /// <summary>
 /// CT volume in, lung mask out: sanity check → per-slice body crop and resize to the network grid → network
-/// probabilities in batches → map back into each slice's box on the original grid → postprocessing.
+/// probabilities in batches → map back into each slice's box on the original grid → postprocessing (probabilities
+/// outside the body set to 0, see <see cref="BodyMask"/>; lung components kept; holes filled).
 /// </summary>
 public sealed class LungSegmentationPipeline(Segmenter segmenter)
 {
@@ -32,6 +33,8 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             options.BatchSize, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
         var probabilities = prepared.MapBack(maps);
+        if (options.Postprocess)
+            KeepInsideBody(probabilities, BodyMask.Compute(ct));
 
         var postprocessing = new LungPostprocessingOptions
         {
@@ -49,6 +52,15 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         var summary = Summarise(ct, labelled, clock.Elapsed.TotalSeconds, segmenter.Backend.Description);
         var mask = options.SplitLeftRight ? labelled : Binary(labelled);
         return new SegmentationResult(mask, probabilities, summary);
+    }
+
+    /// <summary>Lungs lie inside the body: probabilities outside it (air around the patient, the table) become 0.</summary>
+    private static void KeepInsideBody(Volume<float> probabilities, Volume<byte> body)
+    {
+        var p = probabilities.Voxels;
+        var inside = body.Voxels;
+        for (int i = 0; i < p.Length; i++)
+            if (inside[i] == 0) p[i] = 0;
     }
 
     private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
