@@ -67,13 +67,13 @@ public class FileAndDatasetTests
         for (int v = 0; v < mask.Voxels.Length; v++) mask.Voxels[v] = (byte)v;
         // The same voxels with rows flipped: j' = 2 − j, so y = −5 + 2·(2 − j') = −1 − 2·j'.
         var flipped = new Grid(4, 3, 2, new Affine(new double[,] { { -1, 0, 0, 10 }, { 0, -2, 0, -1 }, { 0, 0, 3, 7 } }));
-        var aligned = MaskAlignment.OntoGrid(mask, flipped, "mask.nii.gz");
+        var aligned = VolumeAlignment.OntoGrid(mask, flipped, "mask.nii.gz");
         for (int z = 0; z < 2; z++)
             for (int y = 0; y < 3; y++)
                 for (int x = 0; x < 4; x++)
                     Assert.That(aligned[x, y, z], Is.EqualTo(mask[x, 2 - y, z]));
         var shifted = new Grid(4, 3, 2, Affine.FromSpacing(1, 2, 3, 0.5, 0, 0));
-        Assert.Throws<NativeSeg.IO.InvalidInputException>(() => MaskAlignment.OntoGrid(mask, shifted, "mask.nii.gz"));
+        Assert.Throws<NativeSeg.IO.InvalidInputException>(() => VolumeAlignment.OntoGrid(mask, shifted, "mask.nii.gz"));
     }
 
     [Test]

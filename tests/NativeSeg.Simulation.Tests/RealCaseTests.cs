@@ -57,7 +57,7 @@ public class RealCaseTests
         string folder = TestData.RequireSharedFile("lctsc", "Case_009_dicom");
         string maskPath = TestData.RequireSharedFile("lctsc", "Case_009_lungmask.nii.gz");
         var ct = DicomSeriesReader.ReadVolume(folder);
-        var mask = MaskAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), ct.Grid, maskPath);
+        var mask = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), ct.Grid, maskPath);
         Assert.That(mask.Grid, Is.SameAs(ct.Grid));
         long inside = 0, dark = 0;
         for (int v = 0; v < ct.Voxels.Length; v++)

@@ -106,7 +106,7 @@ public static class EvaluationReport
 
     private static LoadedCase LoadNifti(DatasetManifest manifest, DatasetCase c)
     {
-        var ct = NiftiReader.ReadFloat(manifest.Resolve(c.Ct));
+        var ct = CtReader.Read(manifest.Resolve(c.Ct));
         var reference = LoadOnGrid(manifest.Resolve(c.Mask!), ct.Grid, NiftiReader.ReadMask);
         var prediction = string.IsNullOrWhiteSpace(c.Prediction) ? null : LoadOnGrid(manifest.Resolve(c.Prediction), ct.Grid, NiftiReader.ReadMask);
         var probabilities = string.IsNullOrWhiteSpace(c.Probabilities) ? null : LoadOnGrid(manifest.Resolve(c.Probabilities), ct.Grid, NiftiReader.ReadFloat);
@@ -121,10 +121,8 @@ public static class EvaluationReport
 
     private static Volume<T> LoadOnGrid<T>(string path, Grid ctGrid, Func<string, Volume<T>> read) where T : unmanaged
     {
-        var volume = read(path);
-        if (!volume.Grid.SameGeometry(ctGrid))
-            throw new InvalidInputException(path, $"grid {volume.Grid} differs from the CT's {ctGrid}; resample it onto the CT first.");
-        return volume;
+        // Same voxels in another index order (a dcm2niix mask of a DICOM series) are reordered; anything else is refused.
+        return VolumeAlignment.OntoGrid(read(path), ctGrid, path);
     }
 
     private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)

@@ -1,6 +1,7 @@
 using NativeSeg.IO;
 using NativeSeg.IO.Datasets;
 using NativeSeg.IO.Nifti;
+using NativeSeg.IO.Volumes;
 using NativeSeg.IO.Processing;
 
 namespace NativeSeg.Model.Training;
@@ -27,8 +28,10 @@ public static class TrainingData
             if (string.IsNullOrWhiteSpace(entry.Mask) || string.Equals(entry.Split, "test", StringComparison.OrdinalIgnoreCase))
                 continue;
             string ctPath = manifest.Resolve(entry.Ct), maskPath = manifest.Resolve(entry.Mask);
-            var prepared = SlicePreprocessor.Prepare(NiftiReader.ReadFloat(ctPath), ctPath);
-            var mask = NiftiReader.ReadMask(maskPath);
+            var ct = CtReader.Read(ctPath);
+            var prepared = SlicePreprocessor.Prepare(ct, ctPath);
+            // A DICOM series and its dcm2niix mask hold the same voxels in another row order: reorder, never resample.
+            var mask = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), ct.Grid, maskPath);
             float[] labels;
             try
             {

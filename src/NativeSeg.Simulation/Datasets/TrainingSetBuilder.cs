@@ -68,7 +68,7 @@ public static class TrainingSetBuilder
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
                         input ??= CtFile.Read(ctPath);
-                        lungMask ??= MaskAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
+                        lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
                         var lesionOptions = LesionOptions.ForSeverity(severity, seed,
                             crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe);
                         var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);

@@ -1,3 +1,4 @@
+using NativeSeg.IO.Volumes;
 using NativeSeg.IO.Nifti;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Previews;
@@ -9,7 +10,7 @@ namespace NativeSeg.Simulation.Files;
 /// CT with lesions (NIfTI, same grid and affine, int16 with the input's scaling or float32 like the input) and lesion
 /// mask (uint8 NIfTI, <see cref="LesionLabel"/>) out, plus an optional PNG preview. The lung mask stays the reference
 /// mask of the output CT (lesions are lung), so it is not rewritten. A mask stored in another index order than a
-/// DICOM series is put onto the CT grid first (<see cref="MaskAlignment"/>). Returns the counts and the checks
+/// DICOM series is put onto the CT grid first (<see cref="VolumeAlignment"/>). Returns the counts and the checks
 /// measured on the output (<see cref="LesionCheckReport"/>; print it, and fail when it did not pass).
 /// </summary>
 public static class CovidSimulation
@@ -19,7 +20,7 @@ public static class CovidSimulation
     {
         ArgumentNullException.ThrowIfNull(options);
         var input = CtFile.Read(ctPath);
-        var mask = MaskAlignment.OntoGrid(NiftiReader.ReadMask(lungMaskPath), input.Ct.Grid, lungMaskPath);
+        var mask = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(lungMaskPath), input.Ct.Grid, lungMaskPath);
         var result = LesionSimulator.Simulate(input.Ct, mask, options);
         input.WriteLike(outputCtPath, result.Ct);
         NiftiWriter.Write(outputLesionsPath, result.Lesions, input.Header);

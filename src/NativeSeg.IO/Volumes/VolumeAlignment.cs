@@ -1,16 +1,13 @@
-using NativeSeg.IO;
-using NativeSeg.IO.Volumes;
-
-namespace NativeSeg.Simulation.Files;
+namespace NativeSeg.IO.Volumes;
 
 /// <summary>
-/// Puts a mask onto a CT's grid when both describe the same voxels in a different index order (a DICOM series read
+/// Puts a volume (a mask, a probability map) onto a CT's grid when both describe the same voxels in a different index order (a DICOM series read
 /// with rows top to bottom against a NIfTI written with rows flipped, say). Nearest-neighbour through the affines;
 /// refuses unless every voxel centre of the target lands within 0.05 voxel of a mask voxel centre.
 /// </summary>
-public static class MaskAlignment
+public static class VolumeAlignment
 {
-    public static Volume<byte> OntoGrid(Volume<byte> mask, Grid target, string maskPath)
+    public static Volume<T> OntoGrid<T>(Volume<T> mask, Grid target, string maskPath) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(target);
@@ -34,7 +31,7 @@ public static class MaskAlignment
                         || Math.Round(a) < 0 || Math.Round(b) < 0 || Math.Round(c) < 0
                         || Math.Round(a) >= g.SizeX || Math.Round(b) >= g.SizeY || Math.Round(c) >= g.SizeZ)
                         throw new InvalidInputException(maskPath,
-                            $"the mask grid ({g}) does not cover the CT grid ({target}) voxel for voxel; resample it first.");
+                            $"the grid ({g}) does not cover the CT grid ({target}) voxel for voxel; resample it first.");
                 }
         var (o0, o1, o2) = Map(0, 0, 0);
         var (x0, x1, x2) = Map(1, 0, 0);
@@ -44,7 +41,7 @@ public static class MaskAlignment
         int[] di = [(int)Math.Round(x0 - o0), (int)Math.Round(x1 - o1), (int)Math.Round(x2 - o2)];
         int[] dj = [(int)Math.Round(y0 - o0), (int)Math.Round(y1 - o1), (int)Math.Round(y2 - o2)];
         int[] dk = [(int)Math.Round(z0 - o0), (int)Math.Round(z1 - o1), (int)Math.Round(z2 - o2)];
-        var result = new byte[target.VoxelCount];
+        var result = new T[target.VoxelCount];
         Parallel.For(0, target.SizeZ, k =>
         {
             for (int j = 0; j < target.SizeY; j++)
@@ -56,7 +53,7 @@ public static class MaskAlignment
                     result[target.Index(i, j, k)] = mask.Voxels[g.Index(a, b, c)];
                 }
         });
-        return new Volume<byte>(target, result);
+        return new Volume<T>(target, result);
     }
 
     private static bool NearInteger(double v) => Math.Abs(v - Math.Round(v)) < 0.05;
@@ -65,7 +62,7 @@ public static class MaskAlignment
     {
         double m00 = a[0, 0], m01 = a[0, 1], m02 = a[0, 2], m10 = a[1, 0], m11 = a[1, 1], m12 = a[1, 2], m20 = a[2, 0], m21 = a[2, 1], m22 = a[2, 2];
         double det = m00 * (m11 * m22 - m12 * m21) - m01 * (m10 * m22 - m12 * m20) + m02 * (m10 * m21 - m11 * m20);
-        if (Math.Abs(det) < 1e-12) throw new InvalidInputException(path, "the mask affine is singular.");
+        if (Math.Abs(det) < 1e-12) throw new InvalidInputException(path, "the affine is singular.");
         double[] r =
         [
             (m11 * m22 - m12 * m21) / det, (m02 * m21 - m01 * m22) / det, (m01 * m12 - m02 * m11) / det,
