@@ -14,6 +14,7 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ReproduceCommand.Create();
+        yield return ExportOnnxCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();

@@ -1,0 +1,36 @@
+using NativeSeg.Engine.Cpu;
+using NativeSeg.Model.Network;
+using NativeSeg.Model.Weights;
+
+namespace NativeSeg.Cli.Tests;
+
+public sealed class ExportOnnxCommandTests
+{
+    [Test]
+    public void ExportOnnx_WritesAnOnnxModelOfTheWeights()
+    {
+        using var folder = new TemporaryFolder();
+        string weights = folder.File("w.safetensors");
+        using (var backend = new CpuBackend())
+        using (var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, seed: 3))
+            WeightsFile.Save(weights, network, new WeightsMetadata());
+        string model = folder.File("model.onnx");
+
+        var run = CliRunner.Expect(ExitCodes.Success, "export-onnx", "-o", model, "--weights", weights);
+
+        Assert.That(run.Out, Does.Contain("wrote " + model));
+        var bytes = File.ReadAllBytes(model);
+        // ModelProto starts with field 1 (ir_version, varint): tag byte 0x08. 274,132 float32 weights ≈ 1.1 MB.
+        Assert.That(bytes[0], Is.EqualTo(0x08));
+        Assert.That(bytes.Length, Is.GreaterThan(274_132 * 4));
+    }
+
+    [Test]
+    public void ExportOnnx_RefusesAnOutputThatIsNotOnnx()
+    {
+        using var folder = new TemporaryFolder();
+        var run = CliRunner.Expect(ExitCodes.UsageError, "export-onnx", "-o", folder.File("model.bin"), "--weights", folder.File("none.safetensors"));
+        Assert.That(run.ErrorLines.Single(), Does.Contain("model.bin"));
+        Assert.That(File.Exists(folder.File("model.bin")), Is.False);
+    }
+}
