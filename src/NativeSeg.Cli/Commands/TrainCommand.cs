@@ -71,6 +71,8 @@ public static class TrainCommand
         Console.WriteLine($"device: {backend.Description}");
         var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"));
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
+        var split = PatientSplit.Create(data, options.ValidationFraction, options.Seed);
+        Console.WriteLine($"validation patients (held out, seed {options.Seed}): {string.Join(", ", split.ValidationPatients)}");
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)
