@@ -42,8 +42,8 @@ public static class EvaluateCommand
         var c = CultureInfo.InvariantCulture;
         foreach (var group in summary.Groups)
         {
-            var dice = group.Cases.Select(r => r.Metrics.Dice).ToArray();
-            Console.WriteLine(string.Create(c, $"{group.Name,-8} {group.Cases.Count,3} cases  Dice {dice.Average():F4} (min {dice.Min():F4})  pooled AUC {group.PooledAuc:F4}"));
+            var dice = group.Metrics["dice"].Descriptive;
+            Console.WriteLine(string.Create(c, $"{group.Name,-8} {group.Cases.Count,3} cases  Dice {dice.Mean:F4} (min {dice.Min:F4})  pooled AUC {group.PooledAuc:F4}"));
         }
         foreach (var skipped in summary.Skipped)
             Console.WriteLine($"skipped {skipped.Id}: {skipped.Reason}");

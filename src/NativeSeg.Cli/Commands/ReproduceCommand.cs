@@ -111,17 +111,10 @@ public static class ReproduceCommand
         var summary = EvaluationReport.Run(predictions, Path.Combine(folder, "report"));
         foreach (var group in summary.Groups)
         {
-            var dice = group.Cases.Select(r => r.Metrics.Dice).ToArray();
-            Console.WriteLine(string.Create(c, $"  {group.Name,-8} {group.Cases.Count,3} cases: Dice {dice.Average():F4} ± {StandardDeviation(dice):F4}, pooled AUC {group.PooledAuc:F4}"));
+            var dice = group.Metrics["dice"].Descriptive;
+            Console.WriteLine(string.Create(c, $"  {group.Name,-8} {group.Cases.Count,3} cases: Dice {dice.Mean:F4} ± {dice.StandardDeviation:F4}, pooled AUC {group.PooledAuc:F4}"));
         }
         Console.WriteLine($"report: {Path.Combine(folder, "report", "report.html")}");
         return ExitCodes.Success;
-    }
-
-    private static double StandardDeviation(double[] values)
-    {
-        if (values.Length < 2) return 0;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
     }
 }

@@ -13,7 +13,6 @@ public sealed class FiniteDifferenceCheck(int seed)
     /// <summary>Relative error allowed between the analytic and the finite-difference gradient (float64).</summary>
     public const double Tolerance = 1e-6;
 
-    private const double Step = 1e-5;
     private readonly List<CheckResult> _results = [];
     private Random _random = new(seed);
 
@@ -42,14 +41,14 @@ public sealed class FiniteDifferenceCheck(int seed)
         var w = Uniform(outC * inC * kernel * kernel);
         var r = Uniform(s.Batch * outC * s.Height * s.Width);
         var y = new double[r.Length];
-        double Loss() { ReferenceOps.ConvolutionForward(s, x, w, y); return Dot(r, y); }
+        double Loss() { ReferenceOps.ConvolutionForward(s, x, w, y); return FiniteDifference.Dot(r, y); }
         string name = kernel == 1 ? "conv1x1" : $"conv3x3 d{dilation}";
         var dx = new double[x.Length];
         ReferenceOps.ConvolutionBackwardData(s, r, w, dx);
-        Record($"{name} backward data", dx, Numeric(x, Loss));
+        Record($"{name} backward data", dx, FiniteDifference.Gradient(x, Loss));
         var dw = new double[w.Length];
         ReferenceOps.ConvolutionBackwardWeights(s, x, r, dw);
-        Record($"{name} backward weights", dw, Numeric(w, Loss));
+        Record($"{name} backward weights", dw, FiniteDifference.Gradient(w, Loss));
     }
 
     private void CheckBatchNorm()
@@ -66,16 +65,16 @@ public sealed class FiniteDifferenceCheck(int seed)
         double Loss()
         {
             ReferenceOps.BatchNormTrainingForward(s, x, gamma, beta, new double[s.Channels], new double[s.Channels], 0.1, 1e-5, y, mean, inverseStd);
-            return Dot(r, y);
+            return FiniteDifference.Dot(r, y);
         }
         Loss();
         var dx = new double[length];
         var dGamma = new double[s.Channels];
         var dBeta = new double[s.Channels];
         ReferenceOps.BatchNormBackward(s, x, r, gamma, mean, inverseStd, dx, dGamma, dBeta);
-        Record("batchnorm backward input", dx, Numeric(x, Loss));
-        Record("batchnorm backward gamma", dGamma, Numeric(gamma, Loss));
-        Record("batchnorm backward beta", dBeta, Numeric(beta, Loss));
+        Record("batchnorm backward input", dx, FiniteDifference.Gradient(x, Loss));
+        Record("batchnorm backward gamma", dGamma, FiniteDifference.Gradient(gamma, Loss));
+        Record("batchnorm backward beta", dBeta, FiniteDifference.Gradient(beta, Loss));
     }
 
     private void CheckRelu()
@@ -84,11 +83,11 @@ public sealed class FiniteDifferenceCheck(int seed)
         var x = Uniform(60).Select(v => v + 0.1 * Math.Sign(v)).ToArray();
         var r = Uniform(60);
         var y = new double[60];
-        double Loss() { ReferenceOps.ReluForward(x, y); return Dot(r, y); }
+        double Loss() { ReferenceOps.ReluForward(x, y); return FiniteDifference.Dot(r, y); }
         Loss();
         var dx = new double[60];
         ReferenceOps.ReluBackward(y, r, dx);
-        Record("relu backward", dx, Numeric(x, Loss));
+        Record("relu backward", dx, FiniteDifference.Gradient(x, Loss));
     }
 
     private void CheckResidual()
@@ -99,10 +98,10 @@ public sealed class FiniteDifferenceCheck(int seed)
         var skip = Uniform(s.Batch * skipChannels * s.Plane);
         var r = Uniform(x.Length);
         var y = new double[x.Length];
-        double Loss() { ReferenceOps.ResidualAddForward(s, skipChannels, x, skip, y); return Dot(r, y); }
+        double Loss() { ReferenceOps.ResidualAddForward(s, skipChannels, x, skip, y); return FiniteDifference.Dot(r, y); }
         var dSkip = new double[skip.Length];
         ReferenceOps.ResidualAddBackwardSkip(s, skipChannels, r, dSkip);
-        Record("residual add backward skip (4 → 8)", dSkip, Numeric(skip, Loss));
+        Record("residual add backward skip (4 → 8)", dSkip, FiniteDifference.Gradient(skip, Loss));
     }
 
     private void CheckDiceNs(int classes)
@@ -125,7 +124,7 @@ public sealed class FiniteDifferenceCheck(int seed)
         Loss();
         var gradient = new double[length];
         ReferenceOps.DiceNsLossBackward(s, probabilities, labels, 1e-5, gradient);
-        Record($"dice-ns backward to logits ({classes} classes)", gradient, Numeric(logits, Loss));
+        Record($"dice-ns backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
     }
 
     private void CheckResize(int inH, int inW, int outH, int outW)
@@ -134,43 +133,20 @@ public sealed class FiniteDifferenceCheck(int seed)
         var x = Uniform(s.Batch * s.Channels * s.Plane);
         var r = Uniform(s.Batch * s.Channels * outH * outW);
         var y = new double[r.Length];
-        double Loss() { ReferenceOps.ResizeBilinearForward(s, outH, outW, x, y); return Dot(r, y); }
+        double Loss() { ReferenceOps.ResizeBilinearForward(s, outH, outW, x, y); return FiniteDifference.Dot(r, y); }
         var dx = new double[x.Length];
         ReferenceOps.ResizeBilinearBackward(s, outH, outW, r, dx);
-        Record($"bilinear resize backward {inH}×{inW} → {outH}×{outW}", dx, Numeric(x, Loss));
+        Record($"bilinear resize backward {inH}×{inW} → {outH}×{outW}", dx, FiniteDifference.Gradient(x, Loss));
     }
 
     private void Record(string operation, double[] analytic, double[] numeric) =>
         _results.Add(new CheckResult(operation, "reference vs finite differences",
             ErrorMeasures.RelativeError(analytic, numeric), Tolerance, ""));
 
-    private static double[] Numeric(double[] x, Func<double> loss)
-    {
-        var gradient = new double[x.Length];
-        for (int k = 0; k < x.Length; k++)
-        {
-            double saved = x[k];
-            x[k] = saved + Step;
-            double plus = loss();
-            x[k] = saved - Step;
-            double minus = loss();
-            x[k] = saved;
-            gradient[k] = (plus - minus) / (2 * Step);
-        }
-        return gradient;
-    }
-
     private double[] Uniform(int length, double scale = 1)
     {
         var values = new double[length];
         for (int i = 0; i < length; i++) values[i] = scale * (2 * _random.NextDouble() - 1);
         return values;
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
     }
 }

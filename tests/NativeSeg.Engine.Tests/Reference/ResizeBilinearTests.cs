@@ -1,3 +1,4 @@
+using NativeSeg.Engine.Validation;
 using NativeSeg.Engine.Reference;
 using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Tests.Support;

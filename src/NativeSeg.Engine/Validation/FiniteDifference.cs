@@ -1,4 +1,4 @@
-namespace NativeSeg.Engine.Tests.Support;
+namespace NativeSeg.Engine.Validation;
 
 /// <summary>Central finite differences in float64: the proof of every hand-written backward pass.</summary>
 public static class FiniteDifference
