@@ -48,6 +48,19 @@ public interface IBackend : IDisposable
     /// <summary>gradWeights = ∂L/∂weights, summed over the batch.</summary>
     void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights);
 
+    /// <summary>
+    /// Inference only: output = residual⁺ + after(conv(before(input), weights)), where before and after are batch
+    /// norms with running statistics (each optionally followed by ReLU; null skips the stage) and residual⁺ is the
+    /// skip zero-padded to the output's channels, centred, as in <see cref="ResidualAddForward"/> (null: no add).
+    /// It is exactly the composition <see cref="ConvolutionInferenceComposition"/> (that is also the default
+    /// implementation); a backend overrides it to do the stages while the data is in cache, without the
+    /// intermediate tensors. Output must be a tensor of its own (not the input, not the residual). No backward:
+    /// training runs the stages separately, each with its own hand-derived backward.
+    /// </summary>
+    void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
+        InferenceBatchNorm? after, Tensor? residual, Tensor output)
+        => ConvolutionInferenceComposition.Run(this, input, before, weights, dilation, after, residual, output);
+
     // ---- Batch norm over N·H·W per channel. ----
 
     /// <summary>

@@ -46,6 +46,47 @@ public static class OperationContracts
         return new ConvolutionSizes(x.N, x.C, w[0], x.H, x.W, kernel, dilation);
     }
 
+    /// <summary>
+    /// Checks <see cref="IBackend.ConvolutionInferenceForward"/>: a valid convolution, batch-norm tensors of [Cin]
+    /// (before) and [Cout] (after), a residual that fits the output as a centred skip, and an output that is neither
+    /// the input nor the residual (the stages read those after the output is written). Returns the convolution's
+    /// sizes, the residual's channel count (0 without one) and the output channel where its channel 0 lands.
+    /// </summary>
+    public static (ConvolutionSizes Sizes, int ResidualChannels, int ResidualOffset) ConvolutionInference(string operation, Tensor input, InferenceBatchNorm? before,
+        Tensor weights, int dilation, InferenceBatchNorm? after, Tensor? residual, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(output);
+        var s = Convolution(operation, input, weights, dilation, output);
+        if (before is not null)
+            PerChannel(operation, "before", before, input, s.InChannels);
+        if (after is not null)
+            PerChannel(operation, "after", after, output, s.OutChannels);
+        int residualChannels = 0, residualOffset = 0;
+        if (residual is not null)
+        {
+            if (ReferenceEquals(residual, output))
+                throw new ShapeException(operation, "the residual must not be the output tensor.");
+            (_, residualChannels, residualOffset) = Residual(operation, output, residual);
+        }
+        if (ReferenceEquals(input, output))
+            throw new ShapeException(operation, "the output must not be the input tensor.");
+        return (s, residualChannels, residualOffset);
+    }
+
+    private static void PerChannel(string operation, string stage, InferenceBatchNorm norm, Tensor activation, int channels)
+    {
+        SameBackend(operation, [activation, .. norm.PerChannel]);
+        foreach (var t in norm.PerChannel)
+        {
+            if (t.Shape.Rank != 1 || t.Shape[0] != channels)
+                throw new ShapeException(operation, $"the {stage} batch norm's per-channel tensor {t.Shape} must be [{channels}] for {activation.Shape}.");
+        }
+        if (!(norm.Epsilon > 0) || float.IsInfinity(norm.Epsilon))
+            throw new ShapeException(operation, $"the {stage} batch norm's epsilon must be positive and finite, got {norm.Epsilon}.");
+    }
+
     public static NchwSizes BatchNorm(string operation, Tensor input, Tensor output, params Tensor[] perChannel)
     {
         SameBackend(operation, [input, output, .. perChannel]);

@@ -18,6 +18,8 @@ internal sealed class CountingBackend(IBackend inner) : IBackend
     public void ConvolutionForward(Tensor input, Tensor weights, int dilation, Tensor output) => inner.ConvolutionForward(input, weights, dilation, output);
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput) => inner.ConvolutionBackwardData(gradOutput, weights, dilation, gradInput);
     public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights) => inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights);
+    public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation, InferenceBatchNorm? after, Tensor? residual, Tensor output)
+        => inner.ConvolutionInferenceForward(input, before, weights, dilation, after, residual, output);
     public void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance, BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd)
         => inner.BatchNormTrainingForward(input, gamma, beta, runningMean, runningVariance, settings, output, savedMean, savedInverseStd);
     public void BatchNormInferenceForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance, float epsilon, Tensor output)

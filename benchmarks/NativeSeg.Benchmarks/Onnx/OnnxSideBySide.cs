@@ -93,8 +93,8 @@ public static class OnnxSideBySide
         Console.WriteLine();
         Console.WriteLine($"NativeSeg cpu per operation (mean of {options.Repetitions} passes, ms per slice; total {all * perSlice:F1} ms/slice):");
         foreach (var (key, (seconds, calls)) in timing.Totals.OrderByDescending(p => p.Value.Seconds))
-            Console.WriteLine($"  {key,-28} {seconds * perSlice,8:F1} ms  {seconds / all * 100,5:F1}%  ({calls / options.Repetitions} calls per pass)");
-        double convolution = timing.Totals.Where(p => p.Key.StartsWith("Conv", StringComparison.Ordinal)).Sum(p => p.Value.Seconds);
+            Console.WriteLine($"  {key,-46} {seconds * perSlice,8:F1} ms  {seconds / all * 100,5:F1}%  ({calls / options.Repetitions} calls per pass)");
+        double convolution = timing.Totals.Where(p => p.Key.Contains("conv", StringComparison.OrdinalIgnoreCase)).Sum(p => p.Value.Seconds);
         Console.WriteLine($"  convolutions alone: {convolution * perSlice:F1} ms/slice = {flopPerSlice / (convolution * perSlice / 1e3) / 1e9:F0} GFLOP/s; " +
                           $"everything else {(all - convolution) / all * 100:F0}% of the time");
     }

@@ -38,6 +38,9 @@ public sealed class OperationTimingBackend(IBackend inner) : IBackend
     public void ConvolutionForward(Tensor input, Tensor weights, int dilation, Tensor output) => Timed(
         $"Conv {weights.Shape[2]}×{weights.Shape[3]} d{dilation} {weights.Shape[1]}→{weights.Shape[0]}",
         () => inner.ConvolutionForward(input, weights, dilation, output));
+    public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation, InferenceBatchNorm? after, Tensor? residual, Tensor output) => Timed(
+        $"Fused conv {weights.Shape[2]}×{weights.Shape[3]} d{dilation} {weights.Shape[1]}→{weights.Shape[0]}{(before is null ? "" : " +BN/ReLU in")}{(after is null ? "" : " +BN out")}{(residual is null ? "" : " +skip")}",
+        () => inner.ConvolutionInferenceForward(input, before, weights, dilation, after, residual, output));
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput) => inner.ConvolutionBackwardData(gradOutput, weights, dilation, gradInput);
     public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights) => inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights);
     public void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance, BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd)

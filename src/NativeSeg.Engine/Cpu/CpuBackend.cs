@@ -91,6 +91,27 @@ public sealed unsafe class CpuBackend : IBackend
         CpuConvolution.BackwardWeights(_workers, _scratch, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gradWeights));
     }
 
+    /// <summary>
+    /// One pass instead of up to five: the input batch norm (+ ReLU) runs inside the padding copy, the output batch
+    /// norm (+ ReLU) and the residual add on each output row while it is in L1. Bit-for-bit the separate operations.
+    /// </summary>
+    public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
+        InferenceBatchNorm? after, Tensor? residual, Tensor output)
+    {
+        const string op = nameof(ConvolutionInferenceForward);
+        var (s, residualChannels, residualOffset) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
+        using var constants = _scratch.Rent(ChannelNormalization.StorageFor(s.InChannels) + ChannelNormalization.StorageFor(s.OutChannels));
+        ChannelNormalization? beforeStage = before is null ? null : Normalization(op, before, s.InChannels, constants.Pointer);
+        ChannelNormalization? afterStage = after is null ? null
+            : Normalization(op, after, s.OutChannels, constants.Pointer + ChannelNormalization.StorageFor(s.InChannels));
+        var epilogue = new OutputEpilogue(afterStage, residual is null ? null : Ptr(op, residual), residualChannels, residualOffset);
+        CpuConvolution.InferenceForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue, Ptr(op, output));
+    }
+
+    private ChannelNormalization Normalization(string op, InferenceBatchNorm norm, int channels, float* storage) =>
+        ChannelNormalization.Create(storage, channels, Ptr(op, norm.Gamma), Ptr(op, norm.Beta), Ptr(op, norm.RunningMean),
+            Ptr(op, norm.RunningVariance), norm.Epsilon, norm.Relu);
+
     public void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
         BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd)
     {

@@ -93,10 +93,10 @@ internal static unsafe class CpuBatchNorm
     /// </summary>
     private static void Normalize(float* x, float* y, int length, double mean, double scale, double shift)
     {
-        float roundedMean = (float)mean;
-        var vm = Vector512.Create(roundedMean);
-        var vs = Vector512.Create((float)scale);
-        var vb = Vector512.Create((float)(shift - (mean - roundedMean) * scale));
+        var (m, k, b) = ChannelNormalization.Constants(mean, scale, shift);
+        var vm = Vector512.Create(m);
+        var vs = Vector512.Create(k);
+        var vb = Vector512.Create(b);
         int i = 0;
         for (; i + 16 <= length; i += 16)
             Vector512.FusedMultiplyAdd(Vector512.Load(x + i) - vm, vs, vb).Store(y + i);

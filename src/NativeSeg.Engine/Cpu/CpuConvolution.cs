@@ -18,6 +18,15 @@ internal static unsafe class CpuConvolution
 
     /// <summary>output = conv(input, weights); sizes from <see cref="OperationContracts.Convolution"/>.</summary>
     public static void Forward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input, float* weights, float* output)
+        => InferenceForward(workers, scratch, s, input, before: null, weights, default, output);
+
+    /// <summary>
+    /// output = epilogue(conv(before(input), weights)): <paramref name="before"/> is applied while the input is copied
+    /// into the padded buffer, the <paramref name="epilogue"/> to each finished output row while it is still in L1.
+    /// Neither adds a pass over memory.
+    /// </summary>
+    public static void InferenceForward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input,
+        ChannelNormalization? before, float* weights, OutputEpilogue epilogue, float* output)
     {
         int taps = s.Kernel * s.Kernel;
         int blocks = BlockCount(s.OutChannels);
@@ -32,7 +41,8 @@ internal static unsafe class CpuConvolution
             packed.Pointer[((long)(b * s.InChannels + i) * taps + t) * ChannelBlock + j] =
                 o < s.OutChannels ? weights[((long)o * s.InChannels + i) * taps + t] : 0f;
         }
-        Convolve(workers, scratch, s.Batch, s.InChannels, s.OutChannels, s.Height, s.Width, s.Kernel, s.Dilation, input, packed.Pointer, output);
+        Convolve(workers, scratch, s.Batch, s.InChannels, s.OutChannels, s.Height, s.Width, s.Kernel, s.Dilation, input, before,
+            packed.Pointer, epilogue, output);
     }
 
     /// <summary>
@@ -56,7 +66,8 @@ internal static unsafe class CpuConvolution
             packed.Pointer[((long)(b * s.OutChannels + o) * taps + t) * ChannelBlock + j] =
                 i < s.InChannels ? weights[((long)o * s.InChannels + i) * taps + (taps - 1 - t)] : 0f;
         }
-        Convolve(workers, scratch, s.Batch, s.OutChannels, s.InChannels, s.Height, s.Width, s.Kernel, s.Dilation, gradOutput, packed.Pointer, gradInput);
+        Convolve(workers, scratch, s.Batch, s.OutChannels, s.InChannels, s.Height, s.Width, s.Kernel, s.Dilation, gradOutput, before: null,
+            packed.Pointer, default, gradInput);
     }
 
     /// <summary>
@@ -153,12 +164,13 @@ internal static unsafe class CpuConvolution
     /// entirely by one item, in a fixed order.
     /// </summary>
     private static void Convolve(CpuWorkers workers, ScratchPool scratch, int batch, int sourceChannels, int destinationChannels,
-        int height, int width, int kernel, int dilation, float* source, float* packed, float* destination)
+        int height, int width, int kernel, int dilation, float* source, ChannelNormalization? before, float* packed,
+        OutputEpilogue epilogue, float* destination)
     {
         int taps = kernel * kernel;
         var layout = new PaddedPlanes(batch, sourceChannels, height, width, kernel / 2 * dilation);
         using var padded = scratch.Rent(layout.Length);
-        layout.Fill(workers, source, sourceChannels, padded.Pointer);
+        layout.Fill(workers, source, sourceChannels, padded.Pointer, before);
         float* paddedSource = padded.Pointer;
 
         // Offset of each tap from tap (0, 0) in the padded source; a heap array because worker threads read it.
@@ -192,6 +204,11 @@ internal static unsafe class CpuConvolution
                         for (; x < width; x += Lanes)
                             Forward8x16(sourceRow + x, layout.LineLength, sourceChannels, w, offsetPointer, taps, outRow + x, outputPlane, valid,
                                 Math.Min(Lanes, width - x));
+                        if (!epilogue.IsEmpty)
+                        {
+                            for (int j = 0; j < valid; j++)
+                                epilogue.Apply(n, b * ChannelBlock + j, y, outRow + j * outputPlane, width, outputPlane);
+                        }
                     }
                 }
             }

@@ -42,8 +42,10 @@ internal readonly record struct PaddedPlanes(int Batch, int Channels, int Height
     /// Copies <paramref name="source"/> (dense NCHW with sourceChannels channels) into this layout at
     /// <paramref name="destination"/>. Channels from sourceChannels up to <see cref="Channels"/> become all zero
     /// (used to round a channel count up to the kernels' block size). One work item per (image, padded row).
+    /// With <paramref name="normalization"/>, each copied value goes through it (a batch norm + ReLU fused into the
+    /// copy the convolution makes anyway); the padding stays zero, as it pads the normalized tensor.
     /// </summary>
-    public unsafe void Fill(CpuWorkers workers, float* source, int sourceChannels, float* destination)
+    public unsafe void Fill(CpuWorkers workers, float* source, int sourceChannels, float* destination, ChannelNormalization? normalization = null)
     {
         var layout = this;
         workers.For(Batch * Rows, item =>
@@ -65,7 +67,8 @@ internal readonly record struct PaddedPlanes(int Batch, int Channels, int Height
                 }
                 float* from = source + (((long)n * sourceChannels + c) * layout.Height + y) * width;
                 new Span<float>(target, pad).Clear();
-                new ReadOnlySpan<float>(from, width).CopyTo(new Span<float>(target + pad, width));
+                if (normalization is { } norm) norm.Apply(c, from, target + pad, width);
+                else new ReadOnlySpan<float>(from, width).CopyTo(new Span<float>(target + pad, width));
                 new Span<float>(target + pad + width, line - pad - width).Clear();
             }
         });

@@ -103,6 +103,35 @@ public sealed class ReferenceBackend : IBackend
         ReferenceOps.ConvolutionBackwardWeights(s, Own(op, input), Own(op, gradOutput), Own(op, gradWeights));
     }
 
+    /// <summary>The stages of <see cref="ConvolutionInferenceComposition"/> in float64, without intermediate rounding.</summary>
+    public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
+        InferenceBatchNorm? after, Tensor? residual, Tensor output)
+    {
+        const string op = nameof(ConvolutionInferenceForward);
+        var (s, residualChannels, _) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
+        var activated = Own(op, input);
+        if (before is not null)
+        {
+            activated = new double[activated.Length];
+            Normalize(op, new NchwSizes(s.Batch, s.InChannels, s.Height, s.Width), Own(op, input), before, activated);
+        }
+        var y = Own(op, output);
+        ReferenceOps.ConvolutionForward(s, activated, Own(op, weights), y);
+        var outputSizes = new NchwSizes(s.Batch, s.OutChannels, s.Height, s.Width);
+        if (after is not null)
+            Normalize(op, outputSizes, y, after, y);
+        if (residual is not null)
+            ReferenceOps.ResidualAddForward(outputSizes, residualChannels, y, Own(op, residual), y);
+    }
+
+    private void Normalize(string op, NchwSizes s, double[] input, InferenceBatchNorm norm, double[] output)
+    {
+        ReferenceOps.BatchNormInferenceForward(s, input, Own(op, norm.Gamma), Own(op, norm.Beta), Own(op, norm.RunningMean),
+            Own(op, norm.RunningVariance), norm.Epsilon, output);
+        if (norm.Relu)
+            ReferenceOps.ReluForward(output, output);
+    }
+
     public void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
         BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd)
     {

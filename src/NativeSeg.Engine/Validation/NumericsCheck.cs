@@ -25,6 +25,7 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
         _results.Clear();
         _random = new Random(seed);
         CheckConvolutions();
+        CheckFusedInferenceConvolution();
         CheckBatchNorm();
         CheckElementwise();
         CheckLoss();
@@ -62,6 +63,52 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
             });
         }
     }
+
+    /// <summary>
+    /// The fused inference convolution in its three uses by the network: batch norm + ReLU on both sides (a residual
+    /// block's first convolution), a centred residual add (its second) and a 1×1 with an output batch norm (the head).
+    /// Rows of 19 columns exercise the kernels' ragged tail.
+    /// </summary>
+    private void CheckFusedInferenceConvolution()
+    {
+        foreach (var (inC, outC, kernel, dilation, before, after, skipC) in new[]
+        {
+            (6, 10, 3, 4, true, true, 0),
+            (8, 8, 3, 2, false, false, 4),
+            (5, 3, 1, 1, false, true, 0),
+        })
+        {
+            var x = Random(2, inC, 7, 19, scale: 2, offset: 0.3f);
+            var w = Random(outC, inC, kernel, kernel);
+            var skip = Random(2, Math.Max(skipC, 1), 7, 19);
+            var beforeStats = BatchNormStatistics(inC);
+            var afterStats = BatchNormStatistics(outC);
+            string name = $"fused inference conv {(kernel == 1 ? "1x1" : $"3x3 d{dilation}")}" +
+                $"{(before ? " +bn/relu in" : "")}{(after ? " +bn/relu out" : "")}{(skipC > 0 ? $" +skip {skipC}→{outC}" : "")}";
+            Compare(name, b =>
+            {
+                using var tx = Up(b, x); using var tw = Up(b, w); using var ts = Up(b, skip);
+                using var ty = Poisoned(b, new TensorShape(2, outC, 7, 19));
+                var beforeTensors = beforeStats.Select(t => Up(b, t)).ToArray();
+                var afterTensors = afterStats.Select(t => Up(b, t)).ToArray();
+                try
+                {
+                    b.ConvolutionInferenceForward(tx, before ? Stage(beforeTensors, relu: true) : null, tw, dilation,
+                        after ? Stage(afterTensors, relu: kernel == 3) : null, skipC > 0 ? ts : null, ty);
+                    return [Down(ty)];
+                }
+                finally
+                {
+                    foreach (var t in beforeTensors.Concat(afterTensors)) t.Dispose();
+                }
+            });
+        }
+
+        static InferenceBatchNorm Stage(Tensor[] t, bool relu) => new(t[0], t[1], t[2], t[3], BatchNormSettings.Default.Epsilon, relu);
+    }
+
+    /// <summary>γ, β, running mean, running variance for a batch norm of <paramref name="channels"/> channels.</summary>
+    private HostTensor[] BatchNormStatistics(int channels) => [Random(channels), Random(channels), Random(channels), Positive(channels)];
 
     private void CheckBatchNorm()
     {

@@ -1,3 +1,4 @@
+using NativeSeg.Engine;
 namespace NativeSeg.Model.Network;
 
 /// <summary>The four tensors of one batch norm: γ (<c>.weight</c>), β (<c>.bias</c>), running mean and running variance.</summary>
@@ -17,6 +18,10 @@ public sealed class BatchNormParameters
     public ModelTensor RunningVariance { get; }
 
     public int Channels => Gamma.Shape[0];
+
+    /// <summary>This batch norm with its running statistics (inference mode), optionally followed by ReLU, as a fused stage.</summary>
+    internal InferenceBatchNorm Inference(bool relu) =>
+        new(Gamma.Value, Beta.Value, RunningMean.Value, RunningVariance.Value, BatchNormDefaults.Settings.Epsilon, relu);
 
     public IEnumerable<ModelTensor> All => [Gamma, Beta, RunningMean, RunningVariance];
 }

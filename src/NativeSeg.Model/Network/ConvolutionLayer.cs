@@ -52,15 +52,8 @@ public sealed class ConvolutionLayer
     }
 
     /// <summary>Inference mode (running statistics). output must not be input.</summary>
-    internal void ForwardInference(IBackend backend, ScratchPool scratch, Tensor input, Tensor output)
-    {
-        var convolved = scratch.Rent(Spec.OutChannels, input, output);
-        backend.ConvolutionForward(input, Kernel.Value, Spec.Dilation, convolved);
-        backend.BatchNormInferenceForward(convolved, BatchNorm.Gamma.Value, BatchNorm.Beta.Value,
-            BatchNorm.RunningMean.Value, BatchNorm.RunningVariance.Value, BatchNormDefaults.Settings.Epsilon, output);
-        if (HasRelu)
-            backend.ReluForward(output, output);
-    }
+    internal void ForwardInference(IBackend backend, Tensor input, Tensor output) =>
+        backend.ConvolutionInferenceForward(input, before: null, Kernel.Value, Spec.Dilation, BatchNorm.Inference(HasRelu), residual: null, output);
 }
 
 /// <summary>NiftyNet's batch-norm constants: momentum 0.1 (running = 0.9·running + 0.1·batch), ε = 1e-5.</summary>

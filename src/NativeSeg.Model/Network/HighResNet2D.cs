@@ -156,12 +156,12 @@ public sealed class HighResNet2D : IDisposable
     {
         var scratch = workspace.Scratch;
         var x = scratch.Rent(Stem.Spec.OutChannels);
-        Stem.ForwardInference(Backend, scratch, workspace.Input, x);
+        Stem.ForwardInference(Backend, workspace.Input, x);
         foreach (var block in Blocks)
             x = block.ForwardInference(Backend, scratch, x);
         var head = scratch.Rent(Head.Spec.OutChannels);
-        Head.ForwardInference(Backend, scratch, x, head);
-        Classifier.ForwardInference(Backend, scratch, head, workspace.Logits);
+        Head.ForwardInference(Backend, x, head);
+        Classifier.ForwardInference(Backend, head, workspace.Logits);
     }
 
     /// <summary>Softmax of <c>workspace.Logits</c> into <c>workspace.Probabilities</c>.</summary>

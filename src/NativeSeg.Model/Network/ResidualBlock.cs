@@ -81,21 +81,13 @@ public sealed class ResidualBlock
     /// <summary>Inference mode: returns the block output in a scratch tensor (never the input's).</summary>
     internal Tensor ForwardInference(IBackend backend, ScratchPool scratch, Tensor input)
     {
-        int d = Spec.Dilation;
-        float epsilon = BatchNormDefaults.Settings.Epsilon;
-        var firstActivated = scratch.Rent(Spec.InChannels, input);
-        backend.BatchNormInferenceForward(input, FirstBatchNorm.Gamma.Value, FirstBatchNorm.Beta.Value,
-            FirstBatchNorm.RunningMean.Value, FirstBatchNorm.RunningVariance.Value, epsilon, firstActivated);
-        backend.ReluForward(firstActivated, firstActivated);
-        var firstConvolved = scratch.Rent(Spec.OutChannels, input, firstActivated);
-        backend.ConvolutionForward(firstActivated, FirstKernel.Value, d, firstConvolved);
-        var secondActivated = scratch.Rent(Spec.OutChannels, input, firstConvolved);
-        backend.BatchNormInferenceForward(firstConvolved, SecondBatchNorm.Gamma.Value, SecondBatchNorm.Beta.Value,
-            SecondBatchNorm.RunningMean.Value, SecondBatchNorm.RunningVariance.Value, epsilon, secondActivated);
-        backend.ReluForward(secondActivated, secondActivated);
-        var output = scratch.Rent(Spec.OutChannels, input, secondActivated);
-        backend.ConvolutionForward(secondActivated, SecondKernel.Value, d, output);
-        backend.ResidualAddForward(output, input, output);
+        // Two fused calls instead of seven passes: BN₁ + ReLU ride on the first convolution's input copy, BN₂ + ReLU on
+        // its output rows; the skip is added to the second convolution's output rows.
+        var firstActivated = scratch.Rent(Spec.OutChannels, input);
+        backend.ConvolutionInferenceForward(input, FirstBatchNorm.Inference(relu: true), FirstKernel.Value, Spec.Dilation,
+            SecondBatchNorm.Inference(relu: true), residual: null, firstActivated);
+        var output = scratch.Rent(Spec.OutChannels, input, firstActivated);
+        backend.ConvolutionInferenceForward(firstActivated, before: null, SecondKernel.Value, Spec.Dilation, after: null, residual: input, output);
         return output;
     }
 }
