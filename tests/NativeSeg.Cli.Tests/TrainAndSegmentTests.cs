@@ -62,5 +62,11 @@ public sealed class TrainAndSegmentTests
         Assert.That(json.RootElement.GetProperty("slices").GetInt32(), Is.EqualTo(8));
         Assert.That(json.RootElement.GetProperty("output").GetString(), Is.EqualTo(mask));
         Assert.That(json.RootElement.GetProperty("lungVolumeMl").GetDouble(), Is.GreaterThan(0));
+        // The stage times account for the pipeline's total (each rounded to 0.01 s).
+        var stages = json.RootElement.GetProperty("stageSeconds");
+        double network = stages.GetProperty("network").GetDouble();
+        double sum = stages.GetProperty("preprocessing").GetDouble() + network + stages.GetProperty("postprocessing").GetDouble();
+        Assert.That(network, Is.GreaterThan(0));
+        Assert.That(sum, Is.EqualTo(json.RootElement.GetProperty("seconds").GetDouble()).Within(0.03));
     }
 }

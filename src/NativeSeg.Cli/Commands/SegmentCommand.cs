@@ -79,6 +79,11 @@ public static class SegmentCommand
                 lungVolumeMl = Math.Round(s.TotalVolumeMl, 1), rightLungVolumeMl = Math.Round(s.RightVolumeMl, 1),
                 leftLungVolumeMl = Math.Round(s.LeftVolumeMl, 1), meanLungHu = Math.Round(s.MeanHu, 1),
                 seconds = Math.Round(s.Seconds, 2), device = s.Device,
+                stageSeconds = new
+                {
+                    preprocessing = Math.Round(s.Stages.Preprocessing, 2), network = Math.Round(s.Stages.Network, 2),
+                    postprocessing = Math.Round(s.Stages.Postprocessing, 2),
+                },
             }, new JsonSerializerOptions { WriteIndented = true }));
         }
         else if (chatty)
@@ -89,6 +94,8 @@ public static class SegmentCommand
             Console.WriteLine(string.Create(c, $"  mean HU      {s.MeanHu,8:F0}"));
             Console.WriteLine(string.Create(c, $"  slices       {s.Slices,8}"));
             Console.WriteLine(string.Create(c, $"  time         {s.Seconds,8:F1} s on {s.Device}"));
+            if (r.Verbose)
+                Console.WriteLine(string.Create(c, $"               {s.Stages.Preprocessing:F1} s preprocessing, {s.Stages.Network:F1} s network ({s.Stages.Network / Math.Max(s.Slices, 1) * 1e3:F0} ms/slice), {s.Stages.Postprocessing:F1} s post-processing"));
         }
         return ExitCodes.Success;
     }

@@ -29,9 +29,11 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             throw new InvalidInputException(source, sanity.Message);
 
         var prepared = SlicePreprocessor.Prepare(ct, source);
+        double preprocessing = clock.Elapsed.TotalSeconds;
         var maps = segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
             options.BatchSize, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
+        double network = clock.Elapsed.TotalSeconds - preprocessing;
         var probabilities = prepared.MapBack(maps);
         if (options.Postprocess)
             KeepInsideBody(probabilities, BodyMask.Compute(ct));
@@ -49,7 +51,11 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
 
-        var summary = Summarise(ct, labelled, clock.Elapsed.TotalSeconds, segmenter.Backend.Description);
+        double total = clock.Elapsed.TotalSeconds;
+        var summary = Summarise(ct, labelled, total, segmenter.Backend.Description) with
+        {
+            Stages = new SegmentationStageTimes(preprocessing, network, total - preprocessing - network),
+        };
         var mask = options.SplitLeftRight ? labelled : Binary(labelled);
         return new SegmentationResult(mask, probabilities, summary);
     }

@@ -13,4 +13,14 @@ public sealed record SegmentationSummary(
     double LeftVolumeMl,
     double MeanHu,
     double Seconds,
-    string Device);
+    string Device)
+{
+    /// <summary>Where <see cref="Seconds"/> went; zero when the summary was not produced by the pipeline.</summary>
+    public SegmentationStageTimes Stages { get; init; } = new(0, 0, 0);
+}
+
+/// <summary>
+/// Seconds spent in each stage of <see cref="LungSegmentationPipeline.Run"/>: input checks, body crop and resampling;
+/// the network over all slices; map-back to the input grid, body mask and 3D post-processing.
+/// </summary>
+public sealed record SegmentationStageTimes(double Preprocessing, double Network, double Postprocessing);
