@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using NativeSeg.Engine.Cpu;
@@ -39,6 +40,7 @@ public class CpuConvolutionBenchmarks
         _gradInput = _backend.Allocate(activation);
         _gradWeights = _backend.Allocate(kernel);
         Console.WriteLine($"// cpu backend: {_backend.Description}");
+        Console.WriteLine($"// FMA peak measured now: {Onnx.FmaPeak.MeasureGflops(_backend.Threads):F0} GFLOP/s ({_backend.Threads} threads)");
     }
 
     [GlobalCleanup]
@@ -79,6 +81,6 @@ public class CpuConvolutionBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(new GflopsColumn());
+        public Config() => AddColumn(StatisticColumn.Min, new GflopsColumn(), new GflopsColumn(fromBestTime: true));
     }
 }

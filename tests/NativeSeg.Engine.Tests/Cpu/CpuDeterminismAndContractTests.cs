@@ -3,6 +3,8 @@ using NativeSeg.Engine.Reference;
 using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Tests.Support;
 
+using static NativeSeg.Engine.Tests.Support.TensorTransfer;
+
 namespace NativeSeg.Engine.Tests.Cpu;
 
 /// <summary>
@@ -75,19 +77,5 @@ public sealed class CpuDeterminismAndContractTests
         Assert.That(cpu.Name, Is.EqualTo("cpu"));
         using (var threeThreads = new CpuBackend(3)) Assert.That(threeThreads.Threads, Is.EqualTo(3));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new CpuBackend(0));
-    }
-
-    private static Tensor Up(IBackend backend, TensorShape shape, float[] values)
-    {
-        var tensor = backend.Allocate(shape);
-        backend.Upload(values, tensor);
-        return tensor;
-    }
-
-    private static float[] Down(Tensor tensor)
-    {
-        var values = new float[tensor.Length];
-        tensor.Backend.Download(tensor, values);
-        return values;
     }
 }

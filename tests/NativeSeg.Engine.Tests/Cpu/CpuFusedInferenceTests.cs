@@ -4,6 +4,8 @@ using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Tests.Support;
 using NativeSeg.Engine.Validation;
 
+using static NativeSeg.Engine.Tests.Support.TensorTransfer;
+
 namespace NativeSeg.Engine.Tests.Cpu;
 
 /// <summary>
@@ -142,18 +144,4 @@ public sealed class CpuFusedInferenceTests
         random.UniformSingle(channels, -1f, 1f),
         random.UniformSingle(channels, 0.2f, 2f),
     ];
-
-    private static Tensor Up(IBackend backend, TensorShape shape, float[] values)
-    {
-        var tensor = backend.Allocate(shape);
-        backend.Upload(values, tensor);
-        return tensor;
-    }
-
-    private static float[] Down(Tensor tensor)
-    {
-        var values = new float[tensor.Length];
-        tensor.Backend.Download(tensor, values);
-        return values;
-    }
 }

@@ -4,6 +4,8 @@ using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Tests.Support;
 using NativeSeg.Engine.Validation;
 
+using static NativeSeg.Engine.Tests.Support.TensorTransfer;
+
 namespace NativeSeg.Engine.Tests.Cpu;
 
 /// <summary>
@@ -253,12 +255,5 @@ public sealed class CpuMatchesReferenceTests
         var tensor = backend.Allocate(shape);
         backend.Fill(tensor, float.NaN);
         return tensor;
-    }
-
-    private static float[] Down(Tensor tensor)
-    {
-        var values = new float[tensor.Length];
-        tensor.Backend.Download(tensor, values);
-        return values;
     }
 }
