@@ -317,6 +317,38 @@ public sealed class IlgpuBackend : IBackend
             _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
     }
 
+    /// <summary>
+    /// 3×3 convolutions run as one fused kernel (the V2 tiles with the batch norms, ReLUs and residual add applied
+    /// while staging the input and before the store); 1×1 and anything else run the composition of separate kernels.
+    /// </summary>
+    public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
+        InferenceBatchNorm? after, Tensor? residual, Tensor output)
+    {
+        const string op = nameof(ConvolutionInferenceForward);
+        var (s, skipChannels, skipOffset) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
+        var g = Geometry(s);
+        if (g.Kernel != 3 || g.Dilation > ConvolutionKernels.MaxDilation)
+        {
+            ConvolutionInferenceComposition.Run(this, input, before, weights, dilation, after, residual, output);
+            return;
+        }
+        var constants = Scratch(3L * (s.InChannels + s.OutChannels));
+        var inputConstants = constants.SubView(0, 3 * s.InChannels);
+        var outputConstants = constants.SubView(3 * s.InChannels, 3 * s.OutChannels);
+        if (before is not null) Fold(op, before, inputConstants, s.InChannels);
+        if (after is not null) Fold(op, after, outputConstants, s.OutChannels);
+        var stages = new FusedStages(before is not null, before?.Relu == true, after is not null, after?.Relu == true, skipChannels, skipOffset);
+        var outputView = Own(op, output).View;
+        // Without a residual the kernel never reads that argument; any valid view will do.
+        var residualView = residual is null ? outputView : Own(op, residual).View;
+        _kernels.ConvolutionInferenceForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), Own(op, input).View,
+            Own(op, weights).View, outputView, g, inputConstants, outputConstants, residualView, stages);
+    }
+
+    private void Fold(string op, InferenceBatchNorm norm, ArrayView<float> constants, int channels) =>
+        _kernels.FoldBatchNorm(_stream, channels, Own(op, norm.Gamma).View, Own(op, norm.Beta).View, Own(op, norm.RunningMean).View,
+            Own(op, norm.RunningVariance).View, norm.Epsilon, constants, channels);
+
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
     {
         const string op = nameof(ConvolutionBackwardData);

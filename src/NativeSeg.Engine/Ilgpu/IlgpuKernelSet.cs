@@ -19,6 +19,9 @@ internal sealed class IlgpuKernelSet
 
         ConvolutionForwardV1 = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionForwardV1);
         ConvolutionForwardV2 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionForwardV2);
+        ConvolutionInferenceForwardV2 = a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(
+            ConvolutionInferenceKernels.ConvolutionInferenceForwardV2);
+        FoldBatchNorm = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, float, View, int>(ConvolutionInferenceKernels.FoldBatchNorm);
         ConvolutionBackwardData = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionBackwardData);
         ConvolutionBackwardWeightsPartials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionKernels.ConvolutionBackwardWeightsPartials);
         ConvolutionForwardV3 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV3Kernels.ConvolutionForwardV3);
@@ -62,6 +65,8 @@ internal sealed class IlgpuKernelSet
 
     public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionForwardV1 { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV2 { get; }
+    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> ConvolutionInferenceForwardV2 { get; }
+    public Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm { get; }
     public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionBackwardData { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> ConvolutionBackwardWeightsPartials { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV3 { get; }
