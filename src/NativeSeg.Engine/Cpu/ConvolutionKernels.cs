@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NativeSeg.Engine.Cpu;
 
@@ -23,6 +24,14 @@ internal static unsafe class ConvolutionKernels
     /// <summary>Output channels per weight-gradient block (<see cref="Weights8x3"/>).</summary>
     public const int WeightBlock = 8;
 
+    /// <summary>
+    /// How many input channels ahead the forward kernels prefetch. The tap loads hop between channels 1.2 KB apart
+    /// and kernel rows tens of KB apart, a pattern the hardware prefetchers do not follow, so without help each
+    /// channel's first loads wait on L2/L3. Measured on the 2-core AVX-512 machine (best of 30 interleaved calls,
+    /// 2 threads): 32→32 d2 143–153 → 165–173 GFLOP/s, 64→64 d4 160–165 → 177–199, for prefetching 1, 2 or 4 ahead.
+    /// </summary>
+    public const int PrefetchChannelsAhead = 2;
+
     /// <summary>Columns computed by <see cref="Forward8x48"/>: three 16-lane strips.</summary>
     public const int WideColumns = 3 * Lanes;
 
@@ -42,7 +51,7 @@ internal static unsafe class ConvolutionKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward8x48(float* source, long channelStride, int inChannels, float* weights, int* tapOffsets, int taps,
-        float* destination, long outputPlane, int validChannels)
+        float* destination, long outputPlane, int validChannels, long kernelRowStride, int kernelRows)
     {
         Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
         Vector512<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
@@ -50,6 +59,16 @@ internal static unsafe class ConvolutionKernels
         Vector512<float> a60 = default, a61 = default, a62 = default, a70 = default, a71 = default, a72 = default;
         for (int c = 0; c < inChannels; c++, source += channelStride)
         {
+            // The 48 + 2·dilation floats (four or five lines) of each kernel row, PrefetchChannelsAhead channels on.
+            // A prefetch never faults, so running past the last channel is harmless.
+            float* ahead = source + PrefetchChannelsAhead * channelStride;
+            for (int row = 0; Sse.IsSupported && row < kernelRows; row++, ahead += kernelRowStride)
+            {
+                Sse.Prefetch0(ahead);
+                Sse.Prefetch0(ahead + Lanes);
+                Sse.Prefetch0(ahead + 2 * Lanes);
+                Sse.Prefetch0(ahead + 3 * Lanes);
+            }
             for (int t = 0; t < taps; t++, weights += ChannelBlock)
             {
                 float* p = source + tapOffsets[t];
@@ -95,11 +114,17 @@ internal static unsafe class ConvolutionKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward8x16(float* source, long channelStride, int inChannels, float* weights, int* tapOffsets, int taps,
-        float* destination, long outputPlane, int validChannels, int columns)
+        float* destination, long outputPlane, int validChannels, int columns, long kernelRowStride, int kernelRows)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int c = 0; c < inChannels; c++, source += channelStride)
         {
+            float* ahead = source + PrefetchChannelsAhead * channelStride;
+            for (int row = 0; Sse.IsSupported && row < kernelRows; row++, ahead += kernelRowStride)
+            {
+                Sse.Prefetch0(ahead);
+                Sse.Prefetch0(ahead + Lanes);
+            }
             for (int t = 0; t < taps; t++, weights += ChannelBlock)
             {
                 var x = Vector512.Load(source + tapOffsets[t]);

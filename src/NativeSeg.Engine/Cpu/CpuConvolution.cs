@@ -181,6 +181,7 @@ internal static unsafe class CpuConvolution
 
         int blocks = BlockCount(destinationChannels);
         long outputPlane = (long)height * width;
+        long kernelRowStride = dilation * layout.RowStride;
         long blockWeights = (long)sourceChannels * taps * ChannelBlock;
         int bands = (height + RowsPerItem - 1) / RowsPerItem;
         workers.For(batch * bands, item =>
@@ -200,10 +201,11 @@ internal static unsafe class CpuConvolution
                         float* outRow = destination + ((long)n * destinationChannels + b * ChannelBlock) * outputPlane + (long)y * width;
                         int x = 0;
                         for (; x + WideColumns <= width; x += WideColumns)
-                            Forward8x48(sourceRow + x, layout.LineLength, sourceChannels, w, offsetPointer, taps, outRow + x, outputPlane, valid);
+                            Forward8x48(sourceRow + x, layout.LineLength, sourceChannels, w, offsetPointer, taps, outRow + x, outputPlane, valid,
+                                kernelRowStride, kernel);
                         for (; x < width; x += Lanes)
                             Forward8x16(sourceRow + x, layout.LineLength, sourceChannels, w, offsetPointer, taps, outRow + x, outputPlane, valid,
-                                Math.Min(Lanes, width - x));
+                                Math.Min(Lanes, width - x), kernelRowStride, kernel);
                         if (!epilogue.IsEmpty)
                         {
                             for (int j = 0; j < valid; j++)
