@@ -27,10 +27,12 @@ internal static unsafe class ConvolutionKernels
     /// <summary>
     /// How many input channels ahead the forward kernels prefetch. The tap loads hop between channels 1.2 KB apart
     /// and kernel rows tens of KB apart, a pattern the hardware prefetchers do not follow, so without help each
-    /// channel's first loads wait on L2/L3. Measured on the 2-core AVX-512 machine (best of 30 interleaved calls,
-    /// 2 threads): 32→32 d2 143–153 → 165–173 GFLOP/s, 64→64 d4 160–165 → 177–199, for prefetching 1, 2 or 4 ahead.
+    /// channel's first loads wait on L2/L3. Measured on the 2-core AVX-512 machine (padding copy + convolution, best
+    /// of 30 interleaved calls, 2 threads, two runs): 32→32 d2 161/233 → 177/252 GFLOP/s, 64→64 d4 194/225 →
+    /// 166/250 (the first run noisy), 16→16 d1 149/141 → 160/148; distances 1 to 6 were within a few percent of
+    /// each other.
     /// </summary>
-    public const int PrefetchChannelsAhead = 2;
+    public const int PrefetchChannelsAhead = 4;
 
     /// <summary>Columns computed by <see cref="Forward8x48"/>: three 16-lane strips.</summary>
     public const int WideColumns = 3 * Lanes;
