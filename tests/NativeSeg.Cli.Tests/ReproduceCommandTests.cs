@@ -27,8 +27,19 @@ public sealed class ReproduceCommandTests
         string manifest = Phantoms.WriteManifest(folder, "study.json", [.. cases]);
         string study = folder.File("study");
 
-        var run = CliRunner.Expect(ExitCodes.Success, "reproduce", manifest, "-o", study, "--device", "cpu",
-            "--epochs", "1", "--window", "16x16", "--batch-size", "2", "--seed", "1");
+        // A relative output folder, as a user types it (it once ended in "file not found" at the evaluation step).
+        string workingDirectory = Environment.CurrentDirectory;
+        CliResult run;
+        try
+        {
+            Environment.CurrentDirectory = Path.GetDirectoryName(study)!;
+            run = CliRunner.Expect(ExitCodes.Success, "reproduce", manifest, "-o", "study", "--device", "cpu",
+                "--epochs", "1", "--window", "16x16", "--batch-size", "2", "--seed", "1");
+        }
+        finally
+        {
+            Environment.CurrentDirectory = workingDirectory;
+        }
 
         Assert.That(run.Out, Does.Contain("1/3 training").And.Contain("2/3 segmenting 2 test cases").And.Contain("3/3 evaluating"), run.ToString());
         Assert.That(File.Exists(Path.Combine(study, "training", "best.safetensors")), Is.True);

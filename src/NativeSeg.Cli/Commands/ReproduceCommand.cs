@@ -45,6 +45,9 @@ public static class ReproduceCommand
         float learningRate, string? window, ulong seed, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
+        // Absolute from here on: the predictions manifest records where the masks are, and it is read back from its
+        // own folder, against which a relative output folder would be resolved a second time.
+        folder = Path.GetFullPath(folder);
         var manifest = DatasetManifest.Load(manifestPath);
         var testCases = manifest.Cases.Where(k => k.Split == "test").ToList();
         if (testCases.Count == 0)
