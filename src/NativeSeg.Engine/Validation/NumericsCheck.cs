@@ -83,8 +83,9 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
             var skip = Random(2, Math.Max(skipC, 1), 7, 19);
             var beforeStats = BatchNormStatistics(inC);
             var afterStats = BatchNormStatistics(outC);
-            string name = $"fused inference conv {(kernel == 1 ? "1x1" : $"3x3 d{dilation}")}" +
-                $"{(before ? " +bn/relu in" : "")}{(after ? " +bn/relu out" : "")}{(skipC > 0 ? $" +skip {skipC}→{outC}" : "")}";
+            bool afterRelu = kernel == 3;
+            string name = $"fused conv {(kernel == 1 ? "1x1" : $"3x3 d{dilation}")}" +
+                $"{(before ? " bn+relu in" : "")}{(after ? afterRelu ? " bn+relu out" : " bn out" : "")}{(skipC > 0 ? $" skip {skipC}→{outC}" : "")}";
             Compare(name, b =>
             {
                 using var tx = Up(b, x); using var tw = Up(b, w); using var ts = Up(b, skip);
@@ -94,7 +95,7 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
                 try
                 {
                     b.ConvolutionInferenceForward(tx, before ? Stage(beforeTensors, relu: true) : null, tw, dilation,
-                        after ? Stage(afterTensors, relu: kernel == 3) : null, skipC > 0 ? ts : null, ty);
+                        after ? Stage(afterTensors, afterRelu) : null, skipC > 0 ? ts : null, ty);
                     return [Down(ty)];
                 }
                 finally
