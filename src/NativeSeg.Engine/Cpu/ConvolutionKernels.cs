@@ -61,9 +61,11 @@ internal static unsafe class ConvolutionKernels
         Vector512<float> a60 = default, a61 = default, a62 = default, a70 = default, a71 = default, a72 = default;
         for (int c = 0; c < inChannels; c++, source += channelStride)
         {
-            // The 48 + 2·dilation floats (four or five lines) of each kernel row, PrefetchChannelsAhead channels on.
-            // A prefetch never faults, so running past the last channel is harmless.
+            // The 48 + 2·dilation floats (four or five lines) of each kernel row, PrefetchChannelsAhead channels on;
+            // in the last channels, the first channels of the next strip (the caller's next call), 48 columns on.
+            // A prefetch never faults, so an address past the row or the buffer is harmless.
             float* ahead = source + PrefetchChannelsAhead * channelStride;
+            if (c + PrefetchChannelsAhead >= inChannels) ahead += WideColumns - inChannels * channelStride;
             for (int row = 0; Sse.IsSupported && row < kernelRows; row++, ahead += kernelRowStride)
             {
                 Sse.Prefetch0(ahead);
