@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using NativeSeg.Benchmarks.Cpu;
 using NativeSeg.Benchmarks.Gpu;
 using NativeSeg.Benchmarks.Onnx;
 
@@ -7,7 +8,7 @@ namespace NativeSeg.Benchmarks;
 /// <summary>
 /// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
 /// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
-/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>).
+/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>) and <c>fusion-compare</c> (see <see cref="FusionComparison"/>).
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,8 @@ public static class Program
         if (OnnxCommands.TryRun(args, out int exitCode))
             return exitCode;
         if (GpuKernelCommand.TryRun(args, out exitCode))
+            return exitCode;
+        if (FusionComparison.TryRun(args, out exitCode))
             return exitCode;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -81,6 +82,10 @@ public class CpuConvolutionBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(StatisticColumn.Min, new GflopsColumn(), new GflopsColumn(fromBestTime: true));
+        public Config()
+        {
+            AddColumn(StatisticColumn.Min, new GflopsColumn(), new GflopsColumn(fromBestTime: true));
+            AddDiagnoser(MemoryDiagnoser.Default);
+        }
     }
 }
