@@ -105,7 +105,7 @@ public sealed unsafe class CpuBackend : IBackend
         ChannelNormalization? afterStage = after is null ? null
             : Normalization(op, after, s.OutChannels, constants.Pointer + ChannelNormalization.StorageFor(s.InChannels));
         var epilogue = new OutputEpilogue(afterStage, residual is null ? null : Ptr(op, residual), residualChannels, residualOffset);
-        CpuConvolution.InferenceForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue, Ptr(op, output));
+        CpuConvolution.FusedForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue, Ptr(op, output));
     }
 
     private ChannelNormalization Normalization(string op, InferenceBatchNorm norm, int channels, float* storage) =>

@@ -18,14 +18,14 @@ internal static unsafe class CpuConvolution
 
     /// <summary>output = conv(input, weights); sizes from <see cref="OperationContracts.Convolution"/>.</summary>
     public static void Forward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input, float* weights, float* output)
-        => InferenceForward(workers, scratch, s, input, before: null, weights, default, output);
+        => FusedForward(workers, scratch, s, input, before: null, weights, default, output);
 
     /// <summary>
     /// output = epilogue(conv(before(input), weights)): <paramref name="before"/> is applied while the input is copied
     /// into the padded buffer, the <paramref name="epilogue"/> to each finished output row while it is still in L1.
     /// Neither adds a pass over memory.
     /// </summary>
-    public static void InferenceForward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input,
+    public static void FusedForward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input,
         ChannelNormalization? before, float* weights, OutputEpilogue epilogue, float* output)
     {
         int taps = s.Kernel * s.Kernel;
