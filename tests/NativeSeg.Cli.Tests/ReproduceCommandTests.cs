@@ -42,6 +42,7 @@ public sealed class ReproduceCommandTests
         }
 
         Assert.That(run.Out, Does.Contain("1/3 training").And.Contain("2/3 segmenting 2 test cases").And.Contain("3/3 evaluating"), run.ToString());
+        Assert.That(run.Out, Does.Not.Contain("NaN"), "a group of one case has no standard deviation to print");
         Assert.That(File.Exists(Path.Combine(study, "training", "best.safetensors")), Is.True);
         var predictions = DatasetManifest.Load(Path.Combine(study, "predictions", "predictions.json"));
         Assert.That(predictions.Cases.Select(c => c.Group), Is.EquivalentTo(new[] { "normal", "covid" }));

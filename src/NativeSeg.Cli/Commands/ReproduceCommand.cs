@@ -115,7 +115,9 @@ public static class ReproduceCommand
         foreach (var group in summary.Groups)
         {
             var dice = group.Metrics["dice"].Descriptive;
-            Console.WriteLine(string.Create(c, $"  {group.Name,-8} {group.Cases.Count,3} cases: Dice {dice.Mean:F4} ± {dice.StandardDeviation:F4}, pooled AUC {group.PooledAuc:F4}"));
+            // One case has no spread to report (its sample standard deviation is undefined).
+            string spread = group.Cases.Count > 1 ? string.Create(c, $" ± {dice.StandardDeviation:F4}") : "";
+            Console.WriteLine(string.Create(c, $"  {group.Name,-8} {group.Cases.Count,3} cases: Dice {dice.Mean:F4}{spread}, pooled AUC {group.PooledAuc:F4}"));
         }
         Console.WriteLine($"report: {Path.Combine(folder, "report", "report.html")}");
         return ExitCodes.Success;
