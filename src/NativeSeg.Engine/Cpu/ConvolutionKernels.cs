@@ -66,13 +66,7 @@ internal static unsafe class ConvolutionKernels
             // A prefetch never faults, so an address past the row or the buffer is harmless.
             float* ahead = source + PrefetchChannelsAhead * channelStride;
             if (c + PrefetchChannelsAhead >= inChannels) ahead += WideColumns - inChannels * channelStride;
-            for (int row = 0; Sse.IsSupported && row < kernelRows; row++, ahead += kernelRowStride)
-            {
-                Sse.Prefetch0(ahead);
-                Sse.Prefetch0(ahead + Lanes);
-                Sse.Prefetch0(ahead + 2 * Lanes);
-                Sse.Prefetch0(ahead + 3 * Lanes);
-            }
+            PrefetchKernelRows(ahead, kernelRowStride, kernelRows, lines: 4);
             for (int t = 0; t < taps; t++, weights += ChannelBlock)
             {
                 float* p = source + tapOffsets[t];
@@ -123,12 +117,7 @@ internal static unsafe class ConvolutionKernels
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int c = 0; c < inChannels; c++, source += channelStride)
         {
-            float* ahead = source + PrefetchChannelsAhead * channelStride;
-            for (int row = 0; Sse.IsSupported && row < kernelRows; row++, ahead += kernelRowStride)
-            {
-                Sse.Prefetch0(ahead);
-                Sse.Prefetch0(ahead + Lanes);
-            }
+            PrefetchKernelRows(source + PrefetchChannelsAhead * channelStride, kernelRowStride, kernelRows, lines: 2);
             for (int t = 0; t < taps; t++, weights += ChannelBlock)
             {
                 var x = Vector512.Load(source + tapOffsets[t]);
@@ -207,6 +196,19 @@ internal static unsafe class ConvolutionKernels
         AddSums(partial + 5 * channelStride, validSources, a50, a51, a52);
         AddSums(partial + 6 * channelStride, validSources, a60, a61, a62);
         AddSums(partial + 7 * channelStride, validSources, a70, a71, a72);
+    }
+
+    /// <summary>
+    /// Prefetches <paramref name="lines"/> × 16 floats from <paramref name="ahead"/> in each of the kernel's rows
+    /// (the span one strip's taps read). A no-op where the processor has no SSE prefetch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchKernelRows(float* ahead, long kernelRowStride, int kernelRows, int lines)
+    {
+        if (!Sse.IsSupported) return;
+        for (int row = 0; row < kernelRows; row++, ahead += kernelRowStride)
+            for (int line = 0; line < lines; line++)
+                Sse.Prefetch0(ahead + line * Lanes);
     }
 
     private static void Store3(float* destination, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2)
