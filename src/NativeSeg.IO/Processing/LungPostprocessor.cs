@@ -53,15 +53,13 @@ public static class LungPostprocessor
     public static Volume<byte> KeepLungComponents(Volume<byte> mask, double keepFraction)
     {
         var grid = mask.Grid;
-        var components = ConnectedComponents3D.Find(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
+        var components = RunComponents.Find(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
         var result = new Volume<byte>(grid);
         if (components.Count == 0) return result;
         long largest = components.Sizes.Max();
-        var keep = new bool[components.Count + 1];
-        for (int l = 1; l <= components.Count; l++) keep[l] = components.Sizes[l - 1] >= keepFraction * largest;
-        var labels = components.Labels;
-        for (int i = 0; i < labels.Length; i++)
-            if (keep[labels[i]]) result.Voxels[i] = 1;
+        var keep = new byte[components.Count + 1];
+        for (int l = 1; l <= components.Count; l++) keep[l] = components.Sizes[l - 1] >= keepFraction * largest ? (byte)1 : (byte)0;
+        components.Paint(result.Voxels, keep);
         return result;
     }
 }

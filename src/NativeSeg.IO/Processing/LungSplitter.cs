@@ -22,12 +22,15 @@ public static class LungSplitter
         ArgumentNullException.ThrowIfNull(lungs);
         var grid = lungs.Grid;
         var orientation = SliceOrientation.FromGrid(grid);
-        var components = ConnectedComponents3D.Find(lungs.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
+        var components = RunComponents.Find(lungs.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
         var result = new Volume<byte>(grid);
         if (components.Count == 0) return result;
 
         var order = Enumerable.Range(1, components.Count).OrderByDescending(l => components.Sizes[l - 1]).ToArray();
-        double[] centroidX = RasCentroidX(components, grid);
+        var centroids = components.Centroids();
+        var centroidX = new double[components.Count + 1];
+        for (int l = 1; l <= components.Count; l++)
+            centroidX[l] = grid.Affine.Apply(centroids[l].X, centroids[l].Y, centroids[l].Z).X;
         bool separate = order.Length >= 2 && components.Sizes[order[1] - 1] >= SeparateFraction * components.Sizes[order[0] - 1];
         if (separate)
         {
@@ -39,31 +42,10 @@ public static class LungSplitter
                 bool firstIsRight = first > second;
                 side[l] = nearerFirst == firstIsRight ? RightLung : LeftLung;
             }
-            for (int i = 0; i < components.Labels.Length; i++) result.Voxels[i] = side[components.Labels[i]];
+            components.Paint(result.Voxels, side);
             return result;
         }
         CutAtMidline(lungs, orientation, result);
-        return result;
-    }
-
-    private static double[] RasCentroidX(ConnectedComponents3D components, Grid grid)
-    {
-        var sum = new double[components.Count + 1, 3];
-        var labels = components.Labels;
-        for (int z = 0, p = 0; z < grid.SizeZ; z++)
-            for (int y = 0; y < grid.SizeY; y++)
-                for (int x = 0; x < grid.SizeX; x++, p++)
-                {
-                    int l = labels[p];
-                    if (l == 0) continue;
-                    sum[l, 0] += x; sum[l, 1] += y; sum[l, 2] += z;
-                }
-        var result = new double[components.Count + 1];
-        for (int l = 1; l <= components.Count; l++)
-        {
-            double n = components.Sizes[l - 1];
-            result[l] = grid.Affine.Apply(sum[l, 0] / n, sum[l, 1] / n, sum[l, 2] / n).X;
-        }
         return result;
     }
 
