@@ -194,7 +194,7 @@ public class LesionSimulatorTests
         var ct = (float[])r.Ct.Voxels.Clone();
         int outside = Array.FindIndex(Phantom.LungMask.Voxels, v => v == 0);
         lesions[outside] = LesionLabel.GroundGlass;
-        var tampered = new LesionSimulationResult(new Volume<float>(r.Ct.Grid, ct), new Volume<byte>(r.Ct.Grid, lesions), r.Statistics);
+        var tampered = new LesionSimulationResult(new Volume<float>(r.Ct.Grid, ct), new Volume<byte>(r.Ct.Grid, lesions), r.LungMask, r.Statistics);
         Assert.That(LesionCheck.Measure(Phantom.Ct, Phantom.LungMask, tampered).LesionVoxelsOutsideLung, Is.EqualTo(1));
         for (int v = 0; v < ct.Length; v++) if (lesions[v] == LesionLabel.Consolidation) ct[v] = 400;
         Assert.That(LesionCheck.Measure(Phantom.Ct, Phantom.LungMask, tampered).Passed, Is.False);

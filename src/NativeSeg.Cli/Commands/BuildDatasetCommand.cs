@@ -17,11 +17,14 @@ public static class BuildDatasetCommand
         var phantoms = new Option<int>("--phantoms") { Description = "Normal phantoms.", DefaultValueFactory = _ => 4 };
         var covidPhantoms = new Option<int>("--covid-phantoms") { Description = "Phantoms with COVID-19.", DefaultValueFactory = _ => 4 };
         var testPatients = new Option<string[]>("--test-patients") { Description = "Patients whose cases get split 'test'.", AllowMultipleArgumentsPerToken = true };
+        var hard = new Option<int>("--hard-cases") { Description = "Hard COVID-19 versions per real case (dense pleural consolidation up to 60 % of the lung, air bronchograms, effusions).", DefaultValueFactory = _ => 0 };
+        var hardSeed = new Option<ulong>("--hard-seed") { Description = "Seed of the hard cases.", DefaultValueFactory = _ => 1 };
+        var cip = new Option<bool>("--include-cip") { Description = "Add the Chest Imaging Platform CT (cip/ct-64) as a real patient." };
         var noPreviews = new Option<bool>("--no-previews") { Description = "Skip the PNG previews." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Regenerate files that exist." };
         var command = new Command("build-dataset", "Build the training set: LCTSC cases, their simulated COVID-19 versions, and phantoms, with a manifest.")
         {
-            shared, output, cases, severities, seeds, phantoms, covidPhantoms, testPatients, noPreviews, overwrite,
+            shared, output, cases, severities, seeds, phantoms, covidPhantoms, testPatients, hard, hardSeed, cip, noPreviews, overwrite,
         };
         command.SetAction(result => CommandRunner.Run(_ =>
         {
@@ -30,6 +33,9 @@ public static class BuildDatasetCommand
                 NormalPhantoms = result.GetValue(phantoms),
                 CovidPhantoms = result.GetValue(covidPhantoms),
                 TestPatients = result.GetValue(testPatients) ?? [],
+                HardCasesPerPatient = result.GetValue(hard),
+                HardCaseSeed = result.GetValue(hardSeed),
+                IncludeCip = result.GetValue(cip),
                 Previews = !result.GetValue(noPreviews),
                 Overwrite = result.GetValue(overwrite),
                 Log = Console.WriteLine,

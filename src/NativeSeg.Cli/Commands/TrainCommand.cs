@@ -24,10 +24,12 @@ public static class TrainCommand
         var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop (with a checkpoint) after this many steps in this run; resume later." };
+        var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors) instead of random ones; fresh Adam moments." };
+        var validationPatients = new Option<string[]>("--validation-patients") { Description = "Hold out exactly these patients for validation (instead of --validation-fraction).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
-            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps, resume,
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps, initWeights, validationPatients, resume,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -45,6 +47,7 @@ public static class TrainCommand
                     var other => throw new UsageException($"--l2 takes mean or sum, got '{other}'."),
                 },
                 ValidationFraction = result.GetValue(validation),
+                ValidationPatients = result.GetValue(validationPatients) is { Length: > 0 } named ? named : null,
                 Seed = result.GetValue(seed),
                 Window = TrainCommandWindows.Parse(result.GetValue(window)),
                 Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
@@ -59,20 +62,33 @@ public static class TrainCommand
             {
                 throw new UsageException(e.Message);
             }
-            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), cancel);
+            string? init = result.GetValue(initWeights);
+            if (init is not null && result.GetValue(resume))
+                throw new UsageException("--init-weights starts a new run; --resume continues one: give one of them.");
+            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, cancel);
         }, CommandContext.Cancellation));
         return command;
     }
 
-    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, CancellationToken cancellation)
+    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
         using var backend = Backends.Create(device);
         Console.WriteLine($"device: {backend.Description}");
         var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"));
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
-        var split = PatientSplit.Create(data, options.ValidationFraction, options.Seed);
-        Console.WriteLine($"validation patients (held out, seed {options.Seed}): {string.Join(", ", split.ValidationPatients)}");
+        PatientSplit split;
+        try
+        {
+            split = PatientSplit.Create(data, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        Console.WriteLine(options.ValidationPatients is null
+            ? $"validation patients (held out, seed {options.Seed}): {string.Join(", ", split.ValidationPatients)}"
+            : $"validation patients (held out, named): {string.Join(", ", split.ValidationPatients)}");
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)
@@ -91,8 +107,8 @@ public static class TrainCommand
         string checkpoint = Path.Combine(options.OutputDirectory, Trainer.CheckpointFileName);
         if (resume && !File.Exists(checkpoint))
             throw new IO.InvalidInputException(checkpoint, "--resume was given but there is no checkpoint to continue from.");
-        var outcome = resume
-            ? trainer.Resume(checkpoint, data, Report, cancellation)
+        var outcome = resume ? trainer.Resume(checkpoint, data, Report, cancellation)
+            : initWeights is not null ? trainer.FineTune(initWeights, data, Report, cancellation)
             : trainer.Train(data, Report, cancellation);
         // Best weights exist only once an epoch has ended with a validation score (BestEpoch 0 = none yet).
         bool hasBest = outcome.BestEpoch > 0;

@@ -44,6 +44,25 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
     }
 
+    /// <summary>
+    /// A fresh run that starts from trained weights (fine-tuning): the network from <paramref name="weightsPath"/>,
+    /// zero Adam moments, epoch 0. Everything else (split, shuffling, augmentation) is seeded as in <see cref="Train"/>,
+    /// and a checkpoint of this run resumes like any other.
+    /// </summary>
+    public TrainingResult FineTune(string weightsPath, TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Options.Validate();
+        ArgumentNullException.ThrowIfNull(weightsPath);
+        ArgumentNullException.ThrowIfNull(data);
+        var file = WeightsFile.Load(weightsPath);
+        if (file.Configuration != new HighResNetConfiguration(data.InputChannels, data.Classes))
+            throw new InvalidInputException(weightsPath, $"the weights' network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
+        using var network = new HighResNet2D(Backend, file.Configuration);
+        network.ImportTensors(file.NetworkTensors);
+        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction };
+        return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
+    }
+
     /// <summary>Continues the run saved in a checkpoint (written by <see cref="Train"/> or an earlier resume) on the same data.</summary>
     public TrainingResult Resume(string checkpointPath, TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -70,7 +89,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             optimizer.ImportMoments(moments, adamStep, sourcePath ?? CheckpointPath);
         var metadata = Metadata(data);
 
-        var split = PatientSplit.Create(data, Options.ValidationFraction, Options.Seed);
+        var split = PatientSplit.Create(data, Options);
         int batch = Math.Min(Options.BatchSize, split.TrainingSlices.Count);
         int stepsPerEpoch = split.TrainingSlices.Count / batch;
         int channels = data.InputChannels, classes = data.Classes, h = data.Height, w = data.Width, plane = h * w;

@@ -23,6 +23,10 @@ public sealed record TrainerOptions
 
     public double ValidationFraction { get; init; } = 0.05;
 
+    /// <summary>The validation patients by name; null draws <see cref="ValidationFraction"/> of the patients with the
+    /// seed. Naming them lets a fine-tuning run validate on a real patient with the hard cases it is meant to fix.</summary>
+    public IReadOnlyList<string>? ValidationPatients { get; init; }
+
     /// <summary>Seeds the weights, the patient split, the shuffling and the augmentation.</summary>
     public ulong Seed { get; init; } = 1;
 

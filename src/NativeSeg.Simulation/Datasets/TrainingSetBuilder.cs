@@ -15,6 +15,8 @@ namespace NativeSeg.Simulation.Datasets;
 /// <item>every LCTSC case as a normal case (CT and mask referenced in place, never copied);</item>
 /// <item>each LCTSC case with simulated COVID-19 at every requested severity and seed (group covid, same patient
 /// as the original so patient-level splits keep them together; mask = the original lung mask, lesions included);</item>
+/// <item>optionally "hard" COVID-19 versions of each real case (<see cref="HardCaseRecipe"/>), with their own lung
+/// mask where a simulated effusion took lung away, and the Chest Imaging Platform CT as one more real patient;</item>
 /// <item>normal and COVID-19 phantoms, each its own patient.</item>
 /// </list>
 /// Layout of the output folder: <c>manifest.json</c>, <c>lctsc-covid/&lt;id&gt;_ct.nii.gz</c> and
@@ -49,8 +51,11 @@ public static class TrainingSetBuilder
         string? Split(string patient) => testPatients.Contains(patient) ? "test" : null;
         string Relative(string path) => Path.GetRelativePath(output, path);
 
-        foreach (var (name, ctPath, maskPath) in FindLctscCases(sharedDataFolder, options.Cases))
+        var realCases = FindLctscCases(sharedDataFolder, options.Cases).ToList();
+        if (options.IncludeCip && FindCip(sharedDataFolder) is { } cip) realCases.Add(cip);
+        for (int patientIndex = 0; patientIndex < realCases.Count; patientIndex++)
         {
+            var (name, ctPath, maskPath) = realCases[patientIndex];
             manifest.Cases.Add(new DatasetCase
             {
                 Id = name, Patient = name, Group = DatasetManifest.GroupNormal, Split = Split(name), Source = "real",
@@ -86,6 +91,34 @@ public static class TrainingSetBuilder
                         Ct = Relative(ctOut), Mask = Relative(maskPath), Lesions = Relative(lesionsOut),
                     });
                 }
+            for (int k = 1; k <= options.HardCasesPerPatient; k++)
+            {
+                string id = $"{name}_hard_h{options.HardCaseSeed}_{k:D2}";
+                var lesionOptions = HardCaseRecipe.Draw(options.HardCaseSeed, patientIndex, k);
+                string ctOut = Path.Combine(output, "lctsc-covid", id + "_ct.nii.gz");
+                string lesionsOut = Path.Combine(output, "lctsc-covid", id + "_lesions.nii.gz");
+                string maskOut = Path.Combine(output, "lctsc-covid", id + "_lungmask.nii.gz");
+                bool ownMask = lesionOptions.EffusionThicknessMm > 0;
+                if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut) || (ownMask && !File.Exists(maskOut)))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
+                    input ??= CtFile.Read(ctPath);
+                    lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
+                    var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);
+                    input.WriteLike(ctOut, result.Ct);
+                    NiftiWriter.Write(lesionsOut, result.Lesions, input.Header);
+                    if (ownMask) NiftiWriter.Write(maskOut, result.LungMask, input.Header);
+                    if (options.Previews)
+                        SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, result.LungMask, result.Lesions));
+                    options.Log?.Invoke($"{id}: {HardCaseRecipe.Describe(lesionOptions)}; {result.Statistics.AffectedFraction:P1} affected"
+                                        + (result.Statistics.EffusionVoxels > 0 ? $", {result.Statistics.EffusionVoxels} effusion voxels" : ""));
+                }
+                manifest.Cases.Add(new DatasetCase
+                {
+                    Id = id, Patient = name, Group = DatasetManifest.GroupCovid, Split = Split(name), Source = "simulated",
+                    Severity = "hard", Ct = Relative(ctOut), Mask = Relative(ownMask ? maskOut : maskPath), Lesions = Relative(lesionsOut),
+                });
+            }
         }
 
         for (int n = 1; n <= options.NormalPhantoms + options.CovidPhantoms; n++)
@@ -143,6 +176,14 @@ public static class TrainingSetBuilder
                 if (!found.Any(f => f.Item1 == name))
                     throw new InvalidInputException(Path.Combine(folder, name + "_ct.nii.gz"), "case not found (CT and lung mask needed).");
         return found;
+    }
+
+    /// <summary>The Chest Imaging Platform CT and its whole-lung mask, as the real case "CIP_ct64", when present.</summary>
+    public static (string Name, string Ct, string Mask)? FindCip(string sharedDataFolder)
+    {
+        string folder = Path.Combine(Path.GetFullPath(sharedDataFolder), "cip");
+        string ct = Path.Combine(folder, "ct-64.nii.gz"), mask = Path.Combine(folder, "wholeLung-64.nii.gz");
+        return File.Exists(ct) && File.Exists(mask) ? ("CIP_ct64", ct, mask) : null;
     }
 
     private static string PreviewPath(string output, string id)

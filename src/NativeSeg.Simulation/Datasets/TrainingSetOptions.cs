@@ -18,6 +18,17 @@ public sealed record TrainingSetOptions
     /// <summary>Overlay crazy paving on the severe simulations.</summary>
     public bool CrazyPavingWhenSevere { get; init; } = true;
 
+    /// <summary>Simulated "hard" COVID-19 versions per real case (<see cref="HardCaseRecipe"/>): severe to critical
+    /// disease, dense consolidation along the pleura, air bronchograms, effusions. 0 for none.</summary>
+    public int HardCasesPerPatient { get; init; }
+
+    /// <summary>Seed of the hard cases' settings and lesions.</summary>
+    public ulong HardCaseSeed { get; init; } = 1;
+
+    /// <summary>Add the Chest Imaging Platform CT (<c>cip/ct-64.nii.gz</c> with <c>cip/wholeLung-64.nii.gz</c>) as a
+    /// real normal patient, with its own hard cases, when the shared folder has it.</summary>
+    public bool IncludeCip { get; init; }
+
     /// <summary>Number of normal phantoms.</summary>
     public int NormalPhantoms { get; init; } = 4;
 

@@ -33,14 +33,16 @@ public static class LesionCheck
         long outside = 0, lung = 0, lesion = 0;
         var glass = new List<float>();
         var consolidation = new List<float>();
+        // Against the output's lung mask: a simulated effusion is not lung and not a lesion.
+        var outputLung = result.LungMask.Voxels;
         for (int v = 0; v < input.Voxels.Length; v++)
         {
-            if (lungMask.Voxels[v] != 0) lung++;
+            if (outputLung[v] != 0) lung++;
             byte label = result.Lesions.Voxels[v];
-            if (label == LesionLabel.None) continue;
+            if (label is LesionLabel.None or LesionLabel.Effusion) continue;
             lesion++;
-            if (lungMask.Voxels[v] == 0) outside++;
-            if (label == LesionLabel.Consolidation) consolidation.Add(result.Ct.Voxels[v]);
+            if (outputLung[v] == 0) outside++;
+            if (label == LesionLabel.Consolidation) { if (input.Voxels[v] >= LesionSimulator.BronchogramAirHu) consolidation.Add(result.Ct.Voxels[v]); }
             else if (input.Voxels[v] < -700) glass.Add(result.Ct.Voxels[v]);
         }
         double fraction = lung == 0 ? 0 : (double)lesion / lung;

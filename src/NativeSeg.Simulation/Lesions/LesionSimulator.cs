@@ -21,6 +21,12 @@ namespace NativeSeg.Simulation.Lesions;
 /// is darker than the target, so vessels keep their density and stay visible. Consolidation is −90..+40 HU
 /// (a smooth level field) plus noise. Added noise is white Gaussian with the SD measured in the input
 /// (<see cref="NoiseEstimator"/>), scaled for ground glass so that kept and added noise together match it.</para>
+/// <para>Options for the hard cases (<see cref="LesionOptions"/>): the pleural and dependent terms can be emphasised
+/// (consolidation lining the chest wall over long stretches, posterior and basal consolidation of a whole lobe);
+/// air bronchograms keep the air of bronchi inside consolidation; a dependent pleural effusion (fluid, 5–25 HU)
+/// replaces the most posterior, basal lung within a crescent of given greatest thickness and is taken out of the
+/// lung mask, so the network learns that fluid beside consolidation is not lung. The effusion is decided first and
+/// the lesions are spread over the lung that remains.</para>
 /// Every random number is a hash of (seed, purpose, position), so results are byte-identical for a seed whatever
 /// the thread count.
 /// </summary>
@@ -31,9 +37,16 @@ public static class LesionSimulator
     private const double EdgeRampWidth = 0.35;
     private const double FallbackNoiseSd = 12;
 
+    /// <summary>Original density (HU) below which a voxel inside consolidation, with its four in-plane neighbours, is
+    /// taken as bronchial air and kept (air bronchogram): well below aerated parenchyma (about −850 HU).</summary>
+    public const float BronchogramAirHu = -930;
+    private const double BronchogramMinimumDepthMm = 2;
+    private const double EffusionLowHu = 5, EffusionHighHu = 25;
+
     // Streams: one per purpose, so changing one field never shifts another.
     private const ulong StreamShape = 1, StreamSides = 2, StreamConsolidation = 3, StreamGlassLevel = 4,
-        StreamConsolidationLevel = 5, StreamPavingRegion = 6, StreamPavingCells = 7, StreamNoise = 8;
+        StreamConsolidationLevel = 5, StreamPavingRegion = 6, StreamPavingCells = 7, StreamNoise = 8,
+        StreamEffusionSide = 9, StreamEffusionLevel = 10;
 
     public static LesionSimulationResult Simulate(Volume<float> ct, Volume<byte> lungMask, LesionOptions options)
     {
@@ -83,20 +96,33 @@ public static class LesionSimulator
             // Costal pleura rather than mediastinal: the pleural term fades towards the midline unless posterior.
             double lateral = Math.Abs(x - xCentre) / halfWidth;
             double pleural = Math.Exp(-lung.Distance[p] / PleuralLengthMm) * (0.35 + 0.65 * Math.Min(1, Math.Max(lateral, posterior)));
-            field[p] = (float)((raw[p] - mean) / sd + PleuralWeight * pleural + PosteriorWeight * posterior + BasalWeight * basal);
+            field[p] = (float)((raw[p] - mean) / sd + options.PleuralEmphasis * PleuralWeight * pleural
+                               + options.DependentEmphasis * (PosteriorWeight * posterior + BasalWeight * basal));
             isRight[p] = x > xCentre; // RAS: +x is the patient's right
         });
 
+        // --- Effusion first: the lesions are spread over the lung that remains -----------------------------------
+        var effusion = new bool[n];
+        long effusionCount = 0;
+        if (options.EffusionThicknessMm > 0)
+            effusionCount = MarkEffusion(lung, a, grid, minimum, maximum, isRight, options, effusion);
+
         // --- Lesions: per-lung thresholds so both lungs are affected --------------------------------------------
-        long rightCount = isRight.LongCount(r => r), leftCount = n - rightCount;
+        long rightCount = 0, leftCount = 0;
+        for (int p = 0; p < n; p++)
+        {
+            if (effusion[p]) continue;
+            if (isRight[p]) rightCount++; else leftCount++;
+        }
         var (rightTarget, leftTarget) = SplitTarget(options.AffectedFraction, rightCount, leftCount,
             StatelessRandom.Signed(StatelessRandom.Hash(seed, StreamSides, 0)));
-        float rightThreshold = Thresholds.Above(field, p => isRight[p], rightTarget);
-        float leftThreshold = Thresholds.Above(field, p => !isRight[p], leftTarget);
+        float rightThreshold = Thresholds.Above(field, p => isRight[p] && !effusion[p], rightTarget);
+        float leftThreshold = Thresholds.Above(field, p => !isRight[p] && !effusion[p], leftTarget);
         var label = new byte[n];
         var margin = new float[n];
         for (int p = 0; p < n; p++)
         {
+            if (effusion[p]) continue;
             float t = isRight[p] ? rightThreshold : leftThreshold;
             if (field[p] > t)
             {
@@ -116,7 +142,7 @@ public static class LesionSimulator
             {
                 if (label[p] == 0) { score[p] = float.NegativeInfinity; return; }
                 var (x, y, z) = a.Position(lung.Global[p], grid);
-                score[p] = (float)(field[p] + ConsolidationPleuralWeight * Math.Exp(-lung.Distance[p] / ConsolidationPleuralLengthMm)
+                score[p] = (float)(field[p] + options.PleuralEmphasis * ConsolidationPleuralWeight * Math.Exp(-lung.Distance[p] / ConsolidationPleuralLengthMm)
                                    + ConsolidationNoiseWeight * consolidationNoise.Sample(x, y, z));
             });
             float threshold = Thresholds.Above(score, p => label[p] != 0, consolidationTarget);
@@ -140,16 +166,33 @@ public static class LesionSimulator
         var output = (float[])ct.Voxels.Clone();
         var lesionMask = new byte[grid.VoxelCount];
         var source = ct.Voxels;
+        var effusionLevel = new FractalNoise(seed, StreamEffusionLevel, 40, 1, 0.5, minimum, maximum);
+        var bronchogram = new bool[n];
         Parallel.For(0, n, p =>
         {
-            if (label[p] == 0) return;
             int g = lung.Global[p];
+            if (effusion[p])
+            {
+                var (ex, ey, ez) = a.Position(g, grid);
+                double fluid = EffusionLowHu + (EffusionHighHu - EffusionLowHu) * (0.5 + 0.5 * Math.Clamp(effusionLevel.Sample(ex, ey, ez), -1, 1));
+                output[g] = (float)(fluid + noiseSd * StatelessRandom.Gaussian(StatelessRandom.Hash(seed, StreamNoise, g)));
+                lesionMask[g] = LesionLabel.Effusion;
+                return;
+            }
+            if (label[p] == 0) return;
             var (x, y, z) = a.Position(g, grid);
             double epsilon = StatelessRandom.Gaussian(StatelessRandom.Hash(seed, StreamNoise, g));
             double original = source[g];
             double value;
             byte kind = label[p];
-            if (kind == LesionLabel.Consolidation)
+            if (kind == LesionLabel.Consolidation && options.AirBronchograms
+                && lung.Distance[p] >= BronchogramMinimumDepthMm && IsBronchialAir(source, grid, g))
+            {
+                // Air bronchogram: the bronchus keeps its air while the alveoli around it fill.
+                value = original;
+                bronchogram[p] = true;
+            }
+            else if (kind == LesionLabel.Consolidation)
             {
                 double level = Math.Clamp(-25 + 45 * consolidationLevel.Sample(x, y, z), -90, 40);
                 value = level + noiseSd * epsilon;
@@ -188,8 +231,59 @@ public static class LesionSimulator
                 case LesionLabel.Consolidation: consolidation++; break;
             }
         }
-        var statistics = new LesionStatistics(n, glass, paving, consolidation, options.AffectedFraction, noiseSd, measured);
-        return new LesionSimulationResult(new Volume<float>(grid, output), new Volume<byte>(grid, lesionMask), statistics);
+        long bronchograms = bronchogram.LongCount(b => b);
+        var statistics = new LesionStatistics(n - effusionCount, glass, paving, consolidation, options.AffectedFraction, noiseSd, measured,
+            effusionCount, bronchograms);
+        var outputMask = lungMask;
+        if (effusionCount > 0)
+        {
+            var without = (byte[])lungMask.Voxels.Clone();
+            for (int p = 0; p < n; p++)
+                if (effusion[p]) without[lung.Global[p]] = 0;
+            outputMask = new Volume<byte>(grid, without);
+        }
+        return new LesionSimulationResult(new Volume<float>(grid, output), new Volume<byte>(grid, lesionMask), outputMask, statistics);
+    }
+
+    /// <summary>
+    /// Marks the effusion: a crescent in the dependent pleural space of one or both lungs (seeded), thickest at the
+    /// posterior base. A lung voxel is fluid when its distance to the pleura is below T·s, with T the greatest
+    /// thickness and s = smoothstep of how posterior it is (over the back 30 % of the lung's depth) times a basal
+    /// weight (0.35 at the apex, 1 at the base): fluid layers where gravity puts it in a supine patient.
+    /// </summary>
+    private static long MarkEffusion(LungVoxels lung, AffineRows a, Grid grid, (double X, double Y, double Z) minimum,
+        (double X, double Y, double Z) maximum, bool[] isRight, LesionOptions options, bool[] effusion)
+    {
+        // Which sides: both (40 %), right only (30 %) or left only (30 %).
+        double side = 0.5 + 0.5 * StatelessRandom.Signed(StatelessRandom.Hash(options.Seed, StreamEffusionSide, 0));
+        bool right = side < 0.7, left = side < 0.4 || side >= 0.7;
+        long count = 0;
+        for (int p = 0; p < lung.Count; p++)
+        {
+            if (isRight[p] ? !right : !left) continue;
+            var (_, y, z) = a.Position(lung.Global[p], grid);
+            double posterior = (maximum.Y - y) / Math.Max(maximum.Y - minimum.Y, 1e-6);
+            double basal = (maximum.Z - z) / Math.Max(maximum.Z - minimum.Z, 1e-6);
+            double dependent = SmoothStep(Math.Clamp((posterior - 0.7) / 0.3, 0, 1)) * (0.35 + 0.65 * basal);
+            if (lung.Distance[p] < options.EffusionThicknessMm * dependent)
+            {
+                effusion[p] = true;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>The voxel and its four in-plane neighbours are all below <see cref="BronchogramAirHu"/>: the lumen of a
+    /// bronchus rather than one noisy parenchyma voxel.</summary>
+    private static bool IsBronchialAir(float[] source, Grid grid, int g)
+    {
+        if (source[g] >= BronchogramAirHu) return false;
+        int nx = grid.SizeX, plane = nx * grid.SizeY;
+        int x = g % nx, y = g % plane / nx;
+        if (x == 0 || y == 0 || x == nx - 1 || y == grid.SizeY - 1) return false;
+        return source[g - 1] < BronchogramAirHu && source[g + 1] < BronchogramAirHu
+            && source[g - nx] < BronchogramAirHu && source[g + nx] < BronchogramAirHu;
     }
 
     /// <summary>
