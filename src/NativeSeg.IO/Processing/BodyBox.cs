@@ -14,8 +14,7 @@ public sealed class BodyBox
     private readonly float _thresholdHu;
     private readonly int _columns;
     private readonly int _rows;
-    private readonly bool[] _visited;
-    private readonly int[] _queue;
+    private readonly byte[] _above;
 
     /// <summary>Scratch buffers for one slice size; reuse one instance per thread. Body = pixels above thresholdHu.</summary>
     public BodyBox(int columns, int rows, float thresholdHu = DefaultThresholdHu)
@@ -23,8 +22,7 @@ public sealed class BodyBox
         _thresholdHu = thresholdHu;
         _columns = columns;
         _rows = rows;
-        _visited = new bool[columns * rows];
-        _queue = new int[columns * rows];
+        _above = new byte[columns * rows];
     }
 
     public CropBox Find(ReadOnlySpan<float> hu) => Find(hu, []);
@@ -32,70 +30,40 @@ public sealed class BodyBox
     /// <summary>
     /// As <see cref="Find(ReadOnlySpan{float})"/>, and when <paramref name="bodyPixels"/> is not empty (one byte per
     /// pixel) it receives 1 on the pixels of the body component and 0 elsewhere (all 0 when there is no body).
+    /// The components are found as runs along each row joined 8-connected (<see cref="RowRuns"/>); among components
+    /// of equal size the one met first in raster order wins.
     /// </summary>
     public CropBox Find(ReadOnlySpan<float> hu, Span<byte> bodyPixels)
     {
         if (hu.Length != _columns * _rows)
             throw new ArgumentException($"slice has {hu.Length} pixels, expected {_columns}×{_rows}.");
-        Array.Clear(_visited);
-        int bestSize = 0, bestSeed = -1;
-        CropBox best = CropBox.Whole(_columns, _rows);
-        for (int seed = 0; seed < hu.Length; seed++)
-        {
-            if (_visited[seed] || !(hu[seed] > _thresholdHu)) continue;
-            var (size, box) = Flood(hu, seed);
-            if (size > bestSize)
-            {
-                bestSize = size;
-                bestSeed = seed;
-                best = box;
-            }
-        }
-        bool hasBody = bestSize >= MinimumBodyPixels;
-        if (!bodyPixels.IsEmpty)
-        {
-            bodyPixels.Clear();
-            if (hasBody)
-            {
-                // The flood left the body's pixels at the start of the queue only for the last component; fill again.
-                Array.Clear(_visited);
-                Flood(hu, bestSeed);
-                for (int i = 0; i < bestSize; i++) bodyPixels[_queue[i]] = 1;
-            }
-        }
-        return hasBody ? best : CropBox.Whole(_columns, _rows);
-    }
+        var above = _above;
+        float threshold = _thresholdHu;
+        // NaN compares false, so it is never body (as before).
+        for (int i = 0; i < above.Length; i++) above[i] = hu[i] > threshold ? (byte)1 : (byte)0;
+        var runs = RowRuns.Find(above, _columns, _rows, 1, foreground: true);
+        runs.JoinNeighbours(facesOnly: false);
 
-    /// <summary>Breadth-first fill with an explicit queue (no recursion), tracking size and bounds.</summary>
-    private (int Size, CropBox Box) Flood(ReadOnlySpan<float> hu, int seed)
-    {
-        int head = 0, tail = 0;
-        _queue[tail++] = seed;
-        _visited[seed] = true;
+        var size = new int[runs.Count];
+        for (int r = 0; r < runs.Count; r++) size[runs.Root(r)] += runs.End[r] - runs.Start[r];
+        int bestRoot = -1, bestSize = 0;
+        for (int r = 0; r < runs.Count; r++)
+            if (runs.Root(r) == r && size[r] > bestSize) { bestSize = size[r]; bestRoot = r; }
+        bool hasBody = bestSize >= MinimumBodyPixels;
+        if (!bodyPixels.IsEmpty) bodyPixels.Clear();
+        if (!hasBody) return CropBox.Whole(_columns, _rows);
+
         int left = int.MaxValue, right = -1, top = int.MaxValue, bottom = -1;
-        while (head < tail)
-        {
-            int p = _queue[head++];
-            int c = p % _columns, r = p / _columns;
-            if (c < left) left = c;
-            if (c > right) right = c;
-            if (r < top) top = r;
-            if (r > bottom) bottom = r;
-            for (int dr = -1; dr <= 1; dr++)
+        for (int row = 0; row < _rows; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
             {
-                int rr = r + dr;
-                if ((uint)rr >= (uint)_rows) continue;
-                for (int dc = -1; dc <= 1; dc++)
-                {
-                    int cc = c + dc;
-                    if ((uint)cc >= (uint)_columns) continue;
-                    int q = cc + rr * _columns;
-                    if (_visited[q] || !(hu[q] > _thresholdHu)) continue;
-                    _visited[q] = true;
-                    _queue[tail++] = q;
-                }
+                if (runs.Root(r) != bestRoot) continue;
+                left = Math.Min(left, runs.Start[r]);
+                right = Math.Max(right, runs.End[r] - 1);
+                top = Math.Min(top, row);
+                bottom = row;
+                if (!bodyPixels.IsEmpty) bodyPixels.Slice(row * _columns + runs.Start[r], runs.End[r] - runs.Start[r]).Fill(1);
             }
-        }
-        return (tail, new CropBox(left, top, right - left + 1, bottom - top + 1, HasBody: true));
+        return new CropBox(left, top, right - left + 1, bottom - top + 1, HasBody: true);
     }
 }

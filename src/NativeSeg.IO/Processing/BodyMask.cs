@@ -17,51 +17,30 @@ public static class BodyMask
         ArgumentNullException.ThrowIfNull(ct);
         var g = ct.Grid;
         var mask = new Volume<byte>(g);
-        Parallel.For(0, g.SizeZ, () => (Finder: new BodyBox(g.SizeX, g.SizeY, thresholdHu), Queue: new int[g.SliceLength]), (z, _, scratch) =>
+        Parallel.For(0, g.SizeZ, () => new BodyBox(g.SizeX, g.SizeY, thresholdHu), (z, _, finder) =>
         {
             var body = mask.Slice(z);
-            var box = scratch.Finder.Find(ct.Slice(z), body);
-            if (box.HasBody) FillEnclosed(body, g.SizeX, g.SizeY, scratch.Queue);
-            return scratch;
+            var box = finder.Find(ct.Slice(z), body);
+            if (box.HasBody) FillEnclosed(body, g.SizeX, g.SizeY);
+            return finder;
         }, _ => { });
         return mask;
     }
 
     /// <summary>
-    /// Marks background reachable from the border (4-connected) as 2, then turns every other pixel into body (1):
-    /// what the body encloses joins it.
+    /// The background runs of the slice joined 4-connected; a set that reaches the slice border is outside, every
+    /// other background pixel is enclosed and joins the body.
     /// </summary>
-    private static void FillEnclosed(Span<byte> body, int columns, int rows, int[] queue)
+    private static void FillEnclosed(Span<byte> body, int columns, int rows)
     {
-        int head = 0, tail = 0;
-        for (int c = 0; c < columns; c++)
-        {
-            Seed(body, queue, ref tail, c);
-            Seed(body, queue, ref tail, (rows - 1) * columns + c);
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            Seed(body, queue, ref tail, r * columns);
-            Seed(body, queue, ref tail, r * columns + columns - 1);
-        }
-        while (head < tail)
-        {
-            int p = queue[head++];
-            int c = p % columns, r = p / columns;
-            if (c > 0) Seed(body, queue, ref tail, p - 1);
-            if (c < columns - 1) Seed(body, queue, ref tail, p + 1);
-            if (r > 0) Seed(body, queue, ref tail, p - columns);
-            if (r < rows - 1) Seed(body, queue, ref tail, p + columns);
-        }
-        for (int i = 0; i < body.Length; i++) body[i] = body[i] == Outside ? (byte)0 : (byte)1;
-    }
-
-    private const byte Outside = 2;
-
-    private static void Seed(Span<byte> body, int[] queue, ref int tail, int p)
-    {
-        if (body[p] != 0) return;
-        body[p] = Outside;
-        queue[tail++] = p;
+        var runs = RowRuns.Find(body, columns, rows, 1, foreground: false);
+        runs.JoinNeighbours(facesOnly: true);
+        var open = new bool[runs.Count];
+        for (int row = 0; row < rows; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
+                if (row == 0 || row == rows - 1 || runs.Start[r] == 0 || runs.End[r] == columns) open[runs.Root(r)] = true;
+        for (int row = 0; row < rows; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
+                if (!open[runs.Root(r)]) body.Slice(row * columns + runs.Start[r], runs.End[r] - runs.Start[r]).Fill(1);
     }
 }

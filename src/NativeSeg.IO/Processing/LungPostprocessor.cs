@@ -18,6 +18,11 @@ public sealed record LungPostprocessingOptions
 
     public bool FillHoles { get; init; } = true;
 
+    /// <summary>Also fill what each lung encloses within an axial slice (<see cref="SliceHoleFilling"/>): dense lesions
+    /// that open into the chest wall or the hilum only in other slices. Needs the right/left split, which it runs
+    /// internally; applies when <see cref="FillHoles"/> is on.</summary>
+    public bool FillSliceHoles { get; init; }
+
     /// <summary>Label the right lung 1 and the left lung 2 (lungmask's R231 convention) instead of 1 for both.</summary>
     public bool SplitLeftRight { get; init; }
 }
@@ -46,7 +51,13 @@ public static class LungPostprocessor
         var grid = mask.Grid;
         var kept = KeepLungComponents(mask, options.KeepFraction);
         if (options.FillHoles) HoleFilling3D.Fill(kept.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
-        return options.SplitLeftRight ? LungSplitter.Split(kept) : kept;
+        if (!(options.FillHoles && options.FillSliceHoles))
+            return options.SplitLeftRight ? LungSplitter.Split(kept) : kept;
+        var split = LungSplitter.Split(kept);
+        SliceHoleFilling.Fill(split.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ, [LungSplitter.RightLung, LungSplitter.LeftLung]);
+        if (options.SplitLeftRight) return split;
+        for (int i = 0; i < split.Voxels.Length; i++) if (split.Voxels[i] != 0) split.Voxels[i] = 1;
+        return split;
     }
 
     /// <summary>A binary mask (0/1) of the components with at least <paramref name="keepFraction"/> of the largest's voxels.</summary>

@@ -50,6 +50,32 @@ public class RunLabellingMatchesVoxelSearchTests
         Assert.That(v, Is.EqualTo(expected));
     }
 
+    [TestCase(1, 0.3)]
+    [TestCase(2, 0.5)]
+    [TestCase(3, 0.62)]
+    [TestCase(4, 0.8)]
+    public void BodyBoxMatches(int seed, double density)
+    {
+        const int columns = 61, rows = 47;
+        var random = new Random(seed);
+        var hu = new float[columns * rows];
+        for (int i = 0; i < hu.Length; i++) hu[i] = random.NextDouble() < density ? 40 : -1000;
+        hu[5] = float.NaN; // never body
+        var pixels = new byte[hu.Length];
+        var box = new BodyBox(columns, rows).Find(hu, pixels);
+
+        var above = hu.Select(v => v > BodyBox.DefaultThresholdHu ? (byte)1 : (byte)0).ToArray();
+        var (labels, sizes) = VoxelSearch.Components(above, columns, rows, 1, facesOnly: false);
+        int best = 0; // first component of the largest size, in raster order of discovery
+        for (int l = 1; l <= sizes.Length; l++) if (sizes[l - 1] > (best == 0 ? 0 : sizes[best - 1])) best = l;
+        Assume.That(sizes[best - 1], Is.GreaterThanOrEqualTo(BodyBox.MinimumBodyPixels));
+        var expected = labels.Select(l => l == best ? (byte)1 : (byte)0).ToArray();
+        Assert.That(pixels, Is.EqualTo(expected));
+        var xs = Enumerable.Range(0, hu.Length).Where(i => expected[i] == 1).Select(i => i % columns).ToList();
+        var ys = Enumerable.Range(0, hu.Length).Where(i => expected[i] == 1).Select(i => i / columns).ToList();
+        Assert.That(box, Is.EqualTo(new CropBox(xs.Min(), ys.Min(), xs.Max() - xs.Min() + 1, ys.Max() - ys.Min() + 1, HasBody: true)));
+    }
+
     /// <summary>The obvious algorithms, one voxel at a time.</summary>
     private static class VoxelSearch
     {
