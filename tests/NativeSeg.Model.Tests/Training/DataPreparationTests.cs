@@ -22,6 +22,20 @@ public class DataPreparationTests
     }
 
     [Test]
+    public void NamedValidationPatientsAreHeldOutExactly()
+    {
+        var data = TrainerTests.TinyData(8);
+        var named = new[] { data.Patients[1], data.Patients[3] };
+        var split = PatientSplit.Create(data, new TrainerOptions { OutputDirectory = "x", ValidationPatients = named });
+        Assert.That(split.ValidationPatients, Is.EquivalentTo(named));
+        Assert.That(split.TrainingPatients, Is.EquivalentTo(data.Patients.Except(named)));
+        Assert.That(split.ValidationSlices.Select(i => data.Slices[i].Patient).Distinct(), Is.EquivalentTo(named));
+        Assert.That(split.TrainingSlices.Count + split.ValidationSlices.Count, Is.EqualTo(data.Slices.Count));
+        Assert.Throws<ArgumentException>(() => PatientSplit.Named(data, ["nobody"]));
+        Assert.Throws<ArgumentException>(() => PatientSplit.Named(data, [.. data.Patients]));
+    }
+
+    [Test]
     public void AugmentationIsSeededSmallAndOffWhenNone()
     {
         var slice = TrainerTests.TinyData(8).Slices[0];

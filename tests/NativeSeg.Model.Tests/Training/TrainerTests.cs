@@ -102,6 +102,31 @@ public class TrainerTests
     }
 
     [Test]
+    public void FineTuningStartsFromTheGivenWeightsWithFreshMoments()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var pretrained = new Trainer(backend, Options("pretrained") with { Epochs = 1 }).Train(data);
+        var initial = WeightsFile.Load(pretrained.BestWeightsPath);
+
+        var options = Options("finetuned") with { MaxStepsThisRun = 0, ValidationPatients = [data.Patients[0]] };
+        var trainer = new Trainer(backend, options);
+        var stopped = trainer.FineTune(pretrained.BestWeightsPath, data);
+        Assert.That(stopped.Outcome, Is.EqualTo(TrainingOutcome.Interrupted));
+        Assert.That(stopped.GlobalStep, Is.Zero);
+        var checkpoint = WeightsFile.Load(trainer.CheckpointPath);
+        foreach (var (name, values) in initial.NetworkTensors)
+            Assert.That(checkpoint.NetworkTensors[name].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(values.Select(BitConverter.SingleToInt32Bits)), name);
+        Assert.That(checkpoint.ExtraTensors.Values.All(m => m.All(v => v == 0)), Is.True, "Adam moments start at zero");
+
+        // The fine-tuning run then continues like any other run, and validates on the named patient.
+        var resumed = new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(trainer.CheckpointPath, data);
+        Assert.That(resumed.Outcome, Is.EqualTo(TrainingOutcome.Completed));
+        Assert.That(resumed.GlobalStep, Is.EqualTo(6));
+        Assert.Throws<NativeSeg.IO.InvalidInputException>(() => new Trainer(backend, Options("wrong")).FineTune(Path.Combine(_folder, "none.safetensors"), data));
+    }
+
+    [Test]
     public void EarlyStoppingStopsAfterThePatience()
     {
         var data = TinyData(8);
