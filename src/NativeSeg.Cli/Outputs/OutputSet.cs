@@ -46,6 +46,7 @@ public sealed class OutputSet : IDisposable
     /// <summary>An output folder written as a whole (a report): returns an empty temporary folder to write into.</summary>
     public string Folder(string path, string option)
     {
+        RefuseInputFolder(path, Path.GetFullPath(path), option);
         var (full, temporary) = Stage(path, option);
         if (System.IO.File.Exists(full))
             throw new UsageException($"{option} {path}: this is a file; give a folder.");
