@@ -25,29 +25,28 @@ public sealed class ImplausibleResultTests
     }
 
     [Test]
-    public void ChestWithoutAir_IsFlagged_AndStrictWritesNothing()
+    public void ChestWithTooLittleLungForItsExtent_IsFlagged_AndStrictWritesNothing()
     {
         using var folder = new TemporaryFolder();
         var phantom = Phantoms.Make(folder, "p", "64x64x8");
-        // The same chest with its lungs filled with soft tissue (as below the diaphragm): no air, no lung.
+        // The same image with a quarter of the pixel spacing (a 100 mm field of view instead of 400): the network sees
+        // the same chest, but the lungs it finds hold 1/16 of the volume over the same 300 mm along z.
         var ct = NiftiReader.ReadFloat(phantom.Ct);
-        var lungs = NiftiReader.ReadMask(phantom.Mask);
-        var filled = new float[ct.Voxels.Length];
-        for (int i = 0; i < filled.Length; i++) filled[i] = lungs.Voxels[i] != 0 ? 40 : ct.Voxels[i];
-        string abdomen = folder.File("abdomen.nii.gz");
-        NiftiWriter.Write(abdomen, new Volume<float>(ct.Grid, filled));
+        var m = new double[3, 4];
+        for (int row = 0; row < 3; row++)
+            for (int column = 0; column < 4; column++)
+                m[row, column] = ct.Grid.Affine[row, column] * (column < 2 ? 0.25 : 1);
+        string shrunk = folder.File("small.nii.gz");
+        NiftiWriter.Write(shrunk, new Volume<float>(new Grid(ct.Grid.SizeX, ct.Grid.SizeY, ct.Grid.SizeZ, new Affine(m)), ct.Voxels));
         string mask = folder.File("mask.nii.gz");
-
         var before = FolderSnapshot.Take(folder.Path);
-        var strict = CliRunner.Run("segment", abdomen, "-o", mask, "--device", "cpu", "--strict");
-        if (strict.ExitCode == ExitCodes.InvalidInput && strict.Err.Contains("The lung mask is empty.", StringComparison.Ordinal))
-            Assert.Ignore("the network found no lung voxel at all: the pipeline refuses the empty mask before any judgement");
+        var strict = CliRunner.Run("segment", shrunk, "-o", mask, "--device", "cpu", "--strict");
         Assert.That(strict.ExitCode, Is.EqualTo(ExitCodes.ImplausibleResult), strict.ToString());
-        Assert.That(strict.ErrorLines.Single(), Does.Contain(abdomen).And.Match("no lung found|implausible"));
+        Assert.That(strict.ErrorLines.Single(), Does.Contain(shrunk).And.Contain("lung volume implausible for a chest CT of this extent"));
         FolderSnapshot.AssertUnchanged(before, folder.Path, "--strict writes nothing");
 
-        var lenient = CliRunner.Expect(ExitCodes.Success, "segment", abdomen, "-o", mask, "--device", "cpu", "--json");
-        Assert.That(lenient.Err, Does.Contain("warning: " + abdomen));
+        var lenient = CliRunner.Expect(ExitCodes.Success, "segment", shrunk, "-o", mask, "--device", "cpu", "--json");
+        Assert.That(lenient.Err, Does.Contain("warning: " + shrunk));
         using var json = JsonDocument.Parse(lenient.Out);
         Assert.That(json.RootElement.GetProperty("warnings").GetArrayLength(), Is.EqualTo(1));
         Assert.That(File.Exists(mask), Is.True);
