@@ -139,9 +139,13 @@ public static class SegmentCommand
         {
             return CtReader.Read(path, series);
         }
-        catch (InvalidInputException e) when (e.Reason.Contains("allowNonCt", StringComparison.Ordinal))
+        catch (InvalidInputException e) when (e.Reason.Contains("not CT", StringComparison.Ordinal))
         {
-            throw new InvalidInputException(e.Path, e.Reason.Replace("pass allowNonCt to read it anyway", "pass --allow-non-ct to segment it anyway", StringComparison.Ordinal), e);
+            // The library names its own parameter (allowNonCt); a CLI user needs the option.
+            string reason = e.Reason;
+            int hint = reason.IndexOf("; pass allowNonCt", StringComparison.Ordinal);
+            if (hint >= 0) reason = reason[..hint];
+            throw new InvalidInputException(e.Path, reason.TrimEnd('.', ' ') + "; pass --allow-non-ct to segment it anyway.", e);
         }
     }
 }
