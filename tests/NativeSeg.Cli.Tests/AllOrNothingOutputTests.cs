@@ -69,6 +69,7 @@ public sealed class AllOrNothingOutputTests
 
         var result = CliRunner.Expect(ExitCodes.InvalidInput, "segment", _phantom.Ct, "-o", mask, "--probabilities", probabilities, "--device", "cpu", "--quiet");
 
+        TestContext.Out.WriteLine(result.Err);
         Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
         Assert.That(result.ErrorLines[0], Does.Contain(probabilities), result.ToString());
         Assert.That(result.ErrorLines[0], Does.Not.Contain(".nativeseg-tmp-"), "the user's path, not the temporary's");

@@ -19,7 +19,7 @@ public static partial class TemporaryNames
     {
         string folder = Path.GetDirectoryName(fullPath) ?? ".";
         string temporary = Path.Combine(folder, $"{Marker}{Environment.ProcessId}-{Path.GetFileName(fullPath)}");
-        UserPathOf[Path.GetFileName(temporary)] = fullPath;
+        UserPathOf[temporary] = fullPath;
         return temporary;
     }
 
@@ -30,23 +30,25 @@ public static partial class TemporaryNames
         return match.Success && int.TryParse(match.Groups[1].Value, out int pid) ? pid : null;
     }
 
-    /// <summary>Replaces every temporary path in <paramref name="message"/> by the user's path it stands for.</summary>
+    /// <summary>
+    /// Replaces every temporary path in <paramref name="message"/> by the user's path it stands for: the temporary
+    /// itself, or one a writer wrapped around it (<c>.nativeseg-tmp-PID-</c> before, a GUID or <c>.tmp-PID</c> after),
+    /// with or without its folder, whose spelling (spaces included) is known exactly.
+    /// </summary>
     public static string ToUserPaths(string message)
     {
         if (!message.Contains(Marker, StringComparison.Ordinal)) return message;
-        return PathToken().Replace(message, token =>
+        foreach (var (temporary, userPath) in UserPathOf)
         {
-            foreach (var (temporaryName, userPath) in UserPathOf)
-                if (token.Value.Contains(temporaryName, StringComparison.Ordinal))
-                    return userPath;
-            return token.Value;
-        });
+            string temporaryName = Path.GetFileName(temporary);
+            if (!message.Contains(temporaryName, StringComparison.Ordinal)) continue;
+            string folder = Path.GetDirectoryName(temporary) + Path.DirectorySeparatorChar;
+            string pattern = $@"(?:{Regex.Escape(folder)})?(?:{Regex.Escape(Marker)}\d+-)*{Regex.Escape(temporaryName)}(?:\.[0-9a-f]{{32}}|\.tmp-\d+|\.previous)?";
+            message = Regex.Replace(message, pattern, _ => userPath);
+        }
+        return message;
     }
 
     [GeneratedRegex(@"\.nativeseg-tmp-(\d+)-")]
     private static partial Regex OwnerPattern();
-
-    // A path as messages quote it: no whitespace or quotes, possibly ending before a colon.
-    [GeneratedRegex(@"[^\s'""]*\.nativeseg-tmp-\d+-[^\s'"":]*")]
-    private static partial Regex PathToken();
 }
