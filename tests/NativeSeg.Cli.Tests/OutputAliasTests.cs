@@ -120,6 +120,28 @@ public sealed class OutputAliasTests
     }
 
     [Test]
+    public void Reproduce_PredictionThatIsTheReferenceMask_IsRefused()
+    {
+        string study = Path.Combine(_folder.Path, "study");
+        Directory.CreateDirectory(Path.Combine(study, "predictions"));
+        string prediction = File.CreateSymbolicLink(Path.Combine(study, "predictions", "c1_mask.nii.gz"), _phantom.Mask).FullName;
+        string manifest = Phantoms.WriteManifest(_folder, "study.json", new
+        {
+            id = "c1", patient = "P1", group = "normal", split = "test", ct = Path.GetFileName(_phantom.Ct), mask = Path.GetFileName(_phantom.Mask),
+        });
+        ExpectRefused(prediction, "reproduce", manifest, "-o", study, "--weights", _weights, "--device", "cpu");
+    }
+
+    [Test]
+    public void BuildDataset_InsideTheSharedData_IsRefused()
+    {
+        string shared = Path.Combine(_folder.Path, "shared");
+        Directory.CreateDirectory(Path.Combine(shared, "lctsc"));
+        string output = Path.Combine(shared, "built");
+        ExpectRefused(output, "build-dataset", "--shared", shared, "--out", output);
+    }
+
+    [Test]
     public void Phantom_SamePathForTwoOutputs_IsRefused()
     {
         string same = _folder.File("out.nii.gz");

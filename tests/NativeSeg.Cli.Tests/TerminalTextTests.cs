@@ -14,6 +14,8 @@ public sealed class TerminalTextTests
     {
         string target = Path.Combine(Path.GetTempPath(), "some folder", "prob.nii.gz");
         string temporary = TemporaryNames.For(target);
+        // Another output of the same name in another folder (an earlier run in this process) must not be confused with it.
+        TemporaryNames.For(Path.Combine(Path.GetTempPath(), "other", "prob.nii.gz"));
         string nested = Path.Combine(Path.GetDirectoryName(temporary)!, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(temporary)}.{Guid.NewGuid():N}");
         Assert.That(TemporaryNames.ToUserPaths($"No space left on device : '{nested}'"), Is.EqualTo($"No space left on device : '{target}'"));
         Assert.That(TemporaryNames.ToUserPaths($"{temporary}: cannot write"), Is.EqualTo($"{target}: cannot write"));

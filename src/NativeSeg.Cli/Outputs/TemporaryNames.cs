@@ -38,15 +38,20 @@ public static partial class TemporaryNames
     public static string ToUserPaths(string message)
     {
         if (!message.Contains(Marker, StringComparison.Ordinal)) return message;
+        // Whole paths first: the same file name may be a temporary in several folders (in-process runs).
         foreach (var (temporary, userPath) in UserPathOf)
-        {
-            string temporaryName = Path.GetFileName(temporary);
-            if (!message.Contains(temporaryName, StringComparison.Ordinal)) continue;
-            string folder = Path.GetDirectoryName(temporary) + Path.DirectorySeparatorChar;
-            string pattern = $@"(?:{Regex.Escape(folder)})?(?:{Regex.Escape(Marker)}\d+-)*{Regex.Escape(temporaryName)}(?:\.[0-9a-f]{{32}}|\.tmp-\d+|\.previous)?";
-            message = Regex.Replace(message, pattern, _ => userPath);
-        }
+            message = Replace(message, temporary, userPath, Regex.Escape(Path.GetDirectoryName(temporary) + Path.DirectorySeparatorChar));
+        foreach (var (temporary, userPath) in UserPathOf)
+            message = Replace(message, temporary, userPath, @"(?<![/\\\w.-])");
         return message;
+    }
+
+    private static string Replace(string message, string temporary, string userPath, string before)
+    {
+        string name = Path.GetFileName(temporary);
+        if (!message.Contains(name, StringComparison.Ordinal)) return message;
+        string pattern = $@"{before}(?:{Regex.Escape(Marker)}\d+-)*{Regex.Escape(name)}(?:\.[0-9a-f]{{32}}|\.tmp-\d+|\.previous)?";
+        return Regex.Replace(message, pattern, _ => userPath);
     }
 
     [GeneratedRegex(@"\.nativeseg-tmp-(\d+)-")]
