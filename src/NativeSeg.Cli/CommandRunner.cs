@@ -1,3 +1,4 @@
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.IO;
 
@@ -48,7 +49,8 @@ public static class CommandRunner
 
     private static int Fail(int code, string message, Exception e)
     {
-        Console.Error.WriteLine($"nativeseg: {message}");
+        // One line naming the user's file (not the hidden temporary written for it), with nothing a terminal obeys.
+        Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(TemporaryNames.ToUserPaths(message))}");
         if (Environment.GetEnvironmentVariable("NATIVESEG_DEBUG") == "1")
             Console.Error.WriteLine(e);
         return code;

@@ -20,6 +20,12 @@ public static class ExitCodes
     /// <summary>The requested device is not available (for example <c>--device cuda</c> without an NVIDIA GPU).</summary>
     public const int DeviceUnavailable = 5;
 
+    /// <summary>
+    /// <c>segment --strict</c>: the result is implausible for a chest CT (no lung found, or too little lung for the
+    /// scanned extent; see <see cref="LungPlausibility"/>); nothing was written.
+    /// </summary>
+    public const int ImplausibleResult = 6;
+
     /// <summary>Interrupted by Ctrl-C; work done so far was saved where the command says so.</summary>
     public const int Cancelled = 130;
 }

@@ -44,7 +44,7 @@ public static class Program
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
-                Console.Error.WriteLine($"nativeseg: {error.Message}");
+                Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(error.Message)}");
             Console.Error.WriteLine("Run 'nativeseg --help' for usage.");
             return ExitCodes.UsageError;
         }

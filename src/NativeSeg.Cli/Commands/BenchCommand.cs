@@ -42,7 +42,7 @@ public static class BenchCommand
         if (height % HighResNetConfiguration.SpatialMultiple != 0 || width % HighResNetConfiguration.SpatialMultiple != 0)
             throw new UsageException($"--height and --width must be multiples of {HighResNetConfiguration.SpatialMultiple}, got {height}×{width}.");
         var c = CultureInfo.InvariantCulture;
-        using var backend = Backends.Create(deviceName);
+        using var backend = Backends.Create(Devices.AutoDevice.Resolve(deviceName, quiet: false));
         var configuration = HighResNetConfiguration.Lung;
         using var network = HighResNet2D.CreateInitialised(backend, configuration, seed: 1);
         double flopsPerSlice = new NetworkSummary(configuration).ForwardFlopsPerPixel * height * width;

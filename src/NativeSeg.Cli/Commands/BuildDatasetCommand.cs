@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Simulation.Datasets;
 using NativeSeg.Simulation.Lesions;
 
@@ -44,6 +45,9 @@ public static class BuildDatasetCommand
             if (result.GetValue(seeds) is { Length: > 0 } chosenSeeds) options = options with { Seeds = chosenSeeds };
             if (result.GetValue(severities) is { Length: > 0 } chosenSeverities)
                 options = options with { Severities = [.. chosenSeverities.Select(ParseSeverity)] };
+            // The real data is read in place: no output may land inside it.
+            using var outputs = new OutputSet().Read(result.GetValue(shared));
+            outputs.FolderInPlace(result.GetValue(output)!, "--out", "manifest.json");
             var manifest = TrainingSetBuilder.Build(result.GetValue(shared)!, result.GetValue(output)!, options);
             Console.WriteLine($"manifest: {Path.Combine(result.GetValue(output)!, "manifest.json")} ({manifest.Cases.Count} cases)");
             return ExitCodes.Success;

@@ -45,7 +45,10 @@ public static class CheckCommand
                 Console.WriteLine($"  {backend.Name}: {backend.Description}");
                 results.AddRange(new NumericsCheck(backend, reference, seed).RunAll());
             }
-            return Print(results);
+            int exitCode = Print(results);
+            if (exitCode == ExitCodes.Success && backends.Any(b => b.Name == "cuda"))
+                RememberCudaPassed();
+            return exitCode;
         }
         finally
         {
@@ -63,6 +66,22 @@ public static class CheckCommand
         Console.WriteLine();
         Console.WriteLine($"{results.Count - failed} passed, {failed} failed");
         return failed == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>Lets <c>--device auto</c> use this GPU from now on (until its name or driver changes).</summary>
+    private static void RememberCudaPassed()
+    {
+        if (Engine.Ilgpu.CudaDeviceIdentity.Detect() is not { } gpu) return;
+        var verdicts = Devices.CudaVerdicts.Default();
+        try
+        {
+            verdicts.RecordPassed(gpu, DateTime.UtcNow);
+            Console.WriteLine($"recorded: {gpu} passed; --device auto will use it (verdict in {verdicts.Path})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: could not record the verdict in {verdicts.Path}: {e.Message}");
+        }
     }
 
     private static string[] DefaultDevices() =>

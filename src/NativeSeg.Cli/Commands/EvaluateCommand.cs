@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Evaluation;
 using NativeSeg.Evaluation.Report;
 using NativeSeg.IO.Datasets;
@@ -28,16 +29,21 @@ public static class EvaluateCommand
                 RocRegion = result.GetValue(wholeVolume) ? RocRegion.WholeVolume : RocRegion.BodyBoundingBox,
                 WriteOverlays = !result.GetValue(noOverlays),
             };
-            var summary = EvaluationReport.Run(loaded, result.GetValue(output)!, options);
+            string reportFolder = result.GetValue(output)!;
+            using var outputs = new OutputSet().Read(manifestPath);
+            foreach (var path in ManifestFiles.Of(loaded)) outputs.Read(path);
+            // The report is written into a hidden folder and moved into place whole: an error leaves no report/ behind.
+            var summary = EvaluationReport.Run(loaded, outputs.Folder(reportFolder, "--output"), options);
             if (!summary.Cases.Any())
                 throw new IO.InvalidInputException(manifestPath, "no case has both a reference mask and a prediction or probability map to evaluate.");
-            Print(summary);
+            outputs.Commit();
+            Print(summary, reportFolder);
             return ExitCodes.Success;
         }, CommandContext.Cancellation));
         return command;
     }
 
-    private static void Print(EvaluationSummary summary)
+    private static void Print(EvaluationSummary summary, string reportFolder)
     {
         var c = CultureInfo.InvariantCulture;
         foreach (var group in summary.Groups)
@@ -47,6 +53,6 @@ public static class EvaluateCommand
         }
         foreach (var skipped in summary.Skipped)
             Console.WriteLine($"skipped {skipped.Id}: {skipped.Reason}");
-        Console.WriteLine($"report: {Path.Combine(summary.OutputFolder, "report.html")}");
+        Console.WriteLine($"report: {Path.Combine(reportFolder, "report.html")}");
     }
 }

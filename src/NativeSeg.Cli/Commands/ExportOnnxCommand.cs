@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine.Reference;
 using NativeSeg.Model.Export;
 using NativeSeg.Model.Weights;
@@ -27,11 +28,14 @@ public static class ExportOnnxCommand
             if (h % 8 != 0 || w % 8 != 0 || h < 8 || w < 8)
                 throw new UsageException($"--height and --width must be positive multiples of 8, got {h}×{w}.");
             string weightsPath = WeightsLocator.Resolve(result.GetValue(weights));
+            using var outputs = new OutputSet().Read(weightsPath);
+            string modelFile = outputs.File(path, "--output");
             // The exporter reads the tensors on the host; the reference backend holds them without needing a device.
             using var backend = new ReferenceBackend();
             var (network, _) = WeightsFile.LoadNetwork(weightsPath, backend);
             using (network)
-                OnnxExporter.Export(network, path, h, w);
+                OnnxExporter.Export(network, modelFile, h, w);
+            outputs.Commit();
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes) from {weightsPath}");
             return ExitCodes.Success;
         }, CommandContext.Cancellation));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Simulation.Files;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Phantoms;
@@ -45,7 +46,13 @@ public static class PhantomCommand
                 SizeX = dims[0], SizeY = dims[1], SizeZ = dims[2], FieldOfViewMm = result.GetValue(fov), ScanLengthMm = result.GetValue(length),
                 NoiseSd = result.GetValue(noise), Seed = result.GetValue(seed), Covid = lesions,
             };
-            PhantomFiles.Write(options, result.GetValue(outCt)!, result.GetValue(outMask)!, result.GetValue(outLesions), result.GetValue(preview));
+            using var outputs = new OutputSet();
+            string ctFile = outputs.File(result.GetValue(outCt)!, "--out-ct");
+            string maskFile = outputs.File(result.GetValue(outMask)!, "--out-mask");
+            string? lesionsFile = outputs.OptionalFile(result.GetValue(outLesions), "--out-lesions");
+            string? previewFile = outputs.OptionalFile(result.GetValue(preview), "--preview");
+            PhantomFiles.Write(options, ctFile, maskFile, lesionsFile, previewFile);
+            outputs.Commit();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.GetValue(outCt)} ({dims[0]}×{dims[1]}×{dims[2]}) and {result.GetValue(outMask)}"));
             return ExitCodes.Success;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using NativeSeg.Cli.Devices;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.Evaluation.Report;
 using NativeSeg.IO;
@@ -54,8 +56,19 @@ public static class ReproduceCommand
             throw new InvalidInputException(manifestPath, "no case has split \"test\": mark the cases to segment and evaluate.");
         if (testCases.FirstOrDefault(k => k.Mask is null) is { } unmasked)
             throw new InvalidInputException(manifestPath, $"test case '{unmasked.Id}' has no reference mask.");
-        Directory.CreateDirectory(folder);
-        using var backend = Backends.Create(device);
+        using var outputs = new OutputSet().Read(manifestPath).Read(weightsPath);
+        foreach (string path in ManifestFiles.Of(manifest)) outputs.Read(path);
+        // The study folder fills over hours (training checkpoints must stay resumable), so it is written in place;
+        // every file it will hold is checked against the inputs first.
+        string[] written =
+        [
+            Path.Combine("training", Trainer.CheckpointFileName), Path.Combine("training", Trainer.BestWeightsFileName),
+            Path.Combine("training", Trainer.LogFileName), Path.Combine("training", Trainer.PlotFileName),
+            Path.Combine("predictions", "predictions.json"),
+            .. testCases.SelectMany(k => new[] { Path.Combine("predictions", k.Id + "_mask.nii.gz"), Path.Combine("predictions", k.Id + "_probabilities.nii.gz") }),
+        ];
+        outputs.FolderInPlace(folder, "--output", written);
+        using var backend = Backends.Create(AutoDevice.Resolve(device, quiet: false));
         Console.WriteLine($"device: {backend.Description}");
 
         if (weightsPath is null)

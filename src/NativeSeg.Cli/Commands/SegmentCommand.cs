@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NativeSeg.Cli.Devices;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.IO;
+using NativeSeg.IO.Dicom;
+using NativeSeg.IO.Volumes;
 using NativeSeg.IO.Nifti;
 using NativeSeg.Model.Inference;
 using NativeSeg.Model.Pipeline;
@@ -27,20 +31,23 @@ public static class SegmentCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary text (errors still go to stderr)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step and its time." };
+        var allowNonCt = new Option<bool>("--allow-non-ct") { Description = "Segment a DICOM series whose Modality is not CT (the result may be meaningless)." };
+        var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
         var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI.")
         {
-            input, output, weights, device, batchSize, labels, probabilities, preview, noPostprocess, series, json, quiet, verbose,
+            input, output, weights, device, batchSize, labels, probabilities, preview, noPostprocess, series, json, quiet, verbose, allowNonCt, strict,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(weights), result.GetValue(device)!,
             result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities), result.GetValue(preview),
             !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
-            result.GetValue(verbose)), cancel), CommandContext.Cancellation));
+            result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict)), cancel), CommandContext.Cancellation));
         return command;
     }
 
     private sealed record Request(string Input, string Output, string? Weights, string Device, int BatchSize, string? Labels,
-        string? Probabilities, string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose);
+        string? Probabilities, string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose,
+        bool AllowNonCt, bool Strict);
 
     private static int Execute(Request r, CancellationToken cancellation)
     {
@@ -54,10 +61,18 @@ public static class SegmentCommand
         void Step(string message) { if (r.Verbose && !r.Quiet) Console.Error.WriteLine(message); }
 
         string weightsPath = WeightsLocator.Resolve(r.Weights);
+        // Every output location is checked, and the inputs protected, before anything is read or computed.
+        using var outputs = new OutputSet().Read(r.Input).Read(weightsPath);
+        string maskFile = outputs.File(r.Output, "--output");
+        string? probabilityFile = outputs.OptionalFile(r.Probabilities, "--probabilities");
+        string? previewFile = outputs.OptionalFile(r.Preview, "--preview");
+        foreach (string stale in outputs.RemovedStale) Step($"removed {stale} (left by a killed run)");
+        string device = AutoDevice.Resolve(r.Device, r.Quiet);
+
         Step($"reading {r.Input}");
-        var ct = CtReader.Read(r.Input, r.Series);
+        var ct = ReadCt(r.Input, r.Series, r.AllowNonCt);
         Step($"  {ct.Grid.SizeX}×{ct.Grid.SizeY}×{ct.Grid.SizeZ} voxels");
-        using var backend = Backends.Create(r.Device);
+        using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
@@ -66,9 +81,18 @@ public static class SegmentCommand
             progress.Report, cancellation);
 
         cancellation.ThrowIfCancellationRequested();
-        NiftiWriter.Write(r.Output, result.Mask);
-        if (r.Probabilities is not null) NiftiWriter.Write(r.Probabilities, result.Probabilities);
-        if (r.Preview is not null) SegmentationPreview.Write(r.Preview, ct, result.Mask);
+        var warnings = LungPlausibility.Judge(result.Summary.TotalVolumeMl, ct.Grid);
+        if (r.Strict && warnings.Count > 0)
+        {
+            Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(r.Input)}: {string.Join("; ", warnings)} (--strict: nothing written).");
+            return ExitCodes.ImplausibleResult;
+        }
+        NiftiWriter.Write(maskFile, result.Mask);
+        if (probabilityFile is not null) NiftiWriter.Write(probabilityFile, result.Probabilities);
+        if (previewFile is not null) SegmentationPreview.Write(previewFile, ct, result.Mask);
+        outputs.Commit();
+        foreach (string warning in warnings)
+            Console.Error.WriteLine($"warning: {TerminalText.Sanitize(r.Input)}: {warning}");
 
         var s = result.Summary;
         if (r.Json)
@@ -78,7 +102,7 @@ public static class SegmentCommand
                 input = r.Input, output = r.Output, weights = weightsPath, slices = s.Slices,
                 lungVolumeMl = Math.Round(s.TotalVolumeMl, 1), rightLungVolumeMl = Math.Round(s.RightVolumeMl, 1),
                 leftLungVolumeMl = Math.Round(s.LeftVolumeMl, 1), meanLungHu = Math.Round(s.MeanHu, 1),
-                seconds = Math.Round(s.Seconds, 2), device = s.Device,
+                seconds = Math.Round(s.Seconds, 2), device = s.Device, warnings,
                 stageSeconds = new
                 {
                     preprocessing = Math.Round(s.Stages.Preprocessing, 2), network = Math.Round(s.Stages.Network, 2),
@@ -104,8 +128,24 @@ public static class SegmentCommand
     {
         if (!path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"{option} {path}: the output must be a NIfTI file ending in .nii.gz or .nii.");
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder))
-            throw new InvalidInputException(path, $"the output folder {folder} does not exist.");
+    }
+
+    /// <summary>Like <see cref="CtReader.Read"/>, with the CLI's own words for the library's non-CT refusal.</summary>
+    private static Volume<float> ReadCt(string path, string? series, bool allowNonCt)
+    {
+        if (allowNonCt && !(File.Exists(path) && CtReader.IsNifti(path)))
+            return DicomSeriesReader.ReadVolume(path, series, allowNonCt: true);
+        try
+        {
+            return CtReader.Read(path, series);
+        }
+        catch (InvalidInputException e) when (e.Reason.Contains("not CT", StringComparison.Ordinal))
+        {
+            // The library names its own parameter (allowNonCt); a CLI user needs the option.
+            string reason = e.Reason;
+            int hint = reason.IndexOf("; pass allowNonCt", StringComparison.Ordinal);
+            if (hint >= 0) reason = reason[..hint];
+            throw new InvalidInputException(e.Path, reason.TrimEnd('.', ' ') + "; pass --allow-non-ct to segment it anyway.", e);
+        }
     }
 }

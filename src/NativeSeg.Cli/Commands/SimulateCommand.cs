@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Simulation.Files;
 using NativeSeg.Simulation.Lesions;
 
@@ -29,8 +30,12 @@ public static class SimulateCommand
         {
             var options = Options(result.GetValue(severity), result.GetValue(fraction), result.GetValue(consolidation),
                 result.GetValue(crazyPaving), result.GetValue(noise), result.GetValue(seed));
-            var (statistics, checks) = CovidSimulation.Run(result.GetValue(ct)!, result.GetValue(mask)!, result.GetValue(outCt)!,
-                result.GetValue(outLesions)!, options, result.GetValue(preview));
+            using var outputs = new OutputSet().Read(result.GetValue(ct)).Read(result.GetValue(mask));
+            string ctFile = outputs.File(result.GetValue(outCt)!, "--out-ct");
+            string lesionsFile = outputs.File(result.GetValue(outLesions)!, "--out-lesions");
+            string? previewFile = outputs.OptionalFile(result.GetValue(preview), "--preview");
+            var (statistics, checks) = CovidSimulation.Run(result.GetValue(ct)!, result.GetValue(mask)!, ctFile, lesionsFile, options, previewFile);
+            outputs.Commit();
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"wrote {result.GetValue(outCt)} and {result.GetValue(outLesions)}"));
             Console.WriteLine(string.Create(c, $"  affected {statistics.AffectedFraction:P1} of {statistics.LungVoxels:N0} lung voxels (requested {statistics.RequestedFraction:P1})"));

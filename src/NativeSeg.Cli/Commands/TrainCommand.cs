@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using NativeSeg.Cli.Devices;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.Model.Training;
 
@@ -27,9 +29,11 @@ public static class TrainCommand
         var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors) instead of random ones; fresh Adam moments." };
         var validationPatients = new Option<string[]>("--validation-patients") { Description = "Hold out exactly these patients for validation (instead of --validation-fraction).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
+        var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
-            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps, initWeights, validationPatients, resume,
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
+            initWeights, validationPatients, resume, checkpointMinutes,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -53,6 +57,7 @@ public static class TrainCommand
                 Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
+                CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
             };
             try
             {
@@ -70,10 +75,22 @@ public static class TrainCommand
         return command;
     }
 
+    private static TimeSpan CheckpointInterval(double minutes) =>
+        minutes >= 0 && double.IsFinite(minutes)
+            ? TimeSpan.FromMinutes(minutes)
+            : throw new UsageException($"--checkpoint-minutes must be zero or more, got {minutes}.");
+
     private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
-        using var backend = Backends.Create(device);
+        using var outputs = new OutputSet().Read(manifestPath);
+        foreach (string path in ManifestFiles.Of(manifestPath)) outputs.Read(path);
+        if (initWeights is not null) outputs.Read(initWeights);
+        // Checkpoints are written in place over hours (a resume needs them there), so nothing is staged; the folder
+        // is checked, and stale temporaries of a killed run removed, before any work.
+        outputs.FolderInPlace(options.OutputDirectory, "--output", Trainer.CheckpointFileName, Trainer.BestWeightsFileName, Trainer.LogFileName, Trainer.PlotFileName);
+        foreach (string stale in outputs.RemovedStale) Console.WriteLine($"removed {stale} (left by a killed run)");
+        using var backend = Backends.Create(AutoDevice.Resolve(device, quiet: false));
         Console.WriteLine($"device: {backend.Description}");
         var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"));
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));

@@ -11,7 +11,8 @@ internal static class AtomicFile
     {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath) ?? ".";
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        // Named for its owner so that the next run in this folder can remove it after a kill -9.
+        string temporary = Path.Combine(folder, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

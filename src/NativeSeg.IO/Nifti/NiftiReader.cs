@@ -108,7 +108,7 @@ public static class NiftiReader
         catch (InvalidDataException e)
         {
             file.Dispose();
-            throw new InvalidInputException(path, $"corrupt gzip data: {e.Message}", e);
+            throw new InvalidInputException(path, "corrupt gzip data (CRC or stream error).", e);
         }
         catch (InvalidInputException)
         {
@@ -173,7 +173,7 @@ public static class NiftiReader
             }
             catch (InvalidDataException e)
             {
-                throw new InvalidInputException(path, $"corrupt gzip data: {e.Message}", e);
+                throw new InvalidInputException(path, "corrupt gzip data (CRC or stream error).", e);
             }
             catch (IOException e)
             {

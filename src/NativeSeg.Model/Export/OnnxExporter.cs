@@ -28,7 +28,7 @@ public static class OnnxExporter
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] model = ToBytes(network, height, width);
         string full = Path.GetFullPath(path);
-        string temporary = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(full)}.{Guid.NewGuid():N}");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))

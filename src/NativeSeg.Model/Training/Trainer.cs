@@ -108,6 +108,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         var random = state.RandomState.Length == 0 ? SeededRandom.ForStream(Options.Seed, RandomStreams.Training) : SeededRandom.RestoreState(state.RandomState);
 
         var runClock = Stopwatch.StartNew();
+        var checkpointClock = Stopwatch.StartNew();
         long stepsThisRun = 0;
         long totalSteps = (long)Options.Epochs * stepsPerEpoch;
         double? lastDice = state.History.Count > 0 ? state.History[^1].ValidationDice : null;
@@ -169,6 +170,14 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                 state.EpochDiceLossSum += loss.DiceLoss;
                 state.EpochL2Sum += loss.L2Penalty;
                 state.RandomState = random.SaveState();
+                // A kill -9 or power cut loses at most one interval, not the whole epoch: the state above is the
+                // complete mid-epoch position (order, step, random stream, sums), so a resume is bit-identical.
+                if (checkpointClock.Elapsed >= Options.CheckpointInterval && step + 1 < stepsPerEpoch)
+                {
+                    state.EpochSeconds = secondsBefore + epochClock.Elapsed.TotalSeconds;
+                    Checkpoint.Save(CheckpointPath, network, optimizer, metadata, state);
+                    checkpointClock.Restart();
+                }
 
                 double elapsed = epochClock.Elapsed.TotalSeconds;
                 double slicesPerSecond = (step + 1 - stepsAtEpochStart) * batch / Math.Max(elapsed, 1e-9);
@@ -205,6 +214,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             state.EpochOrder = [];
             state.EpochLossSum = state.EpochDiceLossSum = state.EpochL2Sum = state.EpochSeconds = 0;
             Checkpoint.Save(CheckpointPath, network, optimizer, metadata, state);
+            checkpointClock.Restart();
             TrainingLog.Write(LogPath, PlotPath, state.History);
 
             var left = TimeSpan.FromSeconds(stepsThisRun == 0 ? 0 : runClock.Elapsed.TotalSeconds / stepsThisRun * (totalSteps - state.GlobalStep));

@@ -45,8 +45,16 @@ public sealed record TrainerOptions
     /// <summary>Stop (as if cancelled, with a checkpoint) after this many optimiser steps in this call; null for no limit. Lets tests interrupt at an exact step.</summary>
     public long? MaxStepsThisRun { get; init; }
 
+    /// <summary>
+    /// Also write the checkpoint mid-epoch once this much time has passed since the last one (besides every epoch's
+    /// end and an interruption), so a kill or power cut loses minutes, not an epoch. Zero checkpoints after every step.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public void Validate()
     {
+        if (CheckpointInterval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "The checkpoint interval cannot be negative.");
         if (string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("The trainer needs an output directory.");
         ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));

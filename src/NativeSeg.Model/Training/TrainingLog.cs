@@ -61,7 +61,8 @@ public static class TrainingLog
 
     internal static void WriteAtomically(string path, string content)
     {
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(full)}");
         File.WriteAllText(temporary, content);
         File.Move(temporary, path, overwrite: true);
     }

@@ -64,7 +64,8 @@ public sealed class SafeTensorsFile
     public void Save(string path)
     {
         string full = Path.GetFullPath(path);
-        string temporary = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        // Hidden, and named for its owner so that the next run in this folder can remove it after a kill -9.
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(full)}.{Guid.NewGuid():N}");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
