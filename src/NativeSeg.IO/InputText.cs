@@ -22,4 +22,15 @@ public static class InputText
         }
         return sb.ToString();
     }
+
+    /// <summary>The text with every control character (C0, DEL, C1: newlines, ESC, BEL …) as '?'; other characters kept.</summary>
+    public static string WithoutControlCharacters(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl)) return text;
+        return string.Create(text.Length, text, (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) ? '?' : source[i];
+        });
+    }
 }

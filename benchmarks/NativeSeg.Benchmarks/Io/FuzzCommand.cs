@@ -7,8 +7,8 @@ namespace NativeSeg.Benchmarks.Io;
 /// <summary>
 /// <c>fuzz [--mutants N] [--seed S] [--limit-seconds T]</c>: the long input-validation fuzz run (the CI test runs a
 /// few thousand of the same mutants). Reads N mutants of the fuzz seeds through CtReader and prints the counts of
-/// clean rejections, accepted inputs, crashes and hangs, with the first failures. Ctrl-C stops early and still
-/// prints the exact count. Exit 0 when nothing crashed, hung or was accepted implausibly, else 4.
+/// clean rejections, accepted inputs, crashes and hangs, with the first failures (also as they happen). Ctrl-C or
+/// SIGTERM stops early and still prints the exact count. Exit 0 when nothing crashed, hung or was accepted implausibly, else 4.
 /// </summary>
 public static class FuzzCommand
 {
@@ -38,13 +38,21 @@ public static class FuzzCommand
         string scratch = Path.Combine(Path.GetTempPath(), "nativeseg-fuzz-" + Guid.NewGuid().ToString("N"));
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        // A run started in the background ignores SIGINT; SIGTERM stops it the same way.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         try
         {
             var seeds = FuzzSeeds.Load(root, Path.GetFullPath(Path.Combine(root, "..", "shared", "data")), scratch);
             Console.WriteLine($"fuzz: {mutants} mutants of {seeds.Count} seeds ({string.Join(", ", seeds.Select(s => s.Name))}), random seed {seed}, limit {limitSeconds} s per mutant");
             var watch = Stopwatch.StartNew();
-            var tally = new FuzzCampaign(seeds, Path.Combine(scratch, "work"), TimeSpan.FromSeconds(limitSeconds))
-                .Run(mutants, seed, t => { if (t.Mutants % 10_000 == 0) Console.Error.WriteLine($"  {t} ({watch.Elapsed.TotalSeconds:F0} s)"); }, stop.Token);
+            int failuresShown = 0;
+            void Progress(FuzzTally t)
+            {
+                for (; failuresShown < t.FailureDescriptions.Count; failuresShown++) Console.Error.WriteLine("  " + t.FailureDescriptions[failuresShown]);
+                if (t.Mutants % 10_000 == 0) Console.Error.WriteLine($"  {t} ({watch.Elapsed.TotalSeconds:F0} s)");
+            }
+            var tally = new FuzzCampaign(seeds, Path.Combine(scratch, "work"), TimeSpan.FromSeconds(limitSeconds)).Run(mutants, seed, Progress, stop.Token);
             Console.WriteLine($"fuzz: {tally} in {watch.Elapsed.TotalSeconds:F0} s");
             foreach (var failure in tally.FailureDescriptions) Console.WriteLine("  " + failure);
             exitCode = tally.Failures == 0 ? 0 : 4;

@@ -49,7 +49,7 @@ public sealed class FuzzCampaign(IReadOnlyList<FuzzSeed> seeds, string workFolde
         }
         catch (InvalidInputException e)
         {
-            bool oneLineNamingTheFile = e.Path == path && !e.Message.Contains('\n') && !e.Message.Contains('\r') && !e.Message.Contains('\u001b');
+            bool oneLineNamingTheFile = e.Path == path && e.Message.StartsWith(path, StringComparison.Ordinal) && !e.Message.Any(char.IsControl);
             return oneLineNamingTheFile ? (FuzzOutcome.Rejected, e.Reason) : (FuzzOutcome.Crashed, $"rejection message not one clean line naming the file: {e.Message}");
         }
         catch (Exception e)

@@ -42,6 +42,15 @@ public class CtInputLimitsTests
         Assert.That(InputText.Printable("RGB\u001b[2J\r\nx\u00e9"), Is.EqualTo("RGB?[2J??x?"));
 
     [Test]
+    public void RefusalsNeverCarryControlCharacters()
+    {
+        var e = new InvalidInputException("odd\nname.dcm", "transfer syntax 1.2\u001b[31m\u0085");
+        Assert.That(e.Message, Is.EqualTo("odd?name.dcm: transfer syntax 1.2?[31m?"));
+        Assert.That(e.Reason, Is.EqualTo("transfer syntax 1.2?[31m?"));
+        Assert.That(e.Path, Is.EqualTo("odd\nname.dcm"));
+    }
+
+    [Test]
     public void PrintableTextIsCut() => Assert.That(InputText.Printable(new string('a', 100)), Has.Length.EqualTo(65).And.EndsWith("…"));
 
     [Test]
