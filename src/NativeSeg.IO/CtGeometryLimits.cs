@@ -17,7 +17,8 @@ namespace NativeSeg.IO;
 /// <item>Positions (origin, ImagePositionPatient) within ±100 m (1e5 mm) of the scanner's origin: real positions are
 /// within about a metre; far beyond, the written affine loses precision or becomes infinite.</item>
 /// <item>Axis directions finite and not degenerate: any two index axes at least 60° apart (|cos| ≤ 0.5), which
-/// still admits the shear of any gantry tilt a scanner allows (±30°).</item>
+/// still admits the shear of any gantry tilt a scanner allows (±30°), and the three not nearly coplanar (the voxel
+/// volume at least half the product of the spacings; a 30° tilt keeps 0.87 of it).</item>
 /// </list>
 /// </summary>
 public static class CtGeometryLimits
@@ -28,6 +29,7 @@ public static class CtGeometryLimits
     public const double MaxSliceSpacingMm = 50;
     public const double MaxAbsolutePositionMm = 1e5;
     public const double MaxAxisCosine = 0.5;
+    public const double MinVolumeFraction = 0.5;
 
     public static string InPlaneRange => Range(MinInPlaneSpacingMm, MaxInPlaneSpacingMm);
 
@@ -86,6 +88,10 @@ public static class CtGeometryLimits
                     throw new InvalidInputException(path,
                         $"index axes {a} and {b} of the affine are {Format(Math.Acos(Math.Clamp(cosine, -1, 1)) * 180 / Math.PI)}° apart; a CT's axes are (nearly) perpendicular");
             }
+        double volumeFraction = grid.VoxelVolume / (affine.Spacing(0) * affine.Spacing(1) * affine.Spacing(2));
+        if (!(volumeFraction >= MinVolumeFraction))
+            throw new InvalidInputException(path,
+                $"the affine's three axes are nearly coplanar (voxel volume {Format(volumeFraction)} of the product of the spacings); a CT's axes are (nearly) perpendicular");
     }
 
     private static double AxisCosine(Affine affine, int a, int b)

@@ -65,6 +65,17 @@ public class CtInputLimitsTests
         Assert.That(e.Reason, Does.Contain("index axes 0 and 1"));
     }
 
+    [Test]
+    public void AGridWithCoplanarAxesIsRefused()
+    {
+        // Axes along 0°, 60° and 120° in a plane, the last two tilted 3° out of it: every pair is just over 60° apart,
+        // yet the voxel volume is under a tenth of the product of the spacings.
+        double h = Math.Sqrt(3) / 2;
+        var affine = new Affine(new double[,] { { 1, 0.5, -0.5, 0 }, { 0, h, h, 0 }, { 0, 0.05, -0.05, 0 } });
+        var e = Assert.Throws<InvalidInputException>(() => CtGeometryLimits.RequirePlausible(new Grid(4, 4, 4, affine), "g"))!;
+        Assert.That(e.Reason, Does.Contain("coplanar"));
+    }
+
     // --- NIfTI ---------------------------------------------------------------------------------------------------
 
     private static string NiftiWith(string folder, Action<Span<byte>> patch)
