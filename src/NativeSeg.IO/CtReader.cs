@@ -9,9 +9,17 @@ public static class CtReader
 {
     /// <summary>
     /// A folder is read as DICOM (the largest CT series, or <paramref name="seriesInstanceUid"/>); a file ending in
-    /// .nii or .nii.gz as NIfTI; any other file as DICOM. Every failure is an <see cref="InvalidInputException"/> naming the path.
+    /// .nii or .nii.gz as NIfTI; any other file as DICOM. Every failure is an <see cref="InvalidInputException"/> naming the path,
+    /// including geometry outside <see cref="CtGeometryLimits"/> and voxels that are not finite (<see cref="CtIntensityLimits"/>).
     /// </summary>
     public static Volume<float> Read(string path, string? seriesInstanceUid = null)
+    {
+        var ct = ReadUnchecked(path, seriesInstanceUid);
+        CtIntensityLimits.RequireFiniteVoxels(ct, path);
+        return ct;
+    }
+
+    private static Volume<float> ReadUnchecked(string path, string? seriesInstanceUid)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path))

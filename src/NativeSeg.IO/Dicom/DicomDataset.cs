@@ -59,7 +59,7 @@ public sealed class DicomDataset
         var values = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-                throw new InvalidInputException(Path, $"attribute {tag} holds '{Truncate(parts[i])}', which is not a number");
+                throw new InvalidInputException(Path, $"attribute {tag} holds '{InputText.Printable(parts[i])}', which is not a number");
         return values;
     }
 
@@ -87,6 +87,4 @@ public sealed class DicomDataset
 
     /// <summary>The items of a sequence; empty when absent.</summary>
     public IReadOnlyList<DicomDataset> GetSequence(DicomTag tag) => Find(tag)?.Items ?? [];
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

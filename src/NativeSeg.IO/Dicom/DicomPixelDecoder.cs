@@ -89,16 +89,21 @@ public static class DicomPixelDecoder
         var format = DicomPixelFormat.Read(file);
         int pixels = CheckedPixelCount(file, format);
         var hu = new float[pixels];
-        var rescale = Rescale.Read(file.Dataset);
+        var rescale = Rescale.Read(file.Dataset, file.Path);
         DecodeHounsfield(file, format, frame, rescale, hu, new int[pixels]);
         return hu;
     }
 
-    /// <summary>RescaleSlope and RescaleIntercept (defaults 1 and 0).</summary>
+    /// <summary>RescaleSlope and RescaleIntercept (defaults 1 and 0), within <see cref="CtIntensityLimits"/>.</summary>
     internal readonly record struct Rescale(double Slope, double Intercept)
     {
-        public static Rescale Read(DicomDataset ds) =>
-            new(ds.GetDecimal(DicomTags.RescaleSlope, 1), ds.GetDecimal(DicomTags.RescaleIntercept, 0));
+        public static Rescale Read(DicomDataset ds, string path)
+        {
+            double slope = ds.GetDecimal(DicomTags.RescaleSlope, 1), intercept = ds.GetDecimal(DicomTags.RescaleIntercept, 0);
+            CtIntensityLimits.RequireSlope(slope, path, "RescaleSlope");
+            CtIntensityLimits.RequireIntercept(intercept, path, "RescaleIntercept");
+            return new Rescale(slope, intercept);
+        }
     }
 
     internal static void DecodeHounsfield(DicomFile file, DicomPixelFormat format, int frame, Rescale rescale, Span<float> hu, Span<int> scratch)
@@ -134,8 +139,10 @@ public static class DicomPixelDecoder
     }
 
     /// <summary>
-    /// Rows × columns × frames, after checking that the pixel data could hold that many pixels: the allocation a
-    /// header asks for must be justified by the bytes in the file.
+    /// Rows × columns, after checking the pixel data against the header: native pixel data must be exactly
+    /// Rows × Columns × SamplesPerPixel × BitsAllocated/8 × NumberOfFrames bytes (plus the one padding byte that makes
+    /// an odd length even), since any other length means the header describes another image (one column short
+    /// shears every row); encapsulated data must at least be able to hold that many pixels.
     /// </summary>
     internal static int CheckedPixelCount(DicomFile file, DicomPixelFormat format)
     {
@@ -145,10 +152,17 @@ public static class DicomPixelDecoder
         if (element.Fragments is not null && file.TransferSyntax.PixelEncoding == PixelEncoding.Unsupported)
             throw Unsupported(file); // other codecs compress further than ours; refuse them by name first
         long available = element.Fragments is null ? element.Value.Length : TotalFragmentBytes(element.Fragments);
-        long needed = element.Fragments is null
-            ? perFrame * format.Frames * format.BytesPerSample
-            // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG codes take at least 1 bit per sample.
-            : perFrame * format.Frames * format.BytesPerSample / 64;
+        if (element.Fragments is null)
+        {
+            long exact = perFrame * format.Frames * format.BytesPerSample;
+            bool evenPadding = exact % 2 == 1 && available == exact + 1;
+            if (available != exact && !evenPadding)
+                throw new InvalidInputException(file.Path,
+                    $"PixelData holds {available} bytes but Rows × Columns × SamplesPerPixel × BitsAllocated/8 × NumberOfFrames = {format.Rows} × {format.Columns} × 1 × {format.BytesPerSample} × {format.Frames} = {exact}: the header does not describe this image");
+            return (int)perFrame;
+        }
+        // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG codes take at least 1 bit per sample.
+        long needed = perFrame * format.Frames * format.BytesPerSample / 64;
         if (needed > available)
             throw new InvalidInputException(file.Path,
                 $"the header describes {format.Frames} frame(s) of {format.Columns}×{format.Rows} {format.BitsAllocated}-bit pixels, more than the {available} bytes of pixel data can hold");

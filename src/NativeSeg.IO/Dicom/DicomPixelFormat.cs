@@ -23,8 +23,12 @@ public sealed record DicomPixelFormat(int Rows, int Columns, int Frames, int Bit
         double frames = ds.GetDecimal(DicomTags.NumberOfFrames, 1);
 
         if (rows == 0 || columns == 0) throw new InvalidInputException(path, $"the image is {columns}×{rows} pixels");
+        string? photometric = ds.GetString(DicomTags.PhotometricInterpretation);
         if (samplesPerPixel != 1)
-            throw new InvalidInputException(path, $"SamplesPerPixel is {samplesPerPixel} ({ds.GetString(DicomTags.PhotometricInterpretation)}); a CT image has one sample per pixel");
+            throw new InvalidInputException(path, $"SamplesPerPixel = {samplesPerPixel} (PhotometricInterpretation {InputText.Printable(photometric ?? "absent")}); a CT image has one sample per pixel");
+        // MONOCHROME1 only inverts the display; the rescale still gives HU. Colour (RGB, YBR, PALETTE COLOR) is not CT.
+        if (photometric is not (null or "" or "MONOCHROME1" or "MONOCHROME2"))
+            throw new InvalidInputException(path, $"PhotometricInterpretation = {InputText.Printable(photometric)}; a CT image is MONOCHROME2 (or MONOCHROME1)");
         if (bitsAllocated is not (8 or 16))
             throw new InvalidInputException(path, $"BitsAllocated {bitsAllocated} is not supported (8 or 16)");
         if (bitsStored < 1 || bitsStored > bitsAllocated || highBit < bitsStored - 1 || highBit >= bitsAllocated)

@@ -63,7 +63,14 @@ internal static class DicomSeriesGeometry
     private static double CheckStack(DicomSliceHeader[] sorted, double[] normal, string source)
     {
         if (sorted.Length == 1)
-            return sorted[0].SliceSpacingHint ?? 1.0; // a lone slice: its thickness, only for the affine's third column
+        {
+            // A lone slice: its stated spacing makes the affine's third column, and with it every volume in mL.
+            var lone = sorted[0];
+            if (lone.SliceSpacingHint is not { } hint)
+                throw new InvalidInputException(lone.Path, "a single slice with neither SliceThickness nor SpacingBetweenSlices has no slice spacing, so its voxel volume is unknown");
+            CtGeometryLimits.RequireSliceSpacing(hint.Millimetres, lone.Path, hint.Field);
+            return hint.Millimetres;
+        }
 
         var steps = new double[sorted.Length - 1];
         for (int k = 0; k + 1 < sorted.Length; k++)
@@ -102,7 +109,9 @@ internal static class DicomSeriesGeometry
                     $"irregular slice spacing: {steps[k]:F3} mm between {Describe(sorted[k])} and {Describe(sorted[k + 1])}, median {median:F3} mm");
         }
         // The mean step spreads rounding in the stored positions evenly over the stack.
-        return (Dot(sorted[^1].Position, normal) - Dot(sorted[0].Position, normal)) / (sorted.Length - 1);
+        double spacing = (Dot(sorted[^1].Position, normal) - Dot(sorted[0].Position, normal)) / (sorted.Length - 1);
+        CtGeometryLimits.RequireSliceSpacing(spacing, source, "the slice spacing from ImagePositionPatient");
+        return spacing;
     }
 
     private static string Describe(DicomSliceHeader s) =>

@@ -37,10 +37,11 @@ public static class DicomSeriesReader
         var modality = planes[0].Modality;
         if (!allowNonCt && modality != "CT")
             throw new InvalidInputException(fileOrFolder,
-                $"the series {planes[0].SeriesInstanceUid} has modality '{(modality.Length == 0 ? "(none)" : modality)}', not CT; pass allowNonCt to read it anyway");
+                $"the series {planes[0].SeriesInstanceUid} has modality '{(modality.Length == 0 ? "(none)" : InputText.Printable(modality))}', not CT; pass allowNonCt to read it anyway");
 
         CheckVolumeSize(planes, fileOrFolder);
         var (sorted, grid) = DicomSeriesGeometry.Assemble(planes, fileOrFolder);
+        CtGeometryLimits.RequirePlausible(grid, fileOrFolder);
         return new Volume<float>(grid, DecodeSlices(sorted, grid));
     }
 

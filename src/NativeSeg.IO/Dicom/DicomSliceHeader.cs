@@ -17,8 +17,11 @@ internal sealed record DicomSliceHeader(
     double ColumnSpacing,  // PixelSpacing[1]: between columns (horizontal)
     DicomPixelDecoder.Rescale Rescale,
     double? GantryTilt,
-    double? SliceSpacingHint) // SpacingBetweenSlices or SliceThickness, for a single slice
+    DicomSliceHeader.SpacingHint? SliceSpacingHint) // SpacingBetweenSlices or SliceThickness, for a single slice
 {
+    /// <summary>A slice spacing a header states (checked only where it is used: a lone slice), with the field it came from.</summary>
+    public readonly record struct SpacingHint(double Millimetres, string Field);
+
     /// <summary>The planes in a parsed file: one for a classic image, one per frame for an enhanced one.</summary>
     public static IEnumerable<DicomSliceHeader> FromFile(DicomFile file)
     {
@@ -26,10 +29,11 @@ internal sealed record DicomSliceHeader(
         string series = ds.GetString(DicomTags.SeriesInstanceUid) ?? "";
         string modality = ds.GetString(DicomTags.Modality) ?? "";
         int rows = ds.GetRequiredUInt16(DicomTags.Rows), columns = ds.GetRequiredUInt16(DicomTags.Columns);
+        if (rows == 0 || columns == 0)
+            throw new InvalidInputException(file.Path, $"{(rows == 0 ? "Rows" : "Columns")} = 0: the image has no pixels ({columns}×{rows})");
         double frameCount = ds.GetDecimal(DicomTags.NumberOfFrames, 1);
         double? tilt = ds.Contains(DicomTags.GantryDetectorTilt) ? ds.GetDecimal(DicomTags.GantryDetectorTilt, 0) : null;
-        double spacingHint = ds.GetDecimal(DicomTags.SpacingBetweenSlices, ds.GetDecimal(DicomTags.SliceThickness, 0));
-        double? hint = spacingHint > 0 ? spacingHint : null;
+        var hint = ReadSpacingHint(ds, null);
 
         var perFrame = ds.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
         var shared = ds.GetSequence(DicomTags.SharedFunctionalGroupsSequence);
@@ -40,7 +44,7 @@ internal sealed record DicomSliceHeader(
             var (rowSpacing, columnSpacing) = ReadSpacing(ds, file.Path);
             yield return new DicomSliceHeader(file.Path, 0, series, modality, rows, columns,
                 ReadVector(ds, DicomTags.ImagePositionPatient, 3, file.Path), ReadVector(ds, DicomTags.ImageOrientationPatient, 6, file.Path),
-                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(ds), tilt, hint);
+                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(ds, file.Path), tilt, hint);
             yield break;
         }
 
@@ -58,10 +62,9 @@ internal sealed record DicomSliceHeader(
                 ?? throw new InvalidInputException(file.Path, $"frame {frame} has no PixelMeasuresSequence");
             var transformation = FunctionalGroup(groups, sharedGroups, DicomTags.PixelValueTransformationSequence);
             var (rowSpacing, columnSpacing) = ReadSpacing(measures, file.Path);
-            double thickness = measures.GetDecimal(DicomTags.SpacingBetweenSlices, measures.GetDecimal(DicomTags.SliceThickness, 0));
             yield return new DicomSliceHeader(file.Path, frame, series, modality, rows, columns,
                 ReadVector(position, DicomTags.ImagePositionPatient, 3, file.Path), ReadVector(orientation, DicomTags.ImageOrientationPatient, 6, file.Path),
-                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(transformation ?? ds), tilt, thickness > 0 ? thickness : hint);
+                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(transformation ?? ds, file.Path), tilt, ReadSpacingHint(measures, hint));
         }
     }
 
@@ -73,11 +76,21 @@ internal sealed record DicomSliceHeader(
         return items.Count > 0 ? items[0] : null;
     }
 
+    /// <summary>SpacingBetweenSlices, else SliceThickness, else <paramref name="fallback"/>.</summary>
+    private static SpacingHint? ReadSpacingHint(DicomDataset ds, SpacingHint? fallback)
+    {
+        if (ds.GetDecimals(DicomTags.SpacingBetweenSlices) is { Length: > 0 } between) return new SpacingHint(between[0], "SpacingBetweenSlices");
+        if (ds.GetDecimals(DicomTags.SliceThickness) is { Length: > 0 } thickness) return new SpacingHint(thickness[0], "SliceThickness");
+        return fallback;
+    }
+
     private static (double Row, double Column) ReadSpacing(DicomDataset ds, string path)
     {
         var spacing = ds.GetDecimals(DicomTags.PixelSpacing);
-        if (spacing.Length != 2 || !(spacing[0] > 0) || !(spacing[1] > 0))
-            throw new InvalidInputException(path, $"PixelSpacing must hold two positive values, found [{string.Join(", ", spacing)}]");
+        if (spacing.Length != 2)
+            throw new InvalidInputException(path, $"PixelSpacing must hold two values, found {spacing.Length}");
+        CtGeometryLimits.RequireInPlaneSpacing(spacing[0], path, "PixelSpacing[0]");
+        CtGeometryLimits.RequireInPlaneSpacing(spacing[1], path, "PixelSpacing[1]");
         return (spacing[0], spacing[1]);
     }
 
@@ -85,8 +98,11 @@ internal sealed record DicomSliceHeader(
     {
         if (!ds.Contains(tag)) throw new InvalidInputException(path, $"required attribute {tag} is missing: the slice has no position or orientation");
         var values = ds.GetDecimals(tag);
+        string name = tag == DicomTags.ImagePositionPatient ? "ImagePositionPatient" : "ImageOrientationPatient";
         if (values.Length != count)
-            throw new InvalidInputException(path, $"attribute {tag} has {values.Length} values, {count} expected");
+            throw new InvalidInputException(path, $"{name} {tag} has {values.Length} values, {count} expected");
+        if (tag == DicomTags.ImagePositionPatient)
+            for (int i = 0; i < count; i++) CtGeometryLimits.RequirePosition(values[i], path, $"ImagePositionPatient[{i}]");
         return values;
     }
 }

@@ -4,7 +4,8 @@ namespace NativeSeg.IO.Nifti;
 
 /// <summary>
 /// Rejects headers NativeSeg cannot or should not read, before any voxel memory is allocated:
-/// unsupported types, more than three non-trivial dimensions, absurd sizes, offsets and geometry.
+/// unsupported types, more than three non-trivial dimensions, absurd sizes and offsets, and scaling or geometry
+/// outside <see cref="CtIntensityLimits"/> and <see cref="CtGeometryLimits"/>.
 /// </summary>
 internal static class NiftiHeaderValidator
 {
@@ -46,24 +47,62 @@ internal static class NiftiHeaderValidator
         if (compressed && needed > fileLength * MaxDeflateRatio + DeflateSlackBytes)
             throw new InvalidInputException(path, $"the header promises {needed} bytes, more than a {fileLength}-byte gzip file can hold (corrupt header?).");
 
-        for (int i = 1; i <= 3; i++)
-            if (!double.IsFinite(h.PixDim[i]))
-                throw new InvalidInputException(path, $"pixdim[{i}] = {h.PixDim[i]} is not a finite spacing.");
-        if (h.HasScaling && !double.IsFinite(h.SclInter))
-            throw new InvalidInputException(path, $"scl_inter = {h.SclInter} is not finite.");
+        // A slope of 0 or NaN means "no scaling" (nifti1.h); any other slope is applied and must be a CT's.
+        if (h.HasScaling)
+        {
+            CtIntensityLimits.RequireSlope(h.SclSlope, path, "scl_slope");
+            CtIntensityLimits.RequireIntercept(h.SclInter, path, "scl_inter");
+        }
 
+        CheckGeometryFields(h, path);
         Affine affine = h.BestAffine;
-        for (int r = 0; r < 3; r++)
-            for (int c = 0; c < 4; c++)
-                if (!double.IsFinite(affine[r, c]))
-                    throw new InvalidInputException(path, $"the {AffineSource(h)} contains a non-finite value.");
-        var probe = new Grid(1, 1, 1, affine);
-        if (probe.VoxelVolume < 1e-12)
-            throw new InvalidInputException(path, $"the {AffineSource(h)} is singular (zero voxel volume): {affine}.");
-
-        return new Grid((int)size[1], (int)size[2], (int)size[3], affine);
+        var grid = new Grid((int)size[1], (int)size[2], (int)size[3], affine);
+        CtGeometryLimits.RequirePlausible(grid, path);
+        return grid;
     }
 
-    private static string AffineSource(NiftiHeader h) =>
-        h.SformCode > 0 ? "sform" : h.QformCode > 0 ? "qform" : "pixdim spacing";
+    /// <summary>
+    /// Checks the header fields the chosen affine is built from, so a message names the field at fault: the sform
+    /// rows, or the quaternion, qoffsets and pixdim of the qform, or pixdim alone when neither code is set (where
+    /// a zero pixdim used to be taken silently as 1 mm).
+    /// </summary>
+    private static void CheckGeometryFields(NiftiHeader h, string path)
+    {
+        if (h.SformCode > 0)
+        {
+            double[][] rows = [h.SrowX, h.SrowY, h.SrowZ];
+            string[] names = ["srow_x", "srow_y", "srow_z"];
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 4; c++)
+                    if (!double.IsFinite(rows[r][c]))
+                        throw new InvalidInputException(path, $"{names[r]}[{c}] = {rows[r][c]} is not finite (sform_code {h.SformCode})");
+            for (int c = 0; c < 3; c++)
+            {
+                double spacing = Math.Sqrt(rows[0][c] * rows[0][c] + rows[1][c] * rows[1][c] + rows[2][c] * rows[2][c]);
+                string field = $"the sform's column {c} (srow_x[{c}], srow_y[{c}], srow_z[{c}]) length";
+                if (c < 2) CtGeometryLimits.RequireInPlaneSpacing(spacing, path, field);
+                else CtGeometryLimits.RequireSliceSpacing(spacing, path, field);
+            }
+            for (int r = 0; r < 3; r++) CtGeometryLimits.RequirePosition(rows[r][3], path, $"{names[r]}[3]");
+            return;
+        }
+
+        CheckPixdimSpacing(h, path);
+        if (h.QformCode <= 0) return;
+        double[] quaternion = [h.QuaternB, h.QuaternC, h.QuaternD];
+        string[] quaternionNames = ["quatern_b", "quatern_c", "quatern_d"];
+        for (int i = 0; i < 3; i++)
+            if (!double.IsFinite(quaternion[i]) || Math.Abs(quaternion[i]) > 1 + 1e-6)
+                throw new InvalidInputException(path, $"{quaternionNames[i]} = {CtGeometryLimits.Format(quaternion[i])} is not a component of a unit quaternion (qform_code {h.QformCode})");
+        CtGeometryLimits.RequirePosition(h.QOffsetX, path, "qoffset_x");
+        CtGeometryLimits.RequirePosition(h.QOffsetY, path, "qoffset_y");
+        CtGeometryLimits.RequirePosition(h.QOffsetZ, path, "qoffset_z");
+    }
+
+    private static void CheckPixdimSpacing(NiftiHeader h, string path)
+    {
+        CtGeometryLimits.RequireInPlaneSpacing(h.PixDim[1], path, "pixdim[1]");
+        CtGeometryLimits.RequireInPlaneSpacing(h.PixDim[2], path, "pixdim[2]");
+        CtGeometryLimits.RequireSliceSpacing(h.PixDim[3], path, "pixdim[3]");
+    }
 }

@@ -1,3 +1,4 @@
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 using NativeSeg.IO.Nifti;
 using NativeSeg.Simulation.Lesions;
@@ -21,6 +22,8 @@ public static class CovidSimulation
         ArgumentNullException.ThrowIfNull(options);
         var input = CtFile.Read(ctPath);
         var mask = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(lungMaskPath), input.Ct.Grid, lungMaskPath);
+        if (!mask.Voxels.AsSpan().ContainsAnyExcept((byte)0))
+            throw new InvalidInputException(lungMaskPath, "the lung mask is empty (every voxel 0): there is no lung to put lesions in");
         var result = LesionSimulator.Simulate(input.Ct, mask, options);
         input.WriteLike(outputCtPath, result.Ct);
         NiftiWriter.Write(outputLesionsPath, result.Lesions, input.Header);

@@ -30,7 +30,15 @@ public sealed class CtFile
         return lower.EndsWith(".nii", StringComparison.Ordinal) || lower.EndsWith(".nii.gz", StringComparison.Ordinal);
     }
 
+    /// <summary>Reads a CT; NaN or infinite voxels are refused (<see cref="CtIntensityLimits"/>), as segment refuses them.</summary>
     public static CtFile Read(string path)
+    {
+        var file = ReadUnchecked(path);
+        CtIntensityLimits.RequireFiniteVoxels(file.Ct, path);
+        return file;
+    }
+
+    private static CtFile ReadUnchecked(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (IsNifti(path) && File.Exists(path))

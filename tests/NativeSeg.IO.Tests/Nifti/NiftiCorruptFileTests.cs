@@ -161,11 +161,11 @@ public class NiftiCorruptFileTests
 
     [Test]
     public void SingularSform() =>
-        ExpectInvalid(Save(Patched(b => b[280..328].Clear())), "singular");
+        ExpectInvalid(Save(Patched(b => b[280..328].Clear())), "srow_x[0], srow_y[0], srow_z[0]) length = 0 mm is not a plausible CT pixel size");
 
     [Test]
     public void NonFiniteSform() =>
-        ExpectInvalid(Save(Patched(b => BinaryPrimitives.WriteSingleLittleEndian(b[280..], float.NaN))), "non-finite");
+        ExpectInvalid(Save(Patched(b => BinaryPrimitives.WriteSingleLittleEndian(b[280..], float.NaN))), "srow_x[0] = NaN is not finite");
 
     [Test]
     public void FloatCtIsNotAMask()
