@@ -8,7 +8,8 @@ namespace NativeSeg.Benchmarks;
 /// <summary>
 /// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
 /// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
-/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>) and <c>fusion-compare</c> (see <see cref="FusionComparison"/>).
+/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>) and <c>fusion-compare</c> (see <see cref="FusionComparison"/>) and <c>winograd-compare</c> (see
+/// <see cref="WinogradComparison"/>).
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,8 @@ public static class Program
         if (GpuKernelCommand.TryRun(args, out exitCode))
             return exitCode;
         if (FusionComparison.TryRun(args, out exitCode))
+            return exitCode;
+        if (WinogradComparison.TryRun(args, out exitCode))
             return exitCode;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
