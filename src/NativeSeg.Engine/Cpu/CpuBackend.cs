@@ -117,7 +117,7 @@ public sealed unsafe class CpuBackend : IBackend
         if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels))
         {
             float* transformed = _winogradWeights.Get(weights, Ptr(op, weights), s.OutChannels, s.InChannels);
-            WinogradConvolution.Forward(_workers, _scratch, s, Ptr(op, input), beforeStage, transformed, afterStage,
+            WinogradConvolution.Forward(_workers, s, Ptr(op, input), beforeStage, transformed, afterStage,
                 residual is null ? null : Ptr(op, residual), residualChannels, residualOffset, Ptr(op, output));
             return;
         }

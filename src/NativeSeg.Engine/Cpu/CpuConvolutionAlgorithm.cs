@@ -23,6 +23,9 @@ public static class CpuConvolutionAlgorithms
 {
     public const string EnvironmentVariable = "NATIVESEG_CPU_CONVOLUTION";
 
+    /// <summary>Auto runs Winograd when both channel counts reach this.</summary>
+    public const int AutoMinimumChannels = 64;
+
     public static CpuConvolutionAlgorithm Parse(string? text) => text?.Trim().ToLowerInvariant() switch
     {
         null or "" or "auto" => CpuConvolutionAlgorithm.Auto,
@@ -36,15 +39,16 @@ public static class CpuConvolutionAlgorithms
 
     /// <summary>
     /// Whether a 3×3 convolution of <paramref name="inChannels"/> → <paramref name="outChannels"/> runs by Winograd.
-    /// Auto: when both channel counts are at least 16 — measured per HighResNet layer in benchmarks/RESULTS.md
-    /// ("Winograd against direct, per layer"); the 1-channel stem gains nothing (its GEMM has one input channel and
-    /// the transforms dominate).
+    /// Auto: when both channel counts are at least 64, the only HighResNet2D layer shape (64→64, dilation 4) where
+    /// Winograd measured faster than the direct loop in every interleaved run on the 2-core AVX-512 machine
+    /// (benchmarks/RESULTS.md, "Winograd against direct, per layer"). At 16 and 32 channels the transforms, the
+    /// channels-last copies and the transposes cost as much as the multiplications they save.
     /// </summary>
     public static bool UsesWinograd(CpuConvolutionAlgorithm algorithm, int kernel, int inChannels, int outChannels) =>
         kernel == 3 && algorithm switch
         {
             CpuConvolutionAlgorithm.Winograd => true,
-            CpuConvolutionAlgorithm.Auto => inChannels >= 16 && outChannels >= 16,
+            CpuConvolutionAlgorithm.Auto => inChannels >= AutoMinimumChannels && outChannels >= AutoMinimumChannels,
             _ => false,
         };
 }
