@@ -9,7 +9,7 @@ namespace NativeSeg.Benchmarks;
 /// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
 /// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
 /// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>) and <c>fusion-compare</c> (see <see cref="FusionComparison"/>) and <c>winograd-compare</c> (see
-/// <see cref="WinogradComparison"/>).
+/// <see cref="WinogradComparison"/>) and <c>winograd-numerics</c> (see <see cref="WinogradNumerics"/>).
 /// </summary>
 public static class Program
 {
@@ -22,6 +22,8 @@ public static class Program
         if (FusionComparison.TryRun(args, out exitCode))
             return exitCode;
         if (WinogradComparison.TryRun(args, out exitCode))
+            return exitCode;
+        if (WinogradNumerics.TryRun(args, out exitCode))
             return exitCode;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
