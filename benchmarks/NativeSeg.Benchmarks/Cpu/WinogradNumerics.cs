@@ -15,7 +15,7 @@ namespace NativeSeg.Benchmarks.Cpu;
 /// convolution (input BN + ReLU, output BN + ReLU, He-scaled random kernels, unit-scale random input), and (2) for
 /// the whole network (<see cref="BenchmarkNetwork"/>'s seeded network, one random slice): logits, probabilities and
 /// the p &gt; 0.5 decisions. Error = max(relative L2, max-abs / max|reference|) as in <see cref="ErrorMeasures"/>.
-/// Default size 108×148 (a quarter of a slice) so that the float64 reference takes seconds, not minutes.
+/// Default size 104×144 (about a quarter of a slice; the network needs multiples of 8) so that the float64 reference takes seconds, not minutes.
 /// </summary>
 public static class WinogradNumerics
 {
@@ -23,7 +23,7 @@ public static class WinogradNumerics
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "winograd-numerics") return false;
-        int height = Option(args, "--height", 108), width = Option(args, "--width", 148);
+        int height = Option(args, "--height", 104), width = Option(args, "--width", 144);
         using var reference = new ReferenceBackend();
         using var direct = new CpuBackend(convolution: CpuConvolutionAlgorithm.Direct);
         using var winograd = new CpuBackend(convolution: CpuConvolutionAlgorithm.Winograd);
