@@ -107,6 +107,23 @@ public sealed class CpuWinogradTests
     }
 
     [Test]
+    public void AutoChoosesWinogradForThe64ChannelLayersOnly()
+    {
+        Assert.That(CpuConvolutionAlgorithms.Parse(null), Is.EqualTo(CpuConvolutionAlgorithm.Auto));
+        Assert.That(CpuConvolutionAlgorithms.Parse(" Winograd "), Is.EqualTo(CpuConvolutionAlgorithm.Winograd));
+        Assert.That(CpuConvolutionAlgorithms.Parse("direct"), Is.EqualTo(CpuConvolutionAlgorithm.Direct));
+        Assert.Throws<ArgumentException>(() => CpuConvolutionAlgorithms.Parse("fft"));
+        var auto = CpuConvolutionAlgorithm.Auto;
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 64, 64), Is.True);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 32, 64), Is.False);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 16, 16), Is.False);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 1, 64, 80), Is.False);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(CpuConvolutionAlgorithm.Winograd, 3, 1, 16), Is.True);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(CpuConvolutionAlgorithm.Winograd, 1, 64, 80), Is.False);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(CpuConvolutionAlgorithm.Direct, 3, 64, 64), Is.False);
+    }
+
+    [Test]
     public void KernelTransformTimesInputTransformGivesTheCorrelationInFloat64()
     {
         // The matrices themselves, without float32: one 6×6 tile through Bᵀ d B, G g Gᵀ and Aᵀ (·) A in float64 equals
