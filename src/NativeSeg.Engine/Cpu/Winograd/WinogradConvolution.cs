@@ -49,9 +49,6 @@ internal static unsafe class WinogradConvolution
     /// </summary>
     public const int TileRows = 24;
 
-    /// <summary>Winograd computes 3×3 kernels only; everything else stays on the direct path.</summary>
-    public static bool Supports(ConvolutionSizes s) => s.Kernel == 3;
-
     /// <summary>
     /// output = epilogue(conv(before(input), weights)) for [N, Cin, H, W] → [N, Cout, H, W];
     /// <paramref name="transformed"/> from <see cref="WinogradWeightCache"/>; residual [N, residualChannels, H, W]
