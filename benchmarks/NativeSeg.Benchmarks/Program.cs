@@ -8,7 +8,8 @@ namespace NativeSeg.Benchmarks;
 /// <summary>
 /// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
 /// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
-/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>) and <c>fusion-compare</c> (see <see cref="FusionComparison"/>) and <c>fuzz</c> (see <see cref="Io.FuzzCommand"/>).
+/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>), <c>fusion-compare</c> (see <see cref="FusionComparison"/>), <c>winograd-compare</c> (see
+/// <see cref="WinogradComparison"/>), <c>winograd-numerics</c> (see <see cref="WinogradNumerics"/>) and <c>fuzz</c> (see <see cref="Io.FuzzCommand"/>).
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,10 @@ public static class Program
         if (GpuKernelCommand.TryRun(args, out exitCode))
             return exitCode;
         if (FusionComparison.TryRun(args, out exitCode))
+            return exitCode;
+        if (WinogradComparison.TryRun(args, out exitCode))
+            return exitCode;
+        if (WinogradNumerics.TryRun(args, out exitCode))
             return exitCode;
         if (Io.FuzzCommand.TryRun(args, out exitCode))
             return exitCode;

@@ -23,14 +23,21 @@ public static class InputText
         return sb.ToString();
     }
 
-    /// <summary>The text with every control character (C0, DEL, C1: newlines, ESC, BEL …) as '?'; other characters kept.</summary>
-    public static string WithoutControlCharacters(string text)
+    /// <summary>The text with every control character (C0, DEL and the C1 range U+0080–U+009F that some terminals also
+    /// obey: newlines, ESC, BEL …) written as \xNN; other characters kept. The one escaping of the project: the CLI
+    /// prints every error line through it.</summary>
+    public static string EscapeControlCharacters(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(char.IsControl)) return text;
-        return string.Create(text.Length, text, (span, source) =>
+        if (!text.Any(IsControl)) return text;
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
         {
-            for (int i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) ? '?' : source[i];
-        });
+            if (IsControl(c)) builder.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            else builder.Append(c);
+        }
+        return builder.ToString();
     }
+
+    private static bool IsControl(char c) => c < 0x20 || (c >= 0x7F && c <= 0x9F);
 }

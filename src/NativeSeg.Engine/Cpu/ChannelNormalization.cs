@@ -24,6 +24,15 @@ internal readonly unsafe struct ChannelNormalization
 
     public bool Relu { get; }
 
+    /// <summary>m per channel (channels consecutive floats).</summary>
+    public float* Means => _mean;
+
+    /// <summary>k per channel.</summary>
+    public float* Scales => _scale;
+
+    /// <summary>b per channel.</summary>
+    public float* Biases => _bias;
+
     /// <summary>Floats of constant storage for <paramref name="channels"/> channels.</summary>
     public static long StorageFor(int channels) => 3L * channels;
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using NativeSeg.Engine.Cpu.Winograd;
 using NativeSeg.Engine.Tensors;
 using static NativeSeg.Engine.OperationContracts;
 
@@ -15,15 +16,21 @@ public sealed unsafe class CpuBackend : IBackend
 {
     private readonly CpuWorkers _workers;
     private readonly ScratchPool _scratch = new();
+    private readonly WinogradWeightCache _winogradWeights = new();
 
     /// <param name="threads">Worker threads for the parallel loops; null means <see cref="Environment.ProcessorCount"/>.</param>
-    public CpuBackend(int? threads = null)
+    /// <param name="convolution">How inference runs 3×3 convolutions; null means <see cref="CpuConvolutionAlgorithms.FromEnvironment"/>.</param>
+    public CpuBackend(int? threads = null, CpuConvolutionAlgorithm? convolution = null)
     {
         int count = threads ?? Environment.ProcessorCount;
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), threads, "A CPU backend needs at least one thread.");
         _workers = new CpuWorkers(count);
+        Convolution = convolution ?? CpuConvolutionAlgorithms.FromEnvironment();
     }
+
+    /// <summary>How <see cref="ConvolutionInferenceForward"/> computes 3×3 convolutions.</summary>
+    public CpuConvolutionAlgorithm Convolution { get; }
 
     public string Name => "cpu";
 
@@ -32,7 +39,8 @@ public sealed unsafe class CpuBackend : IBackend
 
     public string Description =>
         $"{ProcessorName()}, {Threads} thread{(Threads == 1 ? "" : "s")}, float32 " +
-        (Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512, 16 lanes)" : "Vector512 emulated (no AVX-512: slower)");
+        (Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512, 16 lanes)" : "Vector512 emulated (no AVX-512: slower)") +
+        $", inference 3×3 convolutions: {Convolution.ToString().ToLowerInvariant()}";
 
     public Tensor Allocate(TensorShape shape)
     {
@@ -93,7 +101,9 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <summary>
     /// One pass instead of up to five: the input batch norm (+ ReLU) runs inside the padding copy, the output batch
-    /// norm (+ ReLU) and the residual add on each output row while it is in L1. Bit-for-bit the separate operations.
+    /// norm (+ ReLU) and the residual add on each output row while it is in L1. On the direct path bit-for-bit the
+    /// separate operations; 3×3 layers chosen by <see cref="Convolution"/> run by Winograd F(4×4, 3×3) with the same
+    /// fused stages (<see cref="WinogradConvolution"/>).
     /// </summary>
     public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
         InferenceBatchNorm? after, Tensor? residual, Tensor output)
@@ -104,6 +114,13 @@ public sealed unsafe class CpuBackend : IBackend
         ChannelNormalization? beforeStage = before is null ? null : Normalization(op, before, s.InChannels, constants.Pointer);
         ChannelNormalization? afterStage = after is null ? null
             : Normalization(op, after, s.OutChannels, constants.Pointer + ChannelNormalization.StorageFor(s.InChannels));
+        if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels))
+        {
+            float* transformed = _winogradWeights.Get(weights, Ptr(op, weights), s.OutChannels, s.InChannels);
+            WinogradConvolution.Forward(_workers, s, Ptr(op, input), beforeStage, transformed, afterStage,
+                residual is null ? null : Ptr(op, residual), residualChannels, residualOffset, Ptr(op, output));
+            return;
+        }
         var epilogue = new OutputEpilogue(afterStage, residual is null ? null : Ptr(op, residual), residualChannels, residualOffset);
         CpuConvolution.FusedForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue, Ptr(op, output));
     }

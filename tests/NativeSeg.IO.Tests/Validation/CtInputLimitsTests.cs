@@ -45,8 +45,8 @@ public class CtInputLimitsTests
     public void RefusalsNeverCarryControlCharacters()
     {
         var e = new InvalidInputException("odd\nname.dcm", "transfer syntax 1.2\u001b[31m\u0085");
-        Assert.That(e.Message, Is.EqualTo("odd?name.dcm: transfer syntax 1.2?[31m?"));
-        Assert.That(e.Reason, Is.EqualTo("transfer syntax 1.2?[31m?"));
+        Assert.That(e.Message, Is.EqualTo(@"odd\x0Aname.dcm: transfer syntax 1.2\x1B[31m\x85"));
+        Assert.That(e.Reason, Is.EqualTo(@"transfer syntax 1.2\x1B[31m\x85"));
         Assert.That(e.Path, Is.EqualTo("odd\nname.dcm"));
     }
 

@@ -41,7 +41,7 @@ public sealed class ShippedWeightsTests
     }
 
     /// <summary>Slices first .. first + depth − 1 as a volume of their own, its affine moved to the first slice.</summary>
-    private static Volume<T> Slab<T>(Volume<T> volume, int first, int depth) where T : unmanaged
+    internal static Volume<T> Slab<T>(Volume<T> volume, int first, int depth) where T : unmanaged
     {
         var g = volume.Grid;
         var (ox, oy, oz) = g.Affine.Apply(0, 0, first);
