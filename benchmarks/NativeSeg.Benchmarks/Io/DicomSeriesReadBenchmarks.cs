@@ -14,24 +14,7 @@ public class DicomSeriesReadBenchmarks
     private string _folder = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        // The repository holds NativeSeg.sln; shared/ lies beside it. Look above the binaries, the working folder and
-        // this source file (the binaries may live in an --artifacts-path folder elsewhere).
-        var root = new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, SourceFolder() }
-            .Select(FindSolutionAbove).FirstOrDefault(r => r is not null)
-            ?? throw new InvalidOperationException("NativeSeg.sln not found above the binaries, the working folder or the sources.");
-        _folder = Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "lctsc", "Case_009_dicom"));
-    }
-
-    private static string? FindSolutionAbove(string start)
-    {
-        var dir = new DirectoryInfo(start);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NativeSeg.sln"))) dir = dir.Parent;
-        return dir?.FullName;
-    }
-
-    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file) ?? "";
+    public void Setup() => _folder = SharedDataFolder.Path("lctsc", "Case_009_dicom");
 
     [Benchmark]
     public int ReadCase009() => DicomSeriesReader.ReadVolume(_folder).Grid.SizeZ;
