@@ -22,4 +22,8 @@ public sealed record DicomSeriesInfo(
 public sealed record DicomFolderScan(
     IReadOnlyList<DicomSeriesInfo> Series,
     int NonDicomFileCount,
-    int NonImageDicomFileCount);
+    int NonImageDicomFileCount)
+{
+    /// <summary>DICOM files whose header could not be read (only when the scan was asked to go on past them).</summary>
+    public IReadOnlyList<InvalidInputException> UnreadableFiles { get; init; } = [];
+}
