@@ -176,7 +176,11 @@ public static class DicomSeriesReader
         try { ds = DicomFile.Open(first.Path, headerOnly: true).Dataset; } catch (InvalidInputException) { }
         int? number = ds?.GetDecimals(DicomTags.SeriesNumber) is { Length: > 0 } n ? (int)n[0] : null;
         return new DicomSeriesInfo(first.SeriesInstanceUid, first.Modality, ds?.GetString(DicomTags.SeriesDescription), number,
-            planes.Count, first.Rows, first.Columns, files);
+            planes.Count, first.Rows, first.Columns, files)
+        {
+            PatientId = ds?.GetString(DicomTags.PatientId),
+            StudyInstanceUid = ds?.GetString(DicomTags.StudyInstanceUid),
+        };
     }
 
     private static List<DicomSliceHeader> ChooseSeries(string folder, Dictionary<string, List<DicomSliceHeader>> series, DicomFolderScan scan, string? uid)

@@ -36,7 +36,7 @@ internal static class SegTags
     public static readonly DicomTag DerivationCodeSequence = new(0x0008, 0x9215);
 
     public static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    public static readonly DicomTag PatientId = new(0x0010, 0x0020);
+    public static readonly DicomTag PatientId = DicomTags.PatientId;
     public static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
     public static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
     public static readonly DicomTag PatientSex = new(0x0010, 0x0040);
