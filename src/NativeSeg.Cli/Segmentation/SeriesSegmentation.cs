@@ -26,6 +26,7 @@ public sealed record SegmentedSeries(CtInput Input, SegmentationResult Result, I
 public sealed record SeriesOutputFiles(
     string? Nifti = null,
     string? DicomSeg = null,
+    string? RtStruct = null,
     string? Probabilities = null,
     string? Preview = null,
     string? StatisticsJson = null,
@@ -48,12 +49,13 @@ public static class SeriesSegmentation
     {
         var mask = series.OutputMask(splitLeftRight);
         if (files.Nifti is not null) NiftiWriter.Write(files.Nifti, mask);
-        if (files.DicomSeg is not null)
+        if (files.DicomSeg is not null || files.RtStruct is not null)
         {
             var source = series.Input.Dicom
-                ?? throw new InvalidOperationException("A DICOM-SEG needs a DICOM input; the command checks this before segmenting.");
+                ?? throw new InvalidOperationException("DICOM outputs need a DICOM input; the command checks this before segmenting.");
             var segments = splitLeftRight ? SegmentDefinition.RightAndLeftLung : SegmentDefinition.BothLungs;
-            DicomSegmentationWriter.Write(files.DicomSeg, source, mask, segments, tool.Algorithm);
+            if (files.DicomSeg is not null) DicomSegmentationWriter.Write(files.DicomSeg, source, mask, segments, tool.Algorithm);
+            if (files.RtStruct is not null) DicomRtStructWriter.Write(files.RtStruct, source, mask, segments, tool.Algorithm);
         }
         if (files.Probabilities is not null) NiftiWriter.Write(files.Probabilities, series.Result.Probabilities);
         if (files.Preview is not null) SegmentationPreview.Write(files.Preview, series.Input.Ct, mask);
