@@ -5,9 +5,6 @@ using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Dicom.Writing;
 
-/// <summary>A written RT Structure Set: its UIDs, how many contours it holds, and whether it had to use implicit VR.</summary>
-public sealed record DicomRtStructResult(string SeriesInstanceUid, string SopInstanceUid, int ContourCount, bool ImplicitVr);
-
 /// <summary>
 /// Writes a label volume on a DICOM series' grid as an RT Structure Set (PS3.3 A.19, SOP class
 /// 1.2.840.10008.5.1.4.1.1.481.3) for radiotherapy planning systems, which read contours, not SEG: one ROI per segment
