@@ -6,6 +6,7 @@ using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.IO;
 using NativeSeg.IO.Dicom;
+using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.IO.Nifti;
 using NativeSeg.Model.Inference;
@@ -18,7 +19,7 @@ public static class SegmentCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, or a NIfTI file (.nii/.nii.gz)." };
+        var input = new Argument<string>("input") { Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, a NIfTI file (.nii/.nii.gz) or a NRRD file (.nrrd/.nhdr); any axis order, gantry tilt corrected." };
         var output = new Option<string>("--output", "-o") { Description = "Lung mask to write (.nii.gz), on exactly the input's grid and affine.", Required = true };
         var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
@@ -72,6 +73,9 @@ public static class SegmentCommand
         Step($"reading {r.Input}");
         var ct = ReadCt(r.Input, r.Series, r.AllowNonCt);
         Step($"  {ct.Grid.SizeX}×{ct.Grid.SizeY}×{ct.Grid.SizeZ} voxels");
+        // Any axis order or gantry tilt is segmented on an axial grid; an oblique volume stops here, before the weights load.
+        var geometry = InputGeometry.For(ct.Grid, r.Input);
+        if (!geometry.IsIdentity) Step($"  segmented on an axial grid: {geometry}");
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
         Step($"weights {weightsPath} on {backend.Description}");
@@ -81,7 +85,7 @@ public static class SegmentCommand
             progress.Report, cancellation);
 
         cancellation.ThrowIfCancellationRequested();
-        var warnings = LungPlausibility.Judge(result.Summary.TotalVolumeMl, ct.Grid);
+        var warnings = LungPlausibility.Judge(result.Summary.TotalVolumeMl, geometry.NetworkGrid);
         if (r.Strict && warnings.Count > 0)
         {
             Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(r.Input)}: {string.Join("; ", warnings)} (--strict: nothing written).");
@@ -89,7 +93,12 @@ public static class SegmentCommand
         }
         NiftiWriter.Write(maskFile, result.Mask);
         if (probabilityFile is not null) NiftiWriter.Write(probabilityFile, result.Probabilities);
-        if (previewFile is not null) SegmentationPreview.Write(previewFile, ct, result.Mask);
+        if (previewFile is not null)
+        {
+            // The preview's axial and coronal views need the axial order whatever the input's.
+            var display = AxialReorientation.For(ct.Grid, r.Input);
+            SegmentationPreview.Write(previewFile, display.ToAxial(ct), display.ToAxial(result.Mask));
+        }
         outputs.Commit();
         foreach (string warning in warnings)
             Console.Error.WriteLine($"warning: {TerminalText.Sanitize(r.Input)}: {warning}");
@@ -133,7 +142,7 @@ public static class SegmentCommand
     /// <summary>Like <see cref="CtReader.Read"/>, with the CLI's own words for the library's non-CT refusal.</summary>
     private static Volume<float> ReadCt(string path, string? series, bool allowNonCt)
     {
-        if (allowNonCt && !(File.Exists(path) && CtReader.IsNifti(path)))
+        if (allowNonCt && (Directory.Exists(path) || DicomFile.LooksLikeDicom(path)))
             return DicomSeriesReader.ReadVolume(path, series, allowNonCt: true);
         try
         {
