@@ -153,6 +153,13 @@ public class GantryTiltCorrectionTests
         Assert.That(File.Exists(corrected), Is.True, log);
         var reference = ReferenceNifti.Read(corrected);
 
+        // dcm2niix also writes the stack as stored, its sform sheared: the same affine as our reader's.
+        var uncorrected = NiftiReader.ReadFloat(Path.Combine(output, "t.nii.gz"));
+        var aligned = VolumeAlignment.OntoGrid(uncorrected, tilted.Grid, "t.nii.gz");
+        Assert.That(aligned.Voxels, Is.EqualTo(tilted.Voxels), "dcm2niix's uncorrected volume is our tilted volume through the affines");
+        var theirs = GantryTiltCorrection.For(uncorrected.Grid)!;
+        Assert.That(theirs.TiltDegrees, Is.EqualTo(tilt.TiltDegrees).Within(0.01));
+
         var oursError = CompareWithExact(tilted, ours.Grid.Affine, (i, j, k) => ours[i, j, k], ours.Grid.SizeX, ours.Grid.SizeY, ours.Grid.SizeZ, 0);
         TestContext.Progress.WriteLine($"NativeSeg untilt vs exact bilinear: mean {oursError.Mean:G3} HU, max {oursError.Max:G3} HU over {oursError.Count} voxels ({tilt})");
         Assert.That(oursError.Max, Is.LessThan(0.05));
