@@ -60,6 +60,25 @@ public class AnyOrientationPipelineTests
         TestContext.Progress.WriteLine($"48 axis orders + the axial run: {lung} lung voxels each, identical; {clock.Elapsed.TotalSeconds:F1} s");
     }
 
+    [Test]
+    public void TheUpsideDownAndNonHounsfieldChecksStillWorkInAnyAxisOrder()
+    {
+        var sagittal = AxisVariants.Make(_slab, [2, 1, 0], [true, false, false]);
+        // Anterior and posterior swapped in the header (the y row of the affine negated): the spine appears in front.
+        var a = sagittal.Grid.Affine;
+        var m = new double[3, 4];
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 4; c++)
+                m[r, c] = (r == 1 ? -1 : 1) * a[r, c];
+        var upsideDown = new Volume<float>(new Grid(sagittal.Grid.SizeX, sagittal.Grid.SizeY, sagittal.Grid.SizeZ, new Affine(m)), sagittal.Voxels);
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() => Segment(upsideDown, "upside-down.nii"))!;
+        Assert.That(e.Reason, Does.Contain("upside down"));
+        // Stored values without the rescale intercept: no air below −500.
+        var raw = new Volume<float>(sagittal.Grid, Array.ConvertAll(sagittal.Voxels, v => v + 1024));
+        e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() => Segment(raw, "raw.nii"))!;
+        Assert.That(e.Reason, Does.Contain("not Hounsfield units"));
+    }
+
     [TestCase(1.0, 1.0)]
     [TestCase(0.8231, 0.97)]
     public void AGantryTiltedStackGetsTheAxialMaskBackOnItsTiltedGrid(double rowsPerSlice, double minimumDice)
