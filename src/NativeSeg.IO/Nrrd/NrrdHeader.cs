@@ -1,5 +1,4 @@
 using System.Globalization;
-
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Nrrd;
