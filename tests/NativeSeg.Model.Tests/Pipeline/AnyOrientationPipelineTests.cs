@@ -79,7 +79,9 @@ public class AnyOrientationPipelineTests
         Assert.That(e.Reason, Does.Contain("not Hounsfield units"));
     }
 
-    [TestCase(1.0, 1.0)]
+    // A whole row per slice moves the pixels without interpolation; the few voxels that differ lie where the body
+    // touches the slab's edge, which the untilted grid's padding moves away from the border (body-mask fill).
+    [TestCase(1.0, 0.999)]
     [TestCase(0.8231, 0.97)]
     public void AGantryTiltedStackGetsTheAxialMaskBackOnItsTiltedGrid(double rowsPerSlice, double minimumDice)
     {
