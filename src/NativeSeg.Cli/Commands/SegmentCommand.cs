@@ -21,7 +21,7 @@ public static class SegmentCommand
     {
         var inputs = new Argument<string[]>("input")
         {
-            Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, or a NIfTI file (.nii/.nii.gz). With --output-folder: any number of these, folders segmented series by series.",
+            Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, a NIfTI file (.nii/.nii.gz) or a NRRD file (.nrrd/.nhdr); any axis order, gantry tilt corrected. With --output-folder: any number of these, folders segmented series by series.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var output = new Option<string?>("--output", "-o") { Description = "Lung mask to write: .nii.gz/.nii (on exactly the input's grid and affine) or .dcm (a DICOM Segmentation; DICOM input only)." };
@@ -126,6 +126,8 @@ public static class SegmentCommand
         Step($"reading {input}");
         var ct = CtInput.Read(input, r.Series, r.AllowNonCt);
         Step($"  {ct.Ct.Grid.SizeX}×{ct.Ct.Grid.SizeY}×{ct.Ct.Grid.SizeZ} voxels");
+        // Any axis order or gantry tilt is segmented on an axial grid; an oblique volume stops here, before the weights load.
+        if (!ct.Geometry.IsIdentity) Step($"  segmented on an axial grid: {ct.Geometry}");
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
         var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata);
@@ -133,7 +135,7 @@ public static class SegmentCommand
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
         var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess, progress.Report, cancellation);
 
-        var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Ct.Grid);
+        var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Geometry.NetworkGrid);
         if (r.Strict && warnings.Count > 0)
         {
             Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(input)}: {string.Join("; ", warnings)} (--strict: nothing written).");

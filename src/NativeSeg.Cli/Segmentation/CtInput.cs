@@ -1,5 +1,6 @@
 using NativeSeg.IO;
 using NativeSeg.IO.Dicom;
+using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.Cli.Segmentation;
@@ -16,14 +17,20 @@ public sealed record CtInput(string Source, Volume<float> Ct, DicomSeriesSource?
 
     public string? SeriesInstanceUid => Dicom?.SeriesInstanceUid;
 
+    /// <summary>How the CT is brought to the network's axial order (any axis order, gantry tilt); oblique is refused.</summary>
+    public InputGeometry Geometry => _geometry ??= InputGeometry.For(Ct.Grid, Source);
+
+    private InputGeometry? _geometry;
+
     /// <summary>
-    /// Reads a NIfTI file, a DICOM file or a DICOM folder (the largest CT series, or <paramref name="series"/>), with
-    /// the checks of <see cref="CtReader.Read"/> and the CLI's words for a non-CT series.
+    /// Reads a DICOM file or folder (the largest CT series, or <paramref name="series"/>), or any other file
+    /// <see cref="CtReader.Read"/> takes (NIfTI, NRRD; other formats refused by name), with its checks and the CLI's
+    /// words for a non-CT series.
     /// </summary>
     public static CtInput Read(string path, string? series, bool allowNonCt)
     {
-        if (File.Exists(path) && CtReader.IsNifti(path))
-            return new CtInput(path, CtReader.Read(path), null);
+        if (File.Exists(path) && !DicomFile.LooksLikeDicom(path))
+            return new CtInput(path, CtReader.Read(path, series), null);
         return FromDicom(path, () => DicomSeriesReader.ReadSeries(path, series, allowNonCt));
     }
 

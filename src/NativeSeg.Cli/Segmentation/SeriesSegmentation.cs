@@ -32,7 +32,12 @@ public static class SeriesSegmentation
             if (files.RtStruct is not null) DicomRtStructWriter.Write(files.RtStruct, source, mask, segments, tool.Algorithm);
         }
         if (files.Probabilities is not null) NiftiWriter.Write(files.Probabilities, series.Result.Probabilities);
-        if (files.Preview is not null) SegmentationPreview.Write(files.Preview, series.Input.Ct, mask);
+        if (files.Preview is not null)
+        {
+            // The preview's axial and coronal views need the axial order whatever the input's.
+            var display = AxialReorientation.For(series.Input.Ct.Grid, series.Input.Source);
+            SegmentationPreview.Write(files.Preview, display.ToAxial(series.Input.Ct), display.ToAxial(mask));
+        }
         var report = StatisticsReport.Create(series.Input, tool, series.Statistics);
         if (files.StatisticsJson is not null) File.WriteAllText(files.StatisticsJson, report.ToJson());
         if (files.StatisticsCsv is not null) File.WriteAllText(files.StatisticsCsv, StatisticsReport.ToCsv([report]));

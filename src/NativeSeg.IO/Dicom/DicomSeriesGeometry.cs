@@ -6,7 +6,9 @@ namespace NativeSeg.IO.Dicom;
 /// Puts the planes of one series in order and derives the voxel grid. Slices are sorted by their position along the
 /// slice normal (row cosine × column cosine) — never by file name or InstanceNumber, which scanners number either
 /// way — and the series must form a regular stack: one orientation, one size, one pixel spacing, no repeated
-/// positions, no gaps, no shear (gantry tilt).
+/// positions, no gaps. A gantry-tilted stack (each slice shifted in-plane by the same step: shear) keeps its shear in
+/// the affine's slice axis, which then is not perpendicular to the slices; the shift must be the same between every
+/// pair of neighbours (a straight line of slice positions), otherwise the series is refused.
 /// </summary>
 internal static class DicomSeriesGeometry
 {
@@ -41,7 +43,7 @@ internal static class DicomSeriesGeometry
         }
 
         var sorted = slices.OrderBy(s => Dot(s.Position, normal)).ThenBy(s => s.Path, StringComparer.Ordinal).ThenBy(s => s.Frame).ToArray();
-        double sliceSpacing = CheckStack(sorted, normal, source);
+        var (sliceSpacing, shear) = CheckStack(sorted, normal, source);
 
         // LPS affine columns: index i (column) moves along the row cosine by the column spacing, index j (row) along
         // the column cosine by the row spacing, index k along the normal by the slice spacing (positive: sorted
@@ -52,15 +54,18 @@ internal static class DicomSeriesGeometry
         {
             lps[r, 0] = row[r] * first.ColumnSpacing;
             lps[r, 1] = column[r] * first.RowSpacing;
-            lps[r, 2] = normal[r] * sliceSpacing;
+            lps[r, 2] = normal[r] * sliceSpacing + shear[r];
             lps[r, 3] = origin[r];
         }
         var grid = new Grid(first.Columns, first.Rows, sorted.Length, Affine.FromLps(new Affine(lps)));
         return (sorted, grid);
     }
 
-    /// <summary>Checks that the sorted slices form a regular stack and returns the slice spacing.</summary>
-    private static double CheckStack(DicomSliceHeader[] sorted, double[] normal, string source)
+    /// <summary>
+    /// Checks that the sorted slices form a regular stack and returns the slice spacing along the normal and the in-plane
+    /// shift per slice (LPS mm; zero unless the stack is measurably sheared).
+    /// </summary>
+    private static (double Spacing, double[] Shear) CheckStack(DicomSliceHeader[] sorted, double[] normal, string source)
     {
         if (sorted.Length == 1)
         {
@@ -69,10 +74,11 @@ internal static class DicomSeriesGeometry
             if (lone.SliceSpacingHint is not { } hint)
                 throw new InvalidInputException(lone.Path, "a single slice with neither SliceThickness nor SpacingBetweenSlices has no slice spacing, so its voxel volume is unknown");
             CtGeometryLimits.RequireSliceSpacing(hint.Millimetres, lone.Path, hint.Field);
-            return hint.Millimetres;
+            return (hint.Millimetres, [0, 0, 0]);
         }
 
         var steps = new double[sorted.Length - 1];
+        bool sheared = false;
         for (int k = 0; k + 1 < sorted.Length; k++)
         {
             var a = sorted[k];
@@ -84,13 +90,7 @@ internal static class DicomSeriesGeometry
                 throw new InvalidInputException(source,
                     $"two slices share the position {Dot(a.Position, normal):F3} mm along the slice normal ({Describe(a)} and {Describe(b)}): the series holds duplicate or overlapping acquisitions");
             double inPlane = Norm(Subtract(delta, Scale(normal, along)));
-            if (inPlane > ShearToleranceMm + ShearToleranceFraction * along)
-            {
-                double degrees = Math.Atan2(inPlane, along) * 180 / Math.PI;
-                string tag = a.GantryTilt is { } t ? $" (GantryDetectorTilt {t}°)" : "";
-                throw new InvalidInputException(source,
-                    $"consecutive slices are sheared by {degrees:F2}° relative to the slice normal{tag}, as from a tilted gantry ({Describe(a)} to {Describe(b)}); NativeSeg needs an unsheared stack: resample it first (dcm2niix corrects gantry tilt)");
-            }
+            sheared |= inPlane > ShearToleranceMm + ShearToleranceFraction * along;
         }
 
         var ordered = (double[])steps.Clone();
@@ -111,7 +111,30 @@ internal static class DicomSeriesGeometry
         // The mean step spreads rounding in the stored positions evenly over the stack.
         double spacing = (Dot(sorted[^1].Position, normal) - Dot(sorted[0].Position, normal)) / (sorted.Length - 1);
         CtGeometryLimits.RequireSliceSpacing(spacing, source, "the slice spacing from ImagePositionPatient");
-        return spacing;
+        return (spacing, sheared ? UniformShear(sorted, normal, median, source) : [0, 0, 0]);
+    }
+
+    /// <summary>
+    /// The in-plane shift per slice of a gantry-tilted stack, the mean over the stack; refused unless every slice lies
+    /// on the straight line it defines (a tilt that changes within the series cannot be undone by one shear).
+    /// </summary>
+    private static double[] UniformShear(DicomSliceHeader[] sorted, double[] normal, double medianStep, string source)
+    {
+        double[] InPlane(DicomSliceHeader s) => Subtract(s.Position, Scale(normal, Dot(s.Position, normal)));
+        var first = InPlane(sorted[0]);
+        var shear = Scale(Subtract(InPlane(sorted[^1]), first), 1.0 / (sorted.Length - 1));
+        double tolerance = ShearToleranceMm + ShearToleranceFraction * medianStep;
+        for (int k = 1; k + 1 < sorted.Length; k++)
+        {
+            double off = Norm(Subtract(InPlane(sorted[k]), Add(first, Scale(shear, k))));
+            if (off > tolerance)
+            {
+                string tag = sorted[k].GantryTilt is { } t ? $" (GantryDetectorTilt {t}°)" : "";
+                throw new InvalidInputException(source,
+                    $"the slices are sheared as by a tilted gantry{tag}, but not by the same shift from slice to slice: {Describe(sorted[k])} lies {off:F3} mm off the line through the first and last slice; a varying tilt cannot be undone, resample the series first");
+            }
+        }
+        return shear;
     }
 
     private static string Describe(DicomSliceHeader s) =>
@@ -135,4 +158,6 @@ internal static class DicomSeriesGeometry
     private static double[] Subtract(double[] a, double[] b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 
     private static double[] Scale(double[] a, double s) => [a[0] * s, a[1] * s, a[2] * s];
+
+    private static double[] Add(double[] a, double[] b) => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 }

@@ -7,15 +7,18 @@ using NativeSeg.Model.Inference;
 namespace NativeSeg.Model.Pipeline;
 
 /// <summary>
-/// CT volume in, lung mask out: sanity check → per-slice body crop and resize to the network grid → network
+/// CT volume in, lung mask out: untilt and reorient to the axial order (<see cref="InputGeometry"/>) → sanity check → per-slice body crop and resize to the network grid → network
 /// probabilities in batches → map back into each slice's box on the original grid → postprocessing (probabilities
-/// outside the body set to 0, see <see cref="BodyMask"/>; lung components kept; holes filled).
+/// outside the body set to 0, see <see cref="BodyMask"/>; lung components kept; holes filled) → back onto the input's grid.
 /// </summary>
 public sealed class LungSegmentationPipeline(Segmenter segmenter)
 {
     /// <summary>
     /// Segments <paramref name="ct"/> (HU). <paramref name="source"/> names the input in error messages.
-    /// progress receives (slices done, total). Input that is not an axial CT in HU is refused with the reason.
+    /// progress receives (slices done, total). Any axis order is segmented in NativeSeg's axial order
+    /// (<see cref="AxialReorientation"/>, lossless) and a gantry-tilted stack on an untilted grid
+    /// (<see cref="GantryTiltCorrection"/>); the mask and probabilities come back on exactly <paramref name="ct"/>'s grid.
+    /// Input that is not a CT in HU, is oblique or is upside down is refused with the reason.
     /// </summary>
     public SegmentationResult Run(Volume<float> ct, string source, SegmentationOptions options,
         Action<int, int>? progress = null, CancellationToken cancellation = default)
@@ -24,11 +27,13 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         if (options.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
         var clock = Stopwatch.StartNew();
-        var sanity = InputSanity.CheckCt(ct);
+        var geometry = InputGeometry.For(ct.Grid, source);
+        var axial = geometry.ToNetworkGrid(ct);
+        var sanity = InputSanity.CheckCt(axial);
         if (!sanity.IsOk)
             throw new InvalidInputException(source, sanity.Message);
 
-        var prepared = SlicePreprocessor.Prepare(ct, source);
+        var prepared = SlicePreprocessor.Prepare(axial, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
         var maps = segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
             options.BatchSize, progress, cancellation);
@@ -36,7 +41,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         double network = clock.Elapsed.TotalSeconds - preprocessing;
         var probabilities = prepared.MapBack(maps);
         if (options.Postprocess)
-            KeepInsideBody(probabilities, BodyMask.Compute(ct));
+            KeepInsideBody(probabilities, BodyMask.Compute(axial));
 
         var postprocessing = new LungPostprocessingOptions
         {
@@ -47,17 +52,19 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         var labelled = options.Postprocess
             ? LungPostprocessor.Process(probabilities, postprocessing)
             : LungSplitter.Split(Threshold(probabilities, options.Threshold));
-        var emptyCheck = InputSanity.CheckMask(labelled, ct);
+        var emptyCheck = InputSanity.CheckMask(labelled, axial);
         if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
 
+        var labelledOnInput = geometry.ToInputGrid(labelled);
+        var probabilitiesOnInput = geometry.ToInputGrid(probabilities);
         double total = clock.Elapsed.TotalSeconds;
-        var summary = Summarise(ct, labelled, total, segmenter.Backend.Description) with
+        var summary = Summarise(ct, labelledOnInput, axial.Grid.SizeZ, total, segmenter.Backend.Description) with
         {
             Stages = new SegmentationStageTimes(preprocessing, network, total - preprocessing - network),
         };
-        var mask = options.SplitLeftRight ? labelled : Binary(labelled);
-        return new SegmentationResult(mask, probabilities, summary);
+        var mask = options.SplitLeftRight ? labelledOnInput : Binary(labelledOnInput);
+        return new SegmentationResult(mask, probabilitiesOnInput, summary);
     }
 
     /// <summary>Lungs lie inside the body: probabilities outside it (air around the patient, the table) become 0.</summary>
@@ -84,7 +91,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         return mask;
     }
 
-    private static SegmentationSummary Summarise(Volume<float> ct, Volume<byte> labelled, double seconds, string device)
+    private static SegmentationSummary Summarise(Volume<float> ct, Volume<byte> labelled, int axialSlices, double seconds, string device)
     {
         long right = 0, left = 0;
         double huSum = 0;
@@ -97,7 +104,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         }
         double millilitresPerVoxel = ct.Grid.VoxelVolume / 1000.0;
         long total = right + left;
-        return new SegmentationSummary(ct.Grid.SizeZ, total * millilitresPerVoxel, right * millilitresPerVoxel, left * millilitresPerVoxel,
+        return new SegmentationSummary(axialSlices, total * millilitresPerVoxel, right * millilitresPerVoxel, left * millilitresPerVoxel,
             total > 0 ? huSum / total : double.NaN, seconds, device);
     }
 }

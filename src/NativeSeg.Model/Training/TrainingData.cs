@@ -29,9 +29,13 @@ public static class TrainingData
                 continue;
             string ctPath = manifest.Resolve(entry.Ct), maskPath = manifest.Resolve(entry.Mask);
             var ct = CtReader.Read(ctPath);
-            var prepared = SlicePreprocessor.Prepare(ct, ctPath);
             // A DICOM series and its dcm2niix mask hold the same voxels in another row order: reorder, never resample.
             var mask = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), ct.Grid, maskPath);
+            // Slices are taken in the axial order whatever the stored one (sagittal-first, coronal …), as segment does.
+            var reorientation = AxialReorientation.For(ct.Grid, ctPath);
+            ct = reorientation.ToAxial(ct);
+            mask = reorientation.ToAxial(mask);
+            var prepared = SlicePreprocessor.Prepare(ct, ctPath);
             float[] labels;
             try
             {

@@ -186,13 +186,15 @@ public class DicomSeriesReaderTests
     }
 
     [Test]
-    public void GantryTiltIsReported()
+    public void GantryTiltIsKeptAsAShearedSliceAxis()
     {
         using var temp = DicomTestData.NewTempFolder();
-        // Each slice 2 mm further along z and 1 mm along y: the stack is sheared by atan(1/2) = 26.57°.
+        // Each slice 2 mm further along z and 1 mm along y: the stack is sheared by atan(1/2) = 26.57°. The affine's
+        // slice axis is the step between slices (LPS (0, 1, 2) → RAS (0, −1, 2)); GantryTiltCorrection undoes it.
         WriteStack(temp, k => SyntheticDicom.CtSlice("7.7", [0, k, 2.0 * k], [0, 0, 0, 0], 2, 2).Decimals(DicomTags.GantryDetectorTilt, 26.57));
-        var e = Assert.Throws<InvalidInputException>(() => DicomSeriesReader.ReadVolume(temp.Path))!;
-        Assert.That(e.Reason, Does.Contain("26.57°").And.Contain("gantry"));
+        var volume = DicomSeriesReader.ReadVolume(temp.Path);
+        var a = volume.Grid.Affine;
+        Assert.That((a[0, 2], a[1, 2], a[2, 2]), Is.EqualTo((0.0, -1.0, 2.0)).Within(1e-9));
     }
 
     [Test]

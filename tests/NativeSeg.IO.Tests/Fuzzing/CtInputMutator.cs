@@ -30,7 +30,7 @@ public static class CtInputMutator
         {
             description = random.Next(10) switch
             {
-                < 6 => FieldEdit(bytes, seed.Format, random) ?? Generic(ref bytes, random),
+                < 6 => FieldEdit(ref bytes, seed.Format, random) ?? Generic(ref bytes, random),
                 _ => Generic(ref bytes, random),
             };
             parts.Add(description);
@@ -39,8 +39,12 @@ public static class CtInputMutator
         return new FuzzMutant(seed, seed.Format == FuzzFormat.NiftiGz ? Gzip(bytes) : bytes, description);
     }
 
-    private static string? FieldEdit(byte[] bytes, FuzzFormat format, Random random) =>
-        format == FuzzFormat.Dicom ? DicomElementEdit.Apply(bytes, random) : NiftiFieldEdit.Apply(bytes, random);
+    private static string? FieldEdit(ref byte[] bytes, FuzzFormat format, Random random) => format switch
+    {
+        FuzzFormat.Dicom => DicomElementEdit.Apply(bytes, random),
+        FuzzFormat.Nrrd => NrrdFieldEdit.Apply(ref bytes, random),
+        _ => NiftiFieldEdit.Apply(bytes, random),
+    };
 
     private static string Generic(ref byte[] bytes, Random random)
     {

@@ -1,11 +1,12 @@
 namespace NativeSeg.IO.Tests.Fuzzing;
 
-/// <summary>How a seed file is stored: a DICOM file, a plain NIfTI, or a NIfTI to be gzip-compressed after mutation.</summary>
+/// <summary>How a seed file is stored: a DICOM file, a plain NIfTI, a NIfTI to be gzip-compressed after mutation, or a NRRD file.</summary>
 public enum FuzzFormat
 {
     Dicom,
     Nifti,
     NiftiGz,
+    Nrrd,
 }
 
 /// <summary>
@@ -15,7 +16,7 @@ public enum FuzzFormat
 public sealed record FuzzSeed(string Name, byte[] Bytes, FuzzFormat Format)
 {
     /// <summary>The extension CtReader needs to pick the reader.</summary>
-    public string Extension => Format switch { FuzzFormat.Dicom => ".dcm", FuzzFormat.Nifti => ".nii", _ => ".nii.gz" };
+    public string Extension => Format switch { FuzzFormat.Dicom => ".dcm", FuzzFormat.Nifti => ".nii", FuzzFormat.Nrrd => ".nrrd", _ => ".nii.gz" };
 }
 
 /// <summary>One mutated file and how it was made (enough to reproduce it by hand).</summary>

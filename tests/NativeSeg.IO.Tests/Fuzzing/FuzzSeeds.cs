@@ -6,7 +6,7 @@ namespace NativeSeg.IO.Tests.Fuzzing;
 /// <summary>
 /// The valid files mutants start from: small real DICOM slices (several transfer syntaxes and codecs, a real
 /// scanner header) and NIfTI files cropped in code from a real CT (int16 with scaling, float32 gzipped) plus the
-/// committed NIfTI-2 and big-endian fixtures.
+/// committed NIfTI-2 and big-endian fixtures, and the same crop as NRRD (raw and gzip).
 /// </summary>
 public static class FuzzSeeds
 {
@@ -35,6 +35,8 @@ public static class FuzzSeeds
         seeds.Add(new FuzzSeed("crop_float32.nii.gz", File.ReadAllBytes(floatPath), FuzzFormat.NiftiGz));
         seeds.Add(new FuzzSeed("small_nifti2_int16.nii", File.ReadAllBytes(Path.Combine(niftiFixtures, "small_nifti2_int16.nii")), FuzzFormat.Nifti));
         seeds.Add(new FuzzSeed("small_nifti1_be_float32.nii.gz", Gunzip(Path.Combine(niftiFixtures, "small_nifti1_be_float32.nii.gz")), FuzzFormat.NiftiGz));
+        seeds.Add(new FuzzSeed("crop_raw.nrrd", Nrrd(crop, gzip: false), FuzzFormat.Nrrd));
+        seeds.Add(new FuzzSeed("crop_gzip.nrrd", Nrrd(crop, gzip: true), FuzzFormat.Nrrd));
         return seeds;
     }
 
@@ -53,6 +55,28 @@ public static class FuzzSeeds
             for (int y = 0; y < sy; y++)
                 for (int x = 0; x < sx; x++) cropped[x, y, z] = ct[x0 + x, y0 + y, z0 + z];
         return cropped;
+    }
+
+    /// <summary>The crop as NRRD the way 3D Slicer writes CT: int16, LPS space, raw or gzip data.</summary>
+    private static byte[] Nrrd(Volume<float> crop, bool gzip)
+    {
+        var g = crop.Grid;
+        var lps = g.Affine.ToLps();
+        string Vector(int c) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({lps[0, c]:R},{lps[1, c]:R},{lps[2, c]:R})");
+        string header = $"NRRD0004\n# cropped from the CIP ct-64 CT\ntype: short\ndimension: 3\nspace: left-posterior-superior\nsizes: {g.SizeX} {g.SizeY} {g.SizeZ}\n"
+                      + $"space directions: {Vector(0)} {Vector(1)} {Vector(2)}\nkinds: domain domain domain\nendian: little\nencoding: {(gzip ? "gzip" : "raw")}\n"
+                      + $"space origin: {Vector(3)}\n\n";
+        var data = new byte[crop.Voxels.Length * 2];
+        for (int i = 0; i < crop.Voxels.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(2 * i), (short)Math.Round(crop.Voxels[i]));
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var stream = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                stream.Write(data);
+            data = compressed.ToArray();
+        }
+        return [.. System.Text.Encoding.ASCII.GetBytes(header), .. data];
     }
 
     private static byte[] Gunzip(string path)

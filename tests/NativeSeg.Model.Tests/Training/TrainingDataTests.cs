@@ -1,4 +1,6 @@
 using NativeSeg.IO.Datasets;
+using NativeSeg.IO.Nifti;
+using NativeSeg.IO.Tests.Processing;
 using NativeSeg.Model.Training;
 
 namespace NativeSeg.Model.Tests.Training;
@@ -33,6 +35,35 @@ public class TrainingDataTests
         var all = TrainingData.Load(manifest, onlySlicesWithLung: false);
         Assert.That(all.Slices.Count, Is.GreaterThan(set.Slices.Count));
         Assert.That(set.Description, Does.Contain("cip-64"));
+    }
+
+    [Test]
+    public void ASagittalFirstCopyGivesTheSameTrainingSlices()
+    {
+        string data = SharedData();
+        string ct = Path.Combine(data, "cip", "ct-64.nii.gz"), mask = Path.Combine(data, "cip", "wholeLung-64.nii.gz");
+        string folder = Path.Combine(Path.GetTempPath(), "nativeseg-training-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // Index axis 0 runs along the slices, axis 2 along the rows: the same voxels stored sagittal-first.
+            string sagittalCt = Path.Combine(folder, "ct.nii.gz"), sagittalMask = Path.Combine(folder, "mask.nii.gz");
+            NiftiWriter.Write(sagittalCt, AxisVariants.Make(NiftiReader.ReadFloat(ct), [2, 0, 1], [true, false, false]));
+            NiftiWriter.Write(sagittalMask, AxisVariants.Make(NiftiReader.ReadMask(mask), [2, 0, 1], [true, false, false]));
+            DatasetManifest Manifest(string c, string m) => new() { Name = "cip", Cases = [new DatasetCase { Id = "cip", Patient = "CIP", Ct = c, Mask = m }] };
+            var axial = TrainingData.Load(Manifest(ct, mask));
+            var sagittal = TrainingData.Load(Manifest(sagittalCt, sagittalMask));
+            Assert.That(sagittal.Slices.Count, Is.EqualTo(axial.Slices.Count));
+            for (int n = 0; n < axial.Slices.Count; n++)
+            {
+                Assert.That(sagittal.Slices[n].Input, Is.EqualTo(axial.Slices[n].Input), $"slice {n} input");
+                Assert.That(sagittal.Slices[n].Labels, Is.EqualTo(axial.Slices[n].Labels), $"slice {n} labels");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static string SharedData() => NativeSeg.Tests.Shared.RepositoryPaths.SharedData();
