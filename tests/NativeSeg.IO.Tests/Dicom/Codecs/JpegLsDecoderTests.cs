@@ -38,18 +38,53 @@ public class JpegLsDecoderTests
         Assert.That(ReferenceTools.StoredValues(encoded), Is.EqualTo(ReferenceTools.StoredValues(original)));
     }
 
-    [TestCaseSource(nameof(Slices))]
-    public void NearLosslessEqualsDcmdjplsAndCharls(string original)
+    /// <summary>dcmcjpls codes unsigned data only; gdcmconv (CharLS) codes the signed slices (its `-e N` sets NEAR; the long
+    /// form `--allowed-error N` is silently ignored by GDCM 3.0.21, which then codes NEAR = 0).</summary>
+    [Test]
+    public void NearLosslessFromDcmtkEqualsDcmdjplsAndCharls() =>
+        AssertNearLosslessEqualsReferences(Case009Slice(60), 3, ["dcmcjpls", "+en", "+md", "3"]);
+
+    [TestCase("slice001.dcm")]
+    [TestCase("codecs/pydicom_CT_small.dcm")]
+    public void NearLosslessFromGdcmEqualsDcmdjplsAndCharls(string name) =>
+        AssertNearLosslessEqualsReferences(DicomTestData.Data(["dicom", .. name.Split('/')]), 2, ["gdcmconv", "--jpegls", "--lossy", "-e", "2"]);
+
+    private static void AssertNearLosslessEqualsReferences(string original, int near, string[] encoder)
     {
         using var temp = DicomTestData.NewTempFolder();
         string encoded = temp.File("nl.dcm"), byDcmtk = temp.File("dcmtk.dcm"), byCharls = temp.File("charls.dcm");
-        ReferenceTools.Run("dcmcjpls", "+en", "+md", "3", original, encoded);
+        ReferenceTools.Run(encoder[0], [.. encoder[1..], original, encoded]);
         ReferenceTools.Run("dcmdjpls", encoded, byDcmtk);
         ReferenceTools.Run("gdcmconv", "--raw", encoded, byCharls);
         Assert.That(DicomFile.Open(encoded, headerOnly: true).TransferSyntax, Is.EqualTo(TransferSyntax.JpegLsNearLossless));
         var ours = ReferenceTools.StoredValues(encoded);
-        Assert.That(ours, Is.EqualTo(ReferenceTools.StoredValues(byDcmtk)));
-        Assert.That(ours, Is.EqualTo(ReferenceTools.StoredValues(byCharls)));
-        Assert.That(ReferenceTools.Compare(ours, ReferenceTools.StoredValues(original)).MaxDifference, Is.InRange(1, 3));
+        Assert.That(ours, Is.EqualTo(ReferenceTools.StoredValues(byDcmtk)), "vs dcmdjpls");
+        Assert.That(ours, Is.EqualTo(ReferenceTools.StoredValues(byCharls)), "vs gdcmconv --raw (CharLS)");
+        var (maxDifference, _) = ReferenceTools.Compare(ours, ReferenceTools.StoredValues(original));
+        Assert.That(maxDifference, Is.InRange(1, near), "NEAR bounds the error and the test image is not trivially coded");
+    }
+
+    [Test]
+    public void CustomThresholdsAndResetInAnLseSegmentAreHonoured()
+    {
+        using var temp = DicomTestData.NewTempFolder();
+        string original = Case009Slice(40), encoded = temp.File("thresholds.dcm");
+        ReferenceTools.Run("dcmcjpls", "+t1", "5", "+t2", "19", "+t3", "70", "+rs", "32", original, encoded);
+        var fragment = DicomFile.Open(encoded).Dataset.Find(DicomTags.PixelData)!.Fragments!.Fragment(0).Span;
+        Assert.That(fragment.IndexOf([(byte)0xFF, (byte)0xF8]), Is.GreaterThan(0), "the stream carries an LSE segment");
+        Assert.That(ReferenceTools.StoredValues(encoded), Is.EqualTo(ReferenceTools.StoredValues(original)));
+    }
+
+    /// <summary>8-bit samples: a real slice brought to 8 bits by dcmcjpeg's baseline path and decoded by dcmdjpeg first.</summary>
+    [Test]
+    public void EightBitLosslessIsBitExact()
+    {
+        using var temp = DicomTestData.NewTempFolder();
+        string baseline = temp.File("eb.dcm"), eightBit = temp.File("8bit.dcm"), encoded = temp.File("jls8.dcm");
+        ReferenceTools.Run("dcmcjpeg", "+eb", Case009Slice(60), baseline);
+        ReferenceTools.Run("dcmdjpeg", baseline, eightBit);
+        ReferenceTools.Run("dcmcjpls", eightBit, encoded);
+        Assert.That(DicomFile.Open(encoded, headerOnly: true).Dataset.GetUInt16(DicomTags.BitsAllocated), Is.EqualTo(8));
+        Assert.That(ReferenceTools.StoredValues(encoded), Is.EqualTo(ReferenceTools.StoredValues(eightBit)));
     }
 }
