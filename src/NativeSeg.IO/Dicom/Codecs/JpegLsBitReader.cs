@@ -83,11 +83,17 @@ internal ref struct JpegLsBitReader
         while (_bitCount <= 56)
         {
             int b = 0, width = 8;
-            // A 0xFF is data only when a byte below 0x80 follows it; otherwise it starts a marker (or the data ends).
-            bool atMarker = _data[_position..] is [0xFF] or [0xFF, >= 0x80, ..];
-            if (_position < _data.Length && !atMarker)
+            int p = _position;
+            if (p < _data.Length && _data[p] != 0xFF && !_afterFF)
             {
-                b = _data[_position++];
+                // The common case: an ordinary byte after an ordinary byte.
+                b = _data[p];
+                _position = p + 1;
+            }
+            else if (p < _data.Length && !IsMarkerAt(p))
+            {
+                b = _data[p];
+                _position = p + 1;
                 if (_afterFF) width = 7; // the stuffed 0 bit on top is not data
                 _afterFF = b == 0xFF;
             }
@@ -99,4 +105,7 @@ internal ref struct JpegLsBitReader
             _bitCount += width;
         }
     }
+
+    /// <summary>A 0xFF is data only when a byte below 0x80 follows it; otherwise it starts a marker (or the data ends).</summary>
+    private readonly bool IsMarkerAt(int p) => _data[p] == 0xFF && (p + 1 >= _data.Length || _data[p + 1] >= 0x80);
 }

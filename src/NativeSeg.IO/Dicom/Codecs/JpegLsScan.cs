@@ -13,9 +13,17 @@ internal sealed class JpegLsScan
 
     private readonly int _rows, _columns, _near, _maxValue, _range, _qbpp, _limit, _reset, _step;
     private readonly sbyte[] _gradientClass; // quantised gradient −4..4, indexed by gradient + MAXVAL
-    private readonly int[] _a = new int[RegularContexts + 2], _b = new int[RegularContexts], _c = new int[RegularContexts], _n = new int[RegularContexts + 2];
-    private readonly int[] _nn = new int[2];
+    private readonly Context[] _contexts = new Context[RegularContexts + 2]; // 365 regular, then the two run-interruption contexts
     private int _runIndex;
+
+    /// <summary>
+    /// One context's statistics (A.2.2): A, the sum of error magnitudes; B, the bias sum; C, the bias correction;
+    /// N, the occurrence count; Nn, the count of negative errors (run-interruption contexts only).
+    /// </summary>
+    private struct Context
+    {
+        public int A, B, C, N, Nn;
+    }
 
     public JpegLsScan(JpegLsParameters p, int rows, int columns)
     {
@@ -36,8 +44,7 @@ internal sealed class JpegLsScan
             _gradientClass[d + _maxValue] = (sbyte)Quantize(d, p.T1, p.T2, p.T3, _near);
 
         int initialA = Math.Max(2, (_range + 32) / 64);
-        _a.AsSpan().Fill(initialA);
-        _n.AsSpan().Fill(1);
+        _contexts.AsSpan().Fill(new Context { A = initialA, N = 1 });
     }
 
     /// <summary>The number of bits of a value (⌈log2(value + 1)⌉).</summary>
@@ -46,7 +53,7 @@ internal sealed class JpegLsScan
     private static int Quantize(int d, int t1, int t2, int t3, int near) =>
         d <= -t3 ? -4 : d <= -t2 ? -3 : d <= -t1 ? -2 : d < -near ? -1 : d <= near ? 0 : d < t1 ? 1 : d < t2 ? 2 : d < t3 ? 3 : 4;
 
-    public void Decode(ReadOnlySpan<byte> data, int start, Span<int> samples, JpegLsDecoder.ErrorContext context)
+    public void Decode(ReadOnlySpan<byte> data, int start, Span<int> samples, JpegLsDecoder.ErrorContext errors)
     {
         var reader = new JpegLsBitReader(data, start);
         // Two lines with one extra sample at each end: index i + 1 holds column i. The ends carry the edge rules of
@@ -65,11 +72,11 @@ internal sealed class JpegLsScan
                 int q1 = _gradientClass[rd - rb + _maxValue], q2 = _gradientClass[rb - rc + _maxValue], q3 = _gradientClass[rc - ra + _maxValue];
                 if ((q1 | q2 | q3) == 0)
                 {
-                    x = DecodeRun(ref reader, x, ra, previous, current, context);
+                    x = DecodeRun(ref reader, x, ra, previous, current, errors);
                 }
                 else
                 {
-                    current[x + 1] = DecodeRegular(ref reader, q1, q2, q3, ra, rb, rc, context);
+                    current[x + 1] = DecodeRegular(ref reader, q1, q2, q3, ra, rb, rc, errors);
                     x++;
                 }
             }
@@ -77,10 +84,10 @@ internal sealed class JpegLsScan
             if (reader.Overrun) break;
             (previous, current) = (current, previous);
         }
-        if (reader.Overrun) throw context.Corrupt("the JPEG-LS scan ends before all samples were decoded");
+        if (reader.Overrun) throw errors.Corrupt("the JPEG-LS scan ends before all samples were decoded");
     }
 
-    private int DecodeRegular(ref JpegLsBitReader reader, int q1, int q2, int q3, int ra, int rb, int rc, JpegLsDecoder.ErrorContext context)
+    private int DecodeRegular(ref JpegLsBitReader reader, int q1, int q2, int q3, int ra, int rb, int rc, JpegLsDecoder.ErrorContext errors)
     {
         // Context (A.3.4): the sign of the first non-zero quantised gradient is folded out, leaving 364 contexts.
         int q = 81 * q1 + 9 * q2 + q3;
@@ -89,34 +96,35 @@ internal sealed class JpegLsScan
 
         // Median edge detector (A.4.1), then the context's bias correction (A.4.2).
         int prediction = rc >= Math.Max(ra, rb) ? Math.Min(ra, rb) : rc <= Math.Min(ra, rb) ? Math.Max(ra, rb) : ra + rb - rc;
-        prediction = Math.Clamp(prediction + sign * _c[q], 0, _maxValue);
 
-        int k = GolombOrder(_n[q], _a[q]);
-        int mapped = ReadGolomb(ref reader, k, _limit, context);
+        ref var context = ref _contexts[q];
+        prediction = Math.Clamp(prediction + sign * context.C, 0, _maxValue);
+        int k = GolombOrder(context.N, context.A);
+        int mapped = ReadGolomb(ref reader, k, _limit, errors);
         int error = (mapped >> 1) ^ -(mapped & 1); // inverse of A.5.2's mapping: 0, −1, 1, −2, 2 …
-        if (_near == 0 && k == 0 && 2 * _b[q] <= -_n[q]) error = ~error; // …or −1, 0, −2, 1 … when the bias is negative
+        if (_near == 0 && k == 0 && 2 * context.B <= -context.N) error = ~error; // …or −1, 0, −2, 1 … when the bias is negative
 
         // Context update (A.6.1) and bias correction update (A.6.2).
-        _b[q] += error * _step;
-        _a[q] += Math.Abs(error);
-        if (_n[q] == _reset)
+        context.B += error * _step;
+        context.A += Math.Abs(error);
+        if (context.N == _reset)
         {
-            _a[q] >>= 1;
-            _b[q] = _b[q] >= 0 ? _b[q] >> 1 : -((1 - _b[q]) >> 1);
-            _n[q] >>= 1;
+            context.A >>= 1;
+            context.B = context.B >= 0 ? context.B >> 1 : -((1 - context.B) >> 1);
+            context.N >>= 1;
         }
-        _n[q]++;
-        if (_b[q] <= -_n[q])
+        context.N++;
+        if (context.B <= -context.N)
         {
-            _b[q] += _n[q];
-            if (_c[q] > MinC) _c[q]--;
-            if (_b[q] <= -_n[q]) _b[q] = -_n[q] + 1;
+            context.B += context.N;
+            if (context.C > MinC) context.C--;
+            if (context.B <= -context.N) context.B = -context.N + 1;
         }
-        else if (_b[q] > 0)
+        else if (context.B > 0)
         {
-            _b[q] -= _n[q];
-            if (_c[q] < MaxC) _c[q]++;
-            if (_b[q] > 0) _b[q] = 0;
+            context.B -= context.N;
+            if (context.C < MaxC) context.C++;
+            if (context.B > 0) context.B = 0;
         }
         return Reconstruct(prediction, sign * error);
     }
@@ -126,7 +134,7 @@ internal sealed class JpegLsScan
     /// ends the run with J[RUNindex] bits of remaining length, and the sample that interrupted it follows.
     /// Returns the column after the run (and its interruption sample).
     /// </summary>
-    private int DecodeRun(ref JpegLsBitReader reader, int x, int ra, int[] previous, int[] current, JpegLsDecoder.ErrorContext context)
+    private int DecodeRun(ref JpegLsBitReader reader, int x, int ra, int[] previous, int[] current, JpegLsDecoder.ErrorContext errors)
     {
         int remaining = _columns - x, count = 0;
         bool interrupted = false;
@@ -143,49 +151,49 @@ internal sealed class JpegLsScan
             else
             {
                 count += reader.Read(J[_runIndex]);
-                if (count >= remaining) throw context.Corrupt("a JPEG-LS run reaches past the end of its line");
+                if (count >= remaining) throw errors.Corrupt("a JPEG-LS run reaches past the end of its line");
                 interrupted = true;
                 break;
             }
-            if (reader.Overrun) throw context.Corrupt("the JPEG-LS scan ends inside a run");
+            if (reader.Overrun) throw errors.Corrupt("the JPEG-LS scan ends inside a run");
         }
         current.AsSpan(x + 1, count).Fill(ra);
         x += count;
         if (!interrupted) return x;
 
-        current[x + 1] = DecodeRunInterruption(ref reader, ra, previous[x + 1], context);
+        current[x + 1] = DecodeRunInterruption(ref reader, ra, previous[x + 1], errors);
         if (_runIndex > 0) _runIndex--;
         return x + 1;
     }
 
     /// <summary>The sample that ends a run (A.7.2), coded against Ra or Rb in one of two contexts of its own.</summary>
-    private int DecodeRunInterruption(ref JpegLsBitReader reader, int ra, int rb, JpegLsDecoder.ErrorContext context)
+    private int DecodeRunInterruption(ref JpegLsBitReader reader, int ra, int rb, JpegLsDecoder.ErrorContext errors)
     {
         int type = Math.Abs(ra - rb) <= _near ? 1 : 0;
         int prediction = type == 1 ? ra : rb;
         int sign = type == 0 && ra > rb ? -1 : 1;
-        int q = RegularContexts + type;
-        int temp = type == 0 ? _a[q] : _a[q] + (_n[q] >> 1);
-        int k = GolombOrder(_n[q], temp);
-        int mapped = ReadGolomb(ref reader, k, _limit - J[_runIndex] - 1, context);
+        ref var context = ref _contexts[RegularContexts + type];
+        int temp = type == 0 ? context.A : context.A + (context.N >> 1);
+        int k = GolombOrder(context.N, temp);
+        int mapped = ReadGolomb(ref reader, k, _limit - J[_runIndex] - 1, errors);
 
         // Inverse of A.7.2's mapping EMErrval = 2|Errval| − RItype − map: the parity of EMErrval + RItype is map, and
         // map is set for negative errors exactly when k ≠ 0 or 2·Nn ≥ N (for positive errors: the opposite).
         int t = mapped + type;
         int map = t & 1;
         int magnitude = (t + map) >> 1;
-        bool negativeWhenMapped = k != 0 || 2 * _nn[type] >= _n[q];
+        bool negativeWhenMapped = k != 0 || 2 * context.Nn >= context.N;
         int error = (map == 1) == negativeWhenMapped ? -magnitude : magnitude;
 
-        if (error < 0) _nn[type]++;
-        _a[q] += (mapped + 1 - type) >> 1;
-        if (_n[q] == _reset)
+        if (error < 0) context.Nn++;
+        context.A += (mapped + 1 - type) >> 1;
+        if (context.N == _reset)
         {
-            _a[q] >>= 1;
-            _n[q] >>= 1;
-            _nn[type] >>= 1;
+            context.A >>= 1;
+            context.N >>= 1;
+            context.Nn >>= 1;
         }
-        _n[q]++;
+        context.N++;
         return Reconstruct(prediction, sign * error);
     }
 
@@ -210,14 +218,14 @@ internal sealed class JpegLsScan
     /// A length-limited Golomb code (A.5.3): q zeros and a 1, then k bits; or, when q reaches LIMIT − qbpp − 1, the
     /// value minus one in qbpp bits.
     /// </summary>
-    private int ReadGolomb(ref JpegLsBitReader reader, int k, int limit, JpegLsDecoder.ErrorContext context)
+    private int ReadGolomb(ref JpegLsBitReader reader, int k, int limit, JpegLsDecoder.ErrorContext errors)
     {
         int escape = limit - _qbpp - 1;
-        if (escape < 0) throw context.Corrupt("the Golomb code length limit is below the sample size");
+        if (escape < 0) throw errors.Corrupt("the Golomb code length limit is below the sample size");
         int zeros = reader.ReadUnary(escape + 1);
-        if (zeros > escape) throw context.Corrupt("a JPEG-LS Golomb code is longer than its limit");
+        if (zeros > escape) throw errors.Corrupt("a JPEG-LS Golomb code is longer than its limit");
         if (zeros == escape) return reader.Read(_qbpp) + 1;
-        if (k > 24) throw context.Corrupt($"Golomb parameter {k} is out of range");
+        if (k > 24) throw errors.Corrupt($"Golomb parameter {k} is out of range");
         return zeros << k | reader.Read(k);
     }
 }
