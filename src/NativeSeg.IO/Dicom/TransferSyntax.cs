@@ -9,7 +9,7 @@ public enum PixelEncoding
     Rle,
     /// <summary>JPEG Lossless process 14 (ITU T.81 Annex H), decoded by <see cref="Codecs.JpegLosslessDecoder"/>.</summary>
     JpegLossless,
-    /// <summary>Lossy JPEG, baseline and extended sequential (ITU T.81, Huffman), decoded by <see cref="Codecs.JpegDctDecoder"/>.</summary>
+    /// <summary>Lossy JPEG, baseline, extended sequential and progressive (ITU T.81, Huffman), decoded by <see cref="Codecs.JpegDctDecoder"/>.</summary>
     JpegDct,
     /// <summary>JPEG-LS lossless and near-lossless (ITU-T T.87), decoded by <see cref="Codecs.JpegLsDecoder"/>.</summary>
     JpegLs,
@@ -29,6 +29,8 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
     public static readonly TransferSyntax JpegLosslessSv1 = new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, false, false, PixelEncoding.JpegLossless);
     public static readonly TransferSyntax JpegBaseline = new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, PixelEncoding.JpegDct);
     public static readonly TransferSyntax JpegExtended = new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegSpectralSelection = new("1.2.840.10008.1.2.4.53", "JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (retired)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegFullProgression = new("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)", true, false, false, PixelEncoding.JpegDct);
     public static readonly TransferSyntax JpegLsLossless = new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, false, false, PixelEncoding.JpegLs);
     public static readonly TransferSyntax JpegLsNearLossless = new("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", true, false, false, PixelEncoding.JpegLs);
 
@@ -37,7 +39,7 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
         ImplicitVrLittleEndian, ExplicitVrLittleEndian, DeflatedExplicitVrLittleEndian, ExplicitVrBigEndian,
         RleLossless, JpegLosslessProcess14, JpegLosslessSv1,
         JpegBaseline, JpegExtended, JpegLsLossless, JpegLsNearLossless,
-        Encapsulated("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)"),
+        JpegSpectralSelection, JpegFullProgression,
         Encapsulated("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)"),
         Encapsulated("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression"),
         Encapsulated("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)"),

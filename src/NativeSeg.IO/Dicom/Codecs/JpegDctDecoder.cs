@@ -8,12 +8,18 @@ namespace NativeSeg.IO.Dicom.Codecs;
 /// uses them. Each 8×8 block arrives as a Huffman-coded DC difference and run-length-coded AC coefficients in
 /// zig-zag order; they are dequantised and inverse transformed with <see cref="JpegIslowIdct"/>, the integer IDCT
 /// that dcmtk's <c>dcmdjpeg</c> (libjpeg 6b) uses, so the samples equal the reference decoder's. Restart intervals
-/// are honoured. Progressive (SOF2), hierarchical, arithmetic-coded and multi-component frames are refused by name.
+/// are honoured. Progressive frames (SOF2, processes 10 and 12: spectral selection and successive approximation)
+/// are decoded scan by scan into a coefficient buffer (<see cref="JpegProgressiveScan"/>) and transformed at the end,
+/// as libjpeg does for a fully received file (fully refined low-frequency coefficients: no block smoothing).
+/// Hierarchical, arithmetic-coded and multi-component frames are refused by name.
 /// </summary>
 internal static class JpegDctDecoder
 {
     private const int Soi = 0xD8, Eoi = 0xD9, Sof0 = 0xC0, Sof1 = 0xC1, Sof2 = 0xC2, Sof3 = 0xC3, Dht = 0xC4, Dqt = 0xDB,
         Sos = 0xDA, Dri = 0xDD, Dnl = 0xDC;
+
+    /// <summary>A real progressive greyscale frame has about 6–12 scans; more only multiplies the work a crafted file asks for.</summary>
+    private const int MaxProgressiveScans = 64;
 
     /// <summary>
     /// Natural (row-major) position of each zig-zag index, walking the anti-diagonals of the 8×8 block alternately
@@ -36,7 +42,9 @@ internal static class JpegDctDecoder
         var acTables = new JpegHuffmanTable?[4];
         var quantTables = new int[4][];
         FrameHeader? header = null;
-        int restartInterval = 0, tablesDefined = 0;
+        short[]? coefficients = null; // progressive: every block's coefficients, natural order, block after block
+        int[]? progressiveQuantization = null;
+        int restartInterval = 0, tablesDefined = 0, scans = 0;
         int pos = 2;
         while (true)
         {
@@ -46,7 +54,12 @@ internal static class JpegDctDecoder
             while (pos < data.Length && data[pos] == 0xFF) pos++;
             if (pos >= data.Length) throw context.Corrupt("the data ends inside a marker");
             int marker = data[pos++];
-            if (marker == Eoi) throw context.Corrupt("the data ends before its scan");
+            if (marker == Eoi)
+            {
+                if (coefficients is null || header is null) throw context.Corrupt("the data ends before its scan");
+                TransformAll(coefficients, progressiveQuantization!, header, samples);
+                return;
+            }
             if (marker is >= 0xD0 and <= 0xD7 or 0x01) continue; // markers without a length
             if (pos + 2 > data.Length) throw context.Corrupt("the data ends inside a segment length");
             int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
@@ -56,11 +69,10 @@ internal static class JpegDctDecoder
             pos += length;
             switch (marker)
             {
-                case Sof0 or Sof1:
-                    header = ReadFrameHeader(segment, marker == Sof0, rows, columns, context);
+                case Sof0 or Sof1 or Sof2:
+                    if (header is not null) throw context.Corrupt("the data holds a second frame header");
+                    header = ReadFrameHeader(segment, marker, rows, columns, context);
                     break;
-                case Sof2:
-                    throw new InvalidInputException(path, $"frame {frame + 1} is progressive JPEG (SOF2), which NativeSeg does not decode; convert it with `dcmdjpeg in.dcm out.dcm` (dcmtk)");
                 case Sof3:
                     throw context.Corrupt("the frame is lossless JPEG (SOF3) under a lossy JPEG transfer syntax");
                 case >= 0xC5 and <= 0xCF when marker is not (0xC8 or 0xCC):
@@ -77,8 +89,15 @@ internal static class JpegDctDecoder
                     if (segment.Length < 2) throw context.Corrupt("a DRI segment is too short");
                     restartInterval = BinaryPrimitives.ReadUInt16BigEndian(segment);
                     break;
+                case Sos when header is { Progressive: true }:
+                    if (++scans > MaxProgressiveScans) throw context.Corrupt($"the progressive frame has more than {MaxProgressiveScans} scans");
+                    // The quantization table is the one defined when the component's first scan starts (as libjpeg latches it).
+                    progressiveQuantization ??= quantTables[header.QuantTable] ?? throw context.Corrupt($"the frame uses quantization table {header.QuantTable}, which was never defined");
+                    coefficients ??= new short[BlockCount(header) * 64];
+                    pos = DecodeProgressiveScan(data, pos, segment, header, dcTables, acTables, restartInterval, coefficients, context);
+                    break;
                 case Sos:
-                    if (header is null) throw context.Corrupt("the scan comes before a baseline or extended (SOF0/SOF1) frame header");
+                    if (header is null) throw context.Corrupt("the scan comes before a baseline, extended or progressive (SOF0/SOF1/SOF2) frame header");
                     var scan = ReadScanHeader(segment, header, dcTables, acTables, quantTables, context);
                     DecodeScan(data, pos, header, scan, restartInterval, samples, context);
                     return; // a single-component sequential frame is one scan; what follows (EOI) is not needed
@@ -90,23 +109,30 @@ internal static class JpegDctDecoder
         }
     }
 
-    private sealed record FrameHeader(int Precision, int Rows, int Columns, int ComponentId, int QuantTable);
+    private sealed record FrameHeader(int Precision, int Rows, int Columns, int ComponentId, int QuantTable, bool Progressive)
+    {
+        public int BlocksPerRow => (Columns + 7) / 8;
+        public int BlockRows => (Rows + 7) / 8;
+    }
+
+    private static int BlockCount(FrameHeader header) => header.BlocksPerRow * header.BlockRows;
 
     private sealed record ScanTables(JpegHuffmanTable Dc, JpegHuffmanTable Ac, int[] Quantization);
 
-    private static FrameHeader ReadFrameHeader(ReadOnlySpan<byte> s, bool baseline, int rows, int columns, ErrorContext context)
+    private static FrameHeader ReadFrameHeader(ReadOnlySpan<byte> s, int marker, int rows, int columns, ErrorContext context)
     {
+        bool baseline = marker == Sof0;
         if (s.Length < 6) throw context.Corrupt("the frame header is too short");
         int precision = s[0], height = BinaryPrimitives.ReadUInt16BigEndian(s[1..]), width = BinaryPrimitives.ReadUInt16BigEndian(s[3..]), components = s[5];
         if (baseline ? precision != 8 : precision is not (8 or 12))
-            throw context.Corrupt($"sample precision {precision} is not allowed in {(baseline ? "baseline JPEG (8)" : "extended JPEG (8 or 12)")}");
+            throw context.Corrupt($"sample precision {precision} is not allowed in {(baseline ? "baseline JPEG (8)" : "extended or progressive JPEG (8 or 12)")}");
         if (components != 1)
             throw new InvalidInputException(context.Path, $"frame {context.Frame + 1} is a {components}-component JPEG; only single-component (greyscale) CT is supported");
         if (s.Length < 9) throw context.Corrupt("the frame header is too short");
         if (height != rows || width != columns)
             throw context.Corrupt($"the JPEG frame is {width}×{height} but the DICOM header says {columns}×{rows}");
         if (s[8] > 3) throw context.Corrupt($"quantization table {s[8]} is outside 0..3");
-        return new FrameHeader(precision, height, width, s[6], s[8]);
+        return new FrameHeader(precision, height, width, s[6], s[8], marker == Sof2);
     }
 
     private static void ReadHuffmanTables(ReadOnlySpan<byte> s, JpegHuffmanTable?[] dc, JpegHuffmanTable?[] ac, ErrorContext context)
@@ -194,6 +220,70 @@ internal static class JpegDctDecoder
         }
         if (reader.Overrun)
             throw context.Corrupt("the JPEG scan ends before all blocks were decoded");
+    }
+
+    /// <summary>
+    /// One progressive scan (T.81 G.1.1.1.1 checks its band and bit positions), decoded into
+    /// <paramref name="coefficients"/>. Returns the position of the marker after the scan's data.
+    /// </summary>
+    private static int DecodeProgressiveScan(ReadOnlySpan<byte> data, int start, ReadOnlySpan<byte> s, FrameHeader header,
+        JpegHuffmanTable?[] dc, JpegHuffmanTable?[] ac, int restartInterval, short[] coefficients, ErrorContext context)
+    {
+        if (s.Length < 6 || s[0] != 1) throw context.Corrupt("the SOS segment is malformed or names more than one component");
+        if (s[1] != header.ComponentId) throw context.Corrupt($"the scan names component {s[1]}, the frame has {header.ComponentId}");
+        int dcId = s[2] >> 4, acId = s[2] & 15, bandStart = s[3], bandEnd = s[4], high = s[5] >> 4, low = s[5] & 15;
+        bool dcScan = bandStart == 0;
+        if (dcScan ? bandEnd != 0 : bandEnd < bandStart || bandEnd > 63)
+            throw context.Corrupt($"the progressive scan covers coefficients {bandStart}..{bandEnd}: a scan is the DC term alone or a band within 1..63");
+        if (high != 0 && high != low + 1 || low > 13)
+            throw context.Corrupt($"the progressive scan's bit positions Ah {high}, Al {low} are not a first pass or a one-bit refinement");
+        if (dcId > 3 || acId > 3) throw context.Corrupt($"the scan uses Huffman tables {dcId}/{acId}, outside 0..3");
+        JpegHuffmanTable? dcTable = null, acTable = null;
+        if (dcScan && high == 0) dcTable = dc[dcId] ?? throw context.Corrupt($"the scan uses DC Huffman table {dcId}, which was never defined");
+        if (!dcScan) acTable = ac[acId] ?? throw context.Corrupt($"the scan uses AC Huffman table {acId}, which was never defined");
+
+        var reader = new JpegBitReader(data, start);
+        var scan = new JpegProgressiveScan(dcTable, acTable, bandStart, bandEnd, high, low, ZigZag);
+        Func<string, InvalidInputException> corrupt = context.Corrupt;
+        int blocks = BlockCount(header), dcPrediction = 0, blocksInInterval = 0, expectedRestart = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            if (restartInterval > 0 && blocksInInterval == restartInterval)
+            {
+                ExpectRestart(ref reader, ref expectedRestart, context);
+                blocksInInterval = 0;
+                dcPrediction = 0;
+                scan.Restart();
+            }
+            scan.DecodeBlock(ref reader, coefficients.AsSpan(64 * b, 64), ref dcPrediction, corrupt);
+            blocksInInterval++;
+            if ((b & 1023) == 1023 && reader.Overrun) break;
+        }
+        if (reader.Overrun) throw context.Corrupt("a progressive JPEG scan ends before all blocks were decoded");
+
+        // The next marker: skip the scan's last padding bits (and anything else that is not a marker).
+        int pos = reader.Position;
+        while (pos + 1 < data.Length && !(data[pos] == 0xFF && data[pos + 1] is not (0x00 or 0xFF) and not (>= 0xD0 and <= 0xD7))) pos++;
+        if (pos + 1 >= data.Length) throw context.Corrupt("the progressive JPEG data ends without an EOI marker");
+        return pos;
+    }
+
+    /// <summary>Dequantises and inverse transforms every block of a progressive frame into the samples.</summary>
+    private static void TransformAll(short[] coefficients, int[] quantization, FrameHeader header, Span<int> samples)
+    {
+        var idct = new JpegIslowIdct(header.Precision);
+        Span<int> block = stackalloc int[64];
+        int rows = header.Rows, columns = header.Columns, b = 0;
+        for (int by = 0; by < header.BlockRows; by++)
+        {
+            for (int bx = 0; bx < header.BlocksPerRow; bx++, b++)
+            {
+                idct.Transform(coefficients.AsSpan(64 * b, 64), quantization, block);
+                int height = Math.Min(8, rows - 8 * by), width = Math.Min(8, columns - 8 * bx);
+                for (int r = 0; r < height; r++)
+                    block.Slice(8 * r, width).CopyTo(samples.Slice((8 * by + r) * columns + 8 * bx, width));
+            }
+        }
     }
 
     /// <summary>One block's coefficients (T.81 F.2.2): the DC difference, then (run, size) AC codes until EOB or 63.</summary>

@@ -19,7 +19,7 @@ public class CorruptJpegStreamTests
 
     private static IEnumerable<TestCaseData> Streams()
     {
-        foreach (var name in new[] { "ct_small_jpeg_baseline.dcm", "ct_small_jpeg_extended.dcm", "ct_case009_baseline_restart_3frames.dcm" })
+        foreach (var name in new[] { "ct_small_jpeg_baseline.dcm", "ct_small_jpeg_extended.dcm", "ct_case009_baseline_restart_3frames.dcm", "ct_case009_progressive_restart.dcm" })
             yield return new TestCaseData(name).SetArgDisplayNames(name);
         foreach (var name in new[] { "ct_small_jpegls.dcm", "ct_small_jpegls_near.dcm" })
             yield return new TestCaseData(name).SetArgDisplayNames(name);
@@ -124,11 +124,11 @@ public class CorruptJpegStreamTests
         Assert.That(e.Reason, Does.Contain("65535×65535"));
     }
 
-    /// <summary>The offset of the SOF0/SOF1/SOF55 marker; its height follows at +5, its width at +7.</summary>
+    /// <summary>The offset of the SOF0/SOF1/SOF2/SOF55 marker; its height follows at +5, its width at +7.</summary>
     private static int FindFrameHeader(byte[] stream)
     {
         for (int i = 0; i + 1 < stream.Length; i++)
-            if (stream[i] == 0xFF && stream[i + 1] is 0xC0 or 0xC1 or 0xF7) return i;
+            if (stream[i] == 0xFF && stream[i + 1] is 0xC0 or 0xC1 or 0xC2 or 0xF7) return i;
         throw new InvalidOperationException("no frame header");
     }
 }

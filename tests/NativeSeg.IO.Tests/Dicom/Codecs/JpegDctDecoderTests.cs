@@ -23,6 +23,10 @@ public class JpegDctDecoderTests
         yield return new TestCaseData(slice, new[] { "+eb", "+q", "30" }, TransferSyntax.JpegBaseline, 8).SetArgDisplayNames("Case_009 slice 60", "baseline q30");
         yield return new TestCaseData(slice, new[] { "+ee", "+q", "100" }, TransferSyntax.JpegExtended, 12).SetArgDisplayNames("Case_009 slice 60", "extended q100");
         yield return new TestCaseData(slice, new[] { "+ee", "+be" }, TransferSyntax.JpegExtended, 8).SetArgDisplayNames("Case_009 slice 60", "extended 8-bit");
+        yield return new TestCaseData(slice, new[] { "+ep" }, TransferSyntax.JpegFullProgression, 12).SetArgDisplayNames("Case_009 slice 60", "progressive 12-bit");
+        yield return new TestCaseData(slice, new[] { "+ep", "+be" }, TransferSyntax.JpegFullProgression, 8).SetArgDisplayNames("Case_009 slice 60", "progressive 8-bit");
+        yield return new TestCaseData(DicomTestData.Data("dicom", "slice001.dcm"), new[] { "+ep" }, TransferSyntax.JpegFullProgression, 12).SetArgDisplayNames("slice001", "progressive 12-bit");
+        yield return new TestCaseData(slice, new[] { "+es" }, TransferSyntax.JpegSpectralSelection, 12).SetArgDisplayNames("Case_009 slice 60", "spectral selection 12-bit");
     }
 
     [TestCaseSource(nameof(Encodings))]
@@ -45,26 +49,25 @@ public class JpegDctDecoderTests
     }
 
     /// <summary>
-    /// dcmcjpeg +ep writes the retired progressive syntax (…4.55), refused by name; a progressive stream under the
-    /// extended syntax's UID (patched in place, same length) is refused by the decoder, naming the file and frame.
+    /// Progressive JPEG with a restart interval of 3 blocks (committed fixture from cjpeg; make_jpeg_fixtures.sh): end-of-band
+    /// runs and DC prediction restart at every marker, in every one of its scans.
     /// </summary>
     [Test]
-    public void ProgressiveJpegIsRefusedByName()
+    public void ProgressiveWithRestartIntervalsDecodesLikeDcmdjpeg()
     {
         using var temp = DicomTestData.NewTempFolder();
-        string encoded = temp.File("progressive.dcm"), relabelled = temp.File("progressive-as-extended.dcm");
-        ReferenceTools.Run("dcmcjpeg", "+ep", Case009Slice(60), encoded);
-        var e = Assert.Throws<InvalidInputException>(() => DicomPixelDecoder.DecodeStoredValues(DicomFile.Open(encoded)))!;
-        Assert.That(e.Path, Is.EqualTo(encoded));
-        Assert.That(e.Reason, Does.Contain("JPEG Full Progression").And.Contain("1.2.840.10008.1.2.4.55").And.Contain("dcmdjpeg"));
-
-        var bytes = File.ReadAllBytes(encoded);
-        var uid = "1.2.840.10008.1.2.4.55"u8;
-        int at = bytes.AsSpan().IndexOf(uid);
-        "1.2.840.10008.1.2.4.51"u8.CopyTo(bytes.AsSpan(at));
-        File.WriteAllBytes(relabelled, bytes);
-        e = Assert.Throws<InvalidInputException>(() => DicomPixelDecoder.DecodeStoredValues(DicomFile.Open(relabelled)))!;
-        Assert.That(e.Path, Is.EqualTo(relabelled));
-        Assert.That(e.Reason, Does.Contain("progressive").And.Contain("frame 1").And.Contain("dcmdjpeg"));
+        string fixture = DicomTestData.Fixture("ct_case009_progressive_restart.dcm"), reference = temp.File("dcmdjpeg.dcm");
+        ReferenceTools.Run("dcmdjpeg", fixture, reference);
+        var stream = DicomFile.Open(fixture).Dataset.Find(DicomTags.PixelData)!.Fragments!.Fragment(0).Span;
+        int scans = 0, restarts = 0;
+        for (int i = 0; i + 1 < stream.Length; i++)
+        {
+            if (stream[i] != 0xFF) continue;
+            if (stream[i + 1] == 0xDA) scans++;
+            if (stream[i + 1] is >= 0xD0 and <= 0xD7) restarts++;
+        }
+        Assert.That(scans, Is.GreaterThanOrEqualTo(6), "spectral selection and successive approximation scans");
+        Assert.That(restarts, Is.GreaterThan(100 * scans));
+        Assert.That(ReferenceTools.Compare(ReferenceTools.StoredValues(fixture), ReferenceTools.StoredValues(reference)).MaxDifference, Is.Zero);
     }
 }

@@ -7,6 +7,8 @@
 # - ct_case009_baseline_restart_3frames.dcm: three crops (190×158, so edge blocks are partial) of Case_009 slices
 #   50, 60, 70 brought to 8 bits (stored >> 4), JPEG baseline from cjpeg with a restart interval of 5 MCUs (netpbm's pnmtojpeg ignores --restart),
 #   wrapped unchanged by img2dcm into one multi-frame Secondary Capture file (basic offset table, one fragment per frame).
+# - ct_case009_progressive_restart.dcm: the slice-60 crop as progressive JPEG (cjpeg -progressive: spectral selection
+#   and successive approximation) with a restart interval of 3 MCUs, so end-of-band runs stop at restart markers.
 # - ct_small_jpeg_{baseline,extended}.dcm, ct_small_jpegls{,_near}.dcm: pydicom's CT_small.dcm (128×128) through
 #   dcmcjpeg +eb / +ee and dcmcjpls (lossless) / gdcmconv --jpegls --lossy -e 2 (NEAR 2): the fuzzing seeds.
 set -eu
@@ -27,6 +29,8 @@ for n in 50 60 70; do
     cjpeg -grayscale -quality 85 -restart 5B -outfile "$work/r$n.jpg" "$work/s$n.pgm"
 done
 img2dcm -nsc "$work/r50.jpg" "$work/r60.jpg" "$work/r70.jpg" ct_case009_baseline_restart_3frames.dcm
+cjpeg -grayscale -quality 85 -progressive -restart 3B -outfile "$work/p60.jpg" "$work/s60.pgm"
+img2dcm "$work/p60.jpg" ct_case009_progressive_restart.dcm
 
 small="$data/dicom/codecs/pydicom_CT_small.dcm"
 dcmcjpeg +eb "$small" ct_small_jpeg_baseline.dcm
