@@ -78,8 +78,9 @@ internal static class JpegDctDecoder
                 case >= 0xC5 and <= 0xCF when marker is not (0xC8 or 0xCC):
                     throw new InvalidInputException(path, $"frame {frame + 1} uses JPEG process SOF{marker - 0xC0} (hierarchical or arithmetic coded), which NativeSeg does not decode; convert it with `dcmdjpeg in.dcm out.dcm` (dcmtk)");
                 case Dht:
-                    // Each table is a 128 KiB lookup; a real frame defines up to four. Cap the work a crafted file can ask for.
-                    if (++tablesDefined > 16) throw context.Corrupt("the frame defines more than 16 Huffman table segments");
+                    // Each table is a 128 KiB lookup; a sequential frame defines up to four, a progressive one a segment per
+                    // scan. Cap the work a crafted file can ask for.
+                    if (++tablesDefined > MaxProgressiveScans) throw context.Corrupt($"the frame defines more than {MaxProgressiveScans} Huffman table segments");
                     ReadHuffmanTables(segment, dcTables, acTables, context);
                     break;
                 case Dqt:
