@@ -8,11 +8,11 @@ namespace NativeSeg.Benchmarks.Io;
 /// extended 12-bit, quality 90) by NativeSeg, side by side with dcmtk's <c>dcmdjpeg</c> (libjpeg 6b, the reference
 /// our output equals bit for bit) run as a process in the same run: on the 1-frame file, on a 20-frame file of the
 /// same slice, and launching with <c>--version</c>; its per-slice decode is (20 frames − 1 frame) / 19.
-/// Run: dotnet run -c Release --project benchmarks/NativeSeg.Benchmarks -- --filter '*JpegDctDecode*'
+/// Run: dotnet run -c Release --project benchmarks/NativeSeg.Benchmarks -- --filter '*JpegDctDecode*' --inProcess
+/// --launchCount 1 --warmupCount 2 --iterationCount 10
 /// Needs dcmtk.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 public class JpegDctDecodeBenchmarks
 {
     private string _folder = null!, _baseline = null!, _extended = null!, _extendedFrames = null!;

@@ -9,11 +9,11 @@ namespace NativeSeg.Benchmarks.Io;
 /// (CharLS). Each reference is timed on the 1-frame file, on a 20-frame file of the same slice, and launching with
 /// <c>--version</c>; its per-slice decode is (20 frames − 1 frame) / 19, its per-slice cost as a user pays it is the
 /// 1-frame time. The in-process NativeSeg numbers include the frame lookup and stored-value mapping.
-/// Run: dotnet run -c Release --project benchmarks/NativeSeg.Benchmarks -- --filter '*JpegLsDecode*'
+/// Run: dotnet run -c Release --project benchmarks/NativeSeg.Benchmarks -- --filter '*JpegLsDecode*' --inProcess
+/// --launchCount 1 --warmupCount 2 --iterationCount 10
 /// Needs dcmtk and libgdcm-tools.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 public class JpegLsDecodeBenchmarks
 {
     private string _folder = null!, _lossless = null!, _nearLossless = null!, _losslessFrames = null!;
