@@ -154,8 +154,10 @@ public sealed class BadInputCorpusTests
     [TestCase("ct_small_jpeg_extended.dcm")]
     public void CorruptCompressedPixelData(string fixture)
     {
-        var bytes = File.ReadAllBytes(DicomTestData.Fixture(fixture));
-        Array.Clear(bytes, bytes.Length * 2 / 3, bytes.Length / 4); // a stretch of the code stream becomes zero bits
+        var bytes = File.ReadAllBytes(NativeSeg.Tests.Shared.RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Dicom", fixture));
+        // A stretch of the code stream becomes 0xFF bytes: marker fill, so the entropy-coded data ends early. (Zero bytes
+        // would not do for lossy JPEG: they decode as valid codes, a wrong but plausible image.)
+        bytes.AsSpan(bytes.Length * 2 / 3, bytes.Length / 4).Fill(0xFF);
         string input = Path.Combine(_inputs.Path, fixture);
         File.WriteAllBytes(input, bytes);
         ExpectRefusedSegment(input, "pixel data in frame 1");
