@@ -148,6 +148,21 @@ public sealed class BadInputCorpusTests
         ["simulate", "--ct", ct, "--mask", mask, "--out-ct", Path.Combine(_outputs.Path, "ct.nii.gz"),
          "--out-lesions", Path.Combine(_outputs.Path, "lesions.nii.gz"), "--preview", Path.Combine(_outputs.Path, "preview.png")];
 
+    // --- Issue 17: corrupt lossy JPEG and JPEG-LS code streams --------------------------------------------------------
+
+    [TestCase("ct_small_jpegls.dcm")]
+    [TestCase("ct_small_jpeg_extended.dcm")]
+    public void CorruptCompressedPixelData(string fixture)
+    {
+        var bytes = File.ReadAllBytes(NativeSeg.Tests.Shared.RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Dicom", fixture));
+        // A stretch of the code stream becomes 0xFF bytes: marker fill, so the entropy-coded data ends early. (Zero bytes
+        // would not do for lossy JPEG: they decode as valid codes, a wrong but plausible image.)
+        bytes.AsSpan(bytes.Length * 2 / 3, bytes.Length / 4).Fill(0xFF);
+        string input = Path.Combine(_inputs.Path, fixture);
+        File.WriteAllBytes(input, bytes);
+        ExpectRefusedSegment(input, "pixel data in frame 1");
+    }
+
     private CliResult ExpectRefusedSegment(string input, string field) =>
         ExpectRefused(["segment", input, "-o", Path.Combine(_outputs.Path, "mask.nii.gz"), "--device", "cpu",
             "--probabilities", Path.Combine(_outputs.Path, "probabilities.nii.gz"), "--preview", Path.Combine(_outputs.Path, "preview.png")],

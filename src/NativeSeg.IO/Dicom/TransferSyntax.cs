@@ -9,7 +9,11 @@ public enum PixelEncoding
     Rle,
     /// <summary>JPEG Lossless process 14 (ITU T.81 Annex H), decoded by <see cref="Codecs.JpegLosslessDecoder"/>.</summary>
     JpegLossless,
-    /// <summary>Any other encapsulated encoding (JPEG baseline, JPEG-LS, JPEG 2000, video): rejected with a conversion hint.</summary>
+    /// <summary>Lossy JPEG, baseline, extended sequential and progressive (ITU T.81, Huffman), decoded by <see cref="Codecs.JpegDctDecoder"/>.</summary>
+    JpegDct,
+    /// <summary>JPEG-LS lossless and near-lossless (ITU-T T.87), decoded by <see cref="Codecs.JpegLsDecoder"/>.</summary>
+    JpegLs,
+    /// <summary>Any other encapsulated encoding (JPEG 2000, video): rejected with a conversion hint.</summary>
     Unsupported,
 }
 
@@ -23,15 +27,19 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
     public static readonly TransferSyntax RleLossless = new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, PixelEncoding.Rle);
     public static readonly TransferSyntax JpegLosslessProcess14 = new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, PixelEncoding.JpegLossless);
     public static readonly TransferSyntax JpegLosslessSv1 = new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, false, false, PixelEncoding.JpegLossless);
+    public static readonly TransferSyntax JpegBaseline = new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegExtended = new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegSpectralSelection = new("1.2.840.10008.1.2.4.53", "JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (retired)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegFullProgression = new("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)", true, false, false, PixelEncoding.JpegDct);
+    public static readonly TransferSyntax JpegLsLossless = new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, false, false, PixelEncoding.JpegLs);
+    public static readonly TransferSyntax JpegLsNearLossless = new("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", true, false, false, PixelEncoding.JpegLs);
 
     private static readonly TransferSyntax[] Known =
     [
         ImplicitVrLittleEndian, ExplicitVrLittleEndian, DeflatedExplicitVrLittleEndian, ExplicitVrBigEndian,
         RleLossless, JpegLosslessProcess14, JpegLosslessSv1,
-        Encapsulated("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)"),
-        Encapsulated("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)"),
-        Encapsulated("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless"),
-        Encapsulated("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless"),
+        JpegBaseline, JpegExtended, JpegLsLossless, JpegLsNearLossless,
+        JpegSpectralSelection, JpegFullProgression,
         Encapsulated("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)"),
         Encapsulated("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression"),
         Encapsulated("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)"),
@@ -54,9 +62,7 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
 
     /// <summary>The command-line tools that turn this syntax into uncompressed DICOM, for error messages.</summary>
     public string ConversionHint =>
-        Uid is "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51"
-            ? "convert it to uncompressed DICOM first, e.g. `dcmdjpeg in.dcm out.dcm` (dcmtk) or `gdcmconv --raw in.dcm out.dcm` (GDCM)"
-            : "convert it to uncompressed DICOM first, e.g. `gdcmconv --raw in.dcm out.dcm` (GDCM; handles JPEG 2000 and JPEG-LS) or `dcmdjpeg in.dcm out.dcm` / `dcmdjpls in.dcm out.dcm` (dcmtk)";
+        "convert it to uncompressed DICOM first, e.g. `gdcmconv --raw in.dcm out.dcm` (GDCM; handles JPEG 2000 and JPEG-LS) or `dcmdjpeg in.dcm out.dcm` / `dcmdjpls in.dcm out.dcm` (dcmtk)";
 
     public override string ToString() => $"{Name} ({Uid})";
 

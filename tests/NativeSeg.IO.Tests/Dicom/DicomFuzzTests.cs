@@ -22,6 +22,9 @@ public class DicomFuzzTests
         DicomTestData.Fixture("ct_small_rle.dcm"),
         DicomTestData.Fixture("ct_small_jpll_sv1_pt2.dcm"),
         DicomTestData.Fixture("ct_small_jpll_sv6.dcm"),
+        DicomTestData.Fixture("ct_small_jpeg_extended.dcm"),
+        DicomTestData.Fixture("ct_small_jpegls_near.dcm"),
+        DicomTestData.Fixture("ct_case009_progressive_restart.dcm"), // progressive JPEG with restart intervals
         DicomTestData.Data("cip", "ct-64_dicom", "IMG0001.dcm"),    // implicit VR, real scanner header
     ];
 

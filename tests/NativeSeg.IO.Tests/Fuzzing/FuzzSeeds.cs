@@ -4,7 +4,8 @@ using NativeSeg.IO.Volumes;
 namespace NativeSeg.IO.Tests.Fuzzing;
 
 /// <summary>
-/// The valid files mutants start from: small real DICOM slices (several transfer syntaxes and codecs, a real
+/// The valid files mutants start from: small real DICOM slices (several transfer syntaxes and codecs — RLE, JPEG
+/// Lossless, lossy JPEG baseline and extended, JPEG-LS lossless and near-lossless — a real
 /// scanner header) and NIfTI files cropped in code from a real CT (int16 with scaling, float32 gzipped) plus the
 /// committed NIfTI-2 and big-endian fixtures, and the same crop as NRRD (raw and gzip).
 /// </summary>
@@ -21,7 +22,8 @@ public static class FuzzSeeds
         void Dicom(string path) => seeds.Add(new FuzzSeed(Path.GetFileName(path), File.ReadAllBytes(path), FuzzFormat.Dicom));
         Dicom(Path.Combine(sharedData, "dicom", "codecs", "pydicom_CT_small.dcm"));
         Dicom(Path.Combine(sharedData, "cip", "ct-64_dicom", "IMG0001.dcm"));
-        foreach (var name in (string[])["ct_small_implicit_le.dcm", "ct_small_explicit_be.dcm", "ct_small_deflated.dcm", "ct_small_rle.dcm", "ct_small_jpll_sv1_pt2.dcm"])
+        foreach (var name in (string[])["ct_small_implicit_le.dcm", "ct_small_explicit_be.dcm", "ct_small_deflated.dcm", "ct_small_rle.dcm", "ct_small_jpll_sv1_pt2.dcm",
+                     "ct_small_jpeg_baseline.dcm", "ct_small_jpeg_extended.dcm", "ct_small_jpegls.dcm", "ct_small_jpegls_near.dcm"])
             Dicom(Path.Combine(dicomFixtures, name));
 
         Directory.CreateDirectory(scratch);
