@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using NativeSeg.IO.Dicom.Codecs;
+using NativeSeg.IO.Dicom.Codecs.Jpeg2000;
 
 namespace NativeSeg.IO.Dicom;
 
 /// <summary>
-/// Decodes the pixel data of a DICOM file: native (uncompressed) little or big endian, RLE Lossless and JPEG Lossless
-/// (process 14) with NativeSeg's own decoders. Other encapsulated syntaxes are refused with the syntax named and the
+/// Decodes the pixel data of a DICOM file: native (uncompressed) little or big endian, RLE Lossless, JPEG Lossless
+/// (process 14) and JPEG 2000 with NativeSeg's own decoders. Other encapsulated syntaxes are refused with the syntax named and the
 /// command that converts them.
 /// </summary>
 public static class DicomPixelDecoder
@@ -57,6 +58,16 @@ public static class DicomPixelDecoder
                 var bytes = element.Fragments.Frame(frame, format.Frames, file.Path);
                 JpegLosslessDecoder.Decode(bytes.Span, format.Rows, format.Columns, stored[..pixels], file.Path);
                 // JPEG samples are the stored values themselves (precision = BitsStored): mask and sign-extend, no shift.
+                var map = new DicomPixelFormat.StoredValueMap(0, format.BitsStored, format.IsSigned);
+                for (int i = 0; i < pixels; i++) stored[i] = map.Of(stored[i]);
+                break;
+            }
+            case PixelEncoding.Jpeg2000:
+            {
+                var bytes = element.Fragments.Frame(frame, format.Frames, file.Path);
+                Jpeg2000Decoder.Decode(bytes.Span, format.Rows, format.Columns, stored[..pixels], file.Path, frame);
+                // As for JPEG: the samples are the stored values (precision = BitsStored); mask and sign-extend as the
+                // DICOM header says, which also reads a stream whose signedness disagrees with PixelRepresentation.
                 var map = new DicomPixelFormat.StoredValueMap(0, format.BitsStored, format.IsSigned);
                 for (int i = 0; i < pixels; i++) stored[i] = map.Of(stored[i]);
                 break;
@@ -161,8 +172,12 @@ public static class DicomPixelDecoder
                     $"PixelData holds {available} bytes but Rows × Columns × SamplesPerPixel × BitsAllocated/8 × NumberOfFrames = {format.Rows} × {format.Columns} × 1 × {format.BytesPerSample} × {format.Frames} = {exact}: the header does not describe this image");
             return (int)perFrame;
         }
-        // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG codes take at least 1 bit per sample.
-        long needed = perFrame * format.Frames * format.BytesPerSample / 64;
+        // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG codes take at least 1 bit per sample. JPEG 2000
+        // codes a blank frame in a few hundred bytes whatever its size: allow 8192:1, and no frame over 2^28 pixels.
+        bool jpeg2000 = file.TransferSyntax.PixelEncoding == PixelEncoding.Jpeg2000;
+        if (jpeg2000 && perFrame > 1 << 28)
+            throw new InvalidInputException(file.Path, $"the header describes {format.Columns}×{format.Rows} pixels per frame, more than NativeSeg decodes from JPEG 2000");
+        long needed = perFrame * format.Frames * format.BytesPerSample / (jpeg2000 ? 8192 : 64);
         if (needed > available)
             throw new InvalidInputException(file.Path,
                 $"the header describes {format.Frames} frame(s) of {format.Columns}×{format.Rows} {format.BitsAllocated}-bit pixels, more than the {available} bytes of pixel data can hold");
