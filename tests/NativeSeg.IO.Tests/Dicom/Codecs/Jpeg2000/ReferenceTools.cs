@@ -38,29 +38,45 @@ internal static class ReferenceTools
         }
     }
 
-    /// <summary>Decodes a code stream with opj_decompress into signed or unsigned 16-bit little-endian samples.</summary>
-    public static int[] OpenJpegDecode(string codestreamPath, string scratchFolder, bool signed)
+    /// <summary>
+    /// Decodes a code stream with opj_decompress into raw little-endian samples (1 byte per sample up to 8 bits, else 2;
+    /// components one after another), read back as signed or unsigned.
+    /// </summary>
+    public static int[] OpenJpegDecode(string codestreamPath, string scratchFolder, bool signed, int precision = 16)
     {
         string raw = Path.Combine(scratchFolder, Path.GetFileNameWithoutExtension(codestreamPath) + "-opj.rawl");
         Run("opj_decompress", "-quiet", "-i", codestreamPath, "-o", raw);
-        var bytes = File.ReadAllBytes(raw);
+        return ReadRaw(File.ReadAllBytes(raw), signed, precision);
+    }
+
+    public static int[] ReadRaw(byte[] bytes, bool signed, int precision)
+    {
+        if (precision <= 8)
+        {
+            var narrow = new int[bytes.Length];
+            for (int i = 0; i < narrow.Length; i++) narrow[i] = signed ? (sbyte)bytes[i] : bytes[i];
+            return narrow;
+        }
+        // opj_decompress writes signed samples of under 16 bits as their two's complement in that many bits.
         var samples = new int[bytes.Length / 2];
+        int unused = 32 - precision;
         for (int i = 0; i < samples.Length; i++)
         {
             int v = bytes[2 * i] | bytes[2 * i + 1] << 8;
-            samples[i] = signed ? (short)v : v;
+            samples[i] = signed ? v << unused >> unused : v;
         }
         return samples;
     }
 
-    /// <summary>Writes samples as the 16-bit little-endian raw input opj_compress reads with -F w,h,1,16,s|u.</summary>
-    public static void WriteRaw16(string path, ReadOnlySpan<int> samples)
+    /// <summary>Writes samples as the little-endian raw input opj_compress reads with -F w,h,c,bits,s|u (.rawl).</summary>
+    public static void WriteRaw(string path, ReadOnlySpan<int> samples, int precision = 16)
     {
-        var bytes = new byte[samples.Length * 2];
+        int size = precision <= 8 ? 1 : 2;
+        var bytes = new byte[samples.Length * size];
         for (int i = 0; i < samples.Length; i++)
         {
-            bytes[2 * i] = (byte)samples[i];
-            bytes[2 * i + 1] = (byte)(samples[i] >> 8);
+            bytes[size * i] = (byte)samples[i];
+            if (size == 2) bytes[2 * i + 1] = (byte)(samples[i] >> 8);
         }
         File.WriteAllBytes(path, bytes);
     }
