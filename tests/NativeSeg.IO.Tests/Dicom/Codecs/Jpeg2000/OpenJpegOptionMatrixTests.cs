@@ -32,7 +32,9 @@ public class OpenJpegOptionMatrixTests
         new object[] { "tile-parts by resolution", "-t 256,256 -TP R", true },
         new object[] { "tile-parts by layer", "-TP L -r 20,4,1", true },
         new object[] { "tile-parts by component", "-TP C -p CPRL", true },
-        new object[] { "POC", "-POC T0=0,0,1,3,1,RPCL/T0=3,0,1,6,1,LRCP", true },
+        new object[] { "POC", "-POC T1=0,0,1,3,1,RPCL/T1=3,0,1,6,1,LRCP", true },
+        // Volumes that split the layers (T1=0,0,2,…/T1=0,0,3,…) do not round-trip through OpenJPEG 2.5 itself: not used.
+        new object[] { "POC layers", "-r 20,5,1 -c [64,64] -POC T1=0,0,3,3,1,RLCP/T1=3,0,3,6,1,CPRL", true },
         new object[] { "SOP EPH", "-SOP -EPH -r 10,1 -c [64,64]", true },
         new object[] { "PLT TLM", "-PLT -TLM -t 256,256", true },
         new object[] { "many layers", "-r 100,80,60,40,30,20,15,10,5,2,1", true },
@@ -103,7 +105,13 @@ public class OpenJpegOptionMatrixTests
         arguments.AddRange(options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         ReferenceTools.Run("opj_compress", [.. arguments]);
 
-        var image = Jpeg2000Decoder.DecodeImage(File.ReadAllBytes(encoded));
+        var bytes = File.ReadAllBytes(encoded);
+        if (options.Contains("-POC"))
+        {
+            var stream = Jpeg2000CodestreamParser.Parse(bytes);
+            Assert.That(stream.ProgressionsOf(stream.Tiles[0]), Has.Count.GreaterThan(1), "opj_compress wrote the POC marker");
+        }
+        var image = Jpeg2000Decoder.DecodeImage(bytes);
         Assert.That((image.Width, image.Height, image.Components.Length), Is.EqualTo((width, height, components)), name);
         var ours = image.Planes.SelectMany(p => p).ToArray();
         var openJpeg = ReferenceTools.OpenJpegDecode(encoded, scratch.Path, signed, precision);
