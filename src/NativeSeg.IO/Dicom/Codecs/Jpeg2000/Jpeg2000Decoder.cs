@@ -25,6 +25,8 @@ internal static class Jpeg2000Decoder
             var image = DecodeImage(data, columns, rows);
             if (image.Components.Length != 1)
                 throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image has {image.Components.Length} components; a CT frame has one (greyscale)");
+            if (image.Planes[0].Length != rows * columns)
+                throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image is subsampled ({image.Components[0].SubsamplingX}×{image.Components[0].SubsamplingY}); a CT frame is not");
             image.Planes[0].AsSpan(0, rows * columns).CopyTo(samples);
         }
         catch (Jpeg2000FormatException e)
