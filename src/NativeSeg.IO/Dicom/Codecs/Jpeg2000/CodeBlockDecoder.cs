@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static NativeSeg.IO.Dicom.Codecs.Jpeg2000.CodeBlockContexts;
 
 namespace NativeSeg.IO.Dicom.Codecs.Jpeg2000;
@@ -88,70 +90,80 @@ internal sealed class CodeBlockDecoder
 
     private uint Masked(uint flags, int row) => _causal && (row & 3) == 3 ? flags & ~BelowStripe : flags;
 
-    private void BecomeSignificant(int flagIndex, int coefficientIndex, int magnitude, bool negative)
+    // The passes below run on references into the flag and coefficient arrays (no bounds checks: every index lies
+    // inside the (width + 2) × (height + 2) flag grid and the width × height coefficients, by the loop bounds) and on a
+    // local copy of the MQ registers, so that the decoder's state stays in CPU registers during a pass.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BecomeSignificant(ref uint flags, int stride, ref int coefficient, int magnitude, bool negative)
     {
-        var f = _flags;
-        int stride = _stride;
-        _coefficients[coefficientIndex] = negative ? -magnitude : magnitude;
-        f[flagIndex] |= Significant;
-        f[flagIndex - stride - 1] |= SouthEast;
-        f[flagIndex - stride] |= South | (negative ? SouthNegative : 0);
-        f[flagIndex - stride + 1] |= SouthWest;
-        f[flagIndex - 1] |= East | (negative ? EastNegative : 0);
-        f[flagIndex + 1] |= West | (negative ? WestNegative : 0);
-        f[flagIndex + stride - 1] |= NorthEast;
-        f[flagIndex + stride] |= North | (negative ? NorthNegative : 0);
-        f[flagIndex + stride + 1] |= NorthWest;
+        coefficient = negative ? -magnitude : magnitude;
+        flags |= Significant;
+        Unsafe.Add(ref flags, -stride - 1) |= SouthEast;
+        Unsafe.Add(ref flags, -stride) |= South | (negative ? SouthNegative : 0);
+        Unsafe.Add(ref flags, -stride + 1) |= SouthWest;
+        Unsafe.Add(ref flags, -1) |= East | (negative ? EastNegative : 0);
+        Unsafe.Add(ref flags, 1) |= West | (negative ? WestNegative : 0);
+        Unsafe.Add(ref flags, stride - 1) |= NorthEast;
+        Unsafe.Add(ref flags, stride) |= North | (negative ? NorthNegative : 0);
+        Unsafe.Add(ref flags, stride + 1) |= NorthWest;
     }
 
-    private bool DecodeSign(uint masked)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool DecodeSign(ref MqRegisters mq, ref byte contexts, uint masked)
     {
         int sc = SignCoding[masked & 0xFFF];
-        return (_mq.Decode(sc >> 1) ^ (sc & 1)) != 0;
+        return (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, sc >> 1)) ^ (sc & 1)) != 0;
     }
 
     private void Significance(int plane)
     {
-        var f = _flags;
+        ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref byte contexts = ref MemoryMarshal.GetArrayDataReference(_mq.Contexts);
+        ref byte zeroCoding = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ZeroCoding), _zeroCodingOffset);
+        var mq = _mq.Registers;
         int value = 3 << plane; // bit-plane p at bit p + 1, plus the half-way point
-        for (int y0 = 0; y0 < _height; y0 += 4)
+        int stride = _stride, width = _width, height = _height;
+        for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, _height);
-            for (int x = 0; x < _width; x++)
+            int y1 = Math.Min(y0 + 4, height);
+            for (int x = 0; x < width; x++)
             {
                 for (int y = y0; y < y1; y++)
                 {
-                    int fi = (y + 1) * _stride + x + 1;
-                    uint flags = f[fi];
+                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
                     if ((flags & (Significant | Visited)) != 0) continue;
                     uint m = Masked(flags, y);
                     if ((m & NeighbourSignificance) == 0) continue;
-                    if (_mq.Decode(ZeroCoding[_zeroCodingOffset + (int)(m & NeighbourSignificance)]) != 0)
-                        BecomeSignificant(fi, y * _width + x, value, DecodeSign(m));
-                    f[fi] |= Visited;
+                    if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, Unsafe.Add(ref zeroCoding, (int)(m & NeighbourSignificance)))) != 0)
+                        BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value, DecodeSign(ref mq, ref contexts, m));
+                    flags |= Visited;
                 }
             }
         }
+        _mq.Registers = mq;
     }
 
     private void SignificanceRaw(int plane)
     {
-        var f = _flags;
+        ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         int value = 3 << plane;
-        for (int y0 = 0; y0 < _height; y0 += 4)
+        int stride = _stride, width = _width, height = _height;
+        for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, _height);
-            for (int x = 0; x < _width; x++)
+            int y1 = Math.Min(y0 + 4, height);
+            for (int x = 0; x < width; x++)
             {
                 for (int y = y0; y < y1; y++)
                 {
-                    int fi = (y + 1) * _stride + x + 1;
-                    uint flags = f[fi];
+                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
                     if ((flags & (Significant | Visited)) != 0) continue;
                     if ((Masked(flags, y) & NeighbourSignificance) == 0) continue;
                     if (_raw.Decode() != 0)
-                        BecomeSignificant(fi, y * _width + x, value, _raw.Decode() != 0);
-                    f[fi] |= Visited;
+                        BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value, _raw.Decode() != 0);
+                    flags |= Visited;
                 }
             }
         }
@@ -159,49 +171,54 @@ internal sealed class CodeBlockDecoder
 
     private void Refinement(int plane)
     {
-        var f = _flags;
-        var c = _coefficients;
+        ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref byte contexts = ref MemoryMarshal.GetArrayDataReference(_mq.Contexts);
+        var mq = _mq.Registers;
         int half = 1 << plane;
-        for (int y0 = 0; y0 < _height; y0 += 4)
+        int stride = _stride, width = _width, height = _height;
+        for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, _height);
-            for (int x = 0; x < _width; x++)
+            int y1 = Math.Min(y0 + 4, height);
+            for (int x = 0; x < width; x++)
             {
                 for (int y = y0; y < y1; y++)
                 {
-                    int fi = (y + 1) * _stride + x + 1;
-                    uint flags = f[fi];
-                    if ((flags & (Significant | Visited)) != Significant) continue;
-                    int context = (flags & Refined) != 0 ? 16 : (Masked(flags, y) & NeighbourSignificance) != 0 ? 15 : 14;
-                    int bit = _mq.Decode(context);
-                    int ci = y * _width + x;
+                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
+                    uint f = flags;
+                    if ((f & (Significant | Visited)) != Significant) continue;
+                    int context = (f & Refined) != 0 ? 16 : (Masked(f, y) & NeighbourSignificance) != 0 ? 15 : 14;
+                    int bit = MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, context));
+                    ref int c = ref Unsafe.Add(ref c0, y * width + x);
                     // A 1 moves the magnitude up by half the current step, a 0 down: the new half-way point.
-                    c[ci] += (bit ^ (c[ci] < 0 ? 1 : 0)) != 0 ? half : -half;
-                    f[fi] = flags | Refined;
+                    c += (bit ^ (c < 0 ? 1 : 0)) != 0 ? half : -half;
+                    flags = f | Refined;
                 }
             }
         }
+        _mq.Registers = mq;
     }
 
     private void RefinementRaw(int plane)
     {
-        var f = _flags;
-        var c = _coefficients;
+        ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         int half = 1 << plane;
-        for (int y0 = 0; y0 < _height; y0 += 4)
+        int stride = _stride, width = _width, height = _height;
+        for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, _height);
-            for (int x = 0; x < _width; x++)
+            int y1 = Math.Min(y0 + 4, height);
+            for (int x = 0; x < width; x++)
             {
                 for (int y = y0; y < y1; y++)
                 {
-                    int fi = (y + 1) * _stride + x + 1;
-                    uint flags = f[fi];
-                    if ((flags & (Significant | Visited)) != Significant) continue;
+                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
+                    uint f = flags;
+                    if ((f & (Significant | Visited)) != Significant) continue;
                     int bit = _raw.Decode();
-                    int ci = y * _width + x;
-                    c[ci] += (bit ^ (c[ci] < 0 ? 1 : 0)) != 0 ? half : -half;
-                    f[fi] = flags | Refined;
+                    ref int c = ref Unsafe.Add(ref c0, y * width + x);
+                    c += (bit ^ (c < 0 ? 1 : 0)) != 0 ? half : -half;
+                    flags = f | Refined;
                 }
             }
         }
@@ -209,42 +226,49 @@ internal sealed class CodeBlockDecoder
 
     private void Cleanup(int plane)
     {
-        var f = _flags;
+        ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
+        ref int c0 = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref byte contexts = ref MemoryMarshal.GetArrayDataReference(_mq.Contexts);
+        ref byte zeroCoding = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ZeroCoding), _zeroCodingOffset);
+        var mq = _mq.Registers;
         int value = 3 << plane;
-        int stride = _stride;
-        for (int y0 = 0; y0 < _height; y0 += 4)
+        int stride = _stride, width = _width, height = _height;
+        for (int y0 = 0; y0 < height; y0 += 4)
         {
-            int y1 = Math.Min(y0 + 4, _height);
+            int y1 = Math.Min(y0 + 4, height);
             bool fullStripe = y1 - y0 == 4;
-            for (int x = 0; x < _width; x++)
+            for (int x = 0; x < width; x++)
             {
-                int fi0 = (y0 + 1) * stride + x + 1;
+                ref uint top = ref Unsafe.Add(ref f0, (y0 + 1) * stride + x + 1);
                 int start = y0;
                 if (fullStripe)
                 {
                     const uint busy = Significant | Visited | NeighbourSignificance;
-                    if (((f[fi0] | f[fi0 + stride] | f[fi0 + 2 * stride] | Masked(f[fi0 + 3 * stride], 3)) & busy) == 0)
+                    if (((top | Unsafe.Add(ref top, stride) | Unsafe.Add(ref top, 2 * stride) | Masked(Unsafe.Add(ref top, 3 * stride), 3)) & busy) == 0)
                     {
                         // Run-length mode: one decision says whether any of the four becomes significant.
-                        if (_mq.Decode(MqDecoder.RunLengthContext) == 0) continue;
-                        int run = _mq.Decode(MqDecoder.UniformContext) << 1;
-                        run |= _mq.Decode(MqDecoder.UniformContext);
-                        int y = y0 + run, fi = fi0 + run * stride;
-                        BecomeSignificant(fi, y * _width + x, value, DecodeSign(Masked(f[fi], y)));
+                        if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, MqDecoder.RunLengthContext)) == 0) continue;
+                        int run = MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, MqDecoder.UniformContext)) << 1;
+                        run |= MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, MqDecoder.UniformContext));
+                        int y = y0 + run;
+                        ref uint flags = ref Unsafe.Add(ref top, run * stride);
+                        BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value,
+                            DecodeSign(ref mq, ref contexts, Masked(flags, y)));
                         start = y + 1;
                     }
                 }
                 for (int y = start; y < y1; y++)
                 {
-                    int fi = (y + 1) * stride + x + 1;
-                    uint flags = f[fi];
-                    if ((flags & (Significant | Visited)) != 0) continue;
-                    uint m = Masked(flags, y);
-                    if (_mq.Decode(ZeroCoding[_zeroCodingOffset + (int)(m & NeighbourSignificance)]) != 0)
-                        BecomeSignificant(fi, y * _width + x, value, DecodeSign(Masked(f[fi], y)));
+                    ref uint flags = ref Unsafe.Add(ref top, (y - y0) * stride);
+                    uint f = flags;
+                    if ((f & (Significant | Visited)) != 0) continue;
+                    uint m = Masked(f, y);
+                    if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, Unsafe.Add(ref zeroCoding, (int)(m & NeighbourSignificance)))) != 0)
+                        BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value, DecodeSign(ref mq, ref contexts, m));
                 }
-                for (int y = y0; y < y1; y++) f[(y + 1) * stride + x + 1] &= ~Visited;
+                for (int y = y0; y < y1; y++) Unsafe.Add(ref top, (y - y0) * stride) &= ~Visited;
             }
         }
+        _mq.Registers = mq;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NativeSeg.IO.Dicom.Codecs.Jpeg2000;
 
@@ -37,30 +38,32 @@ internal sealed class MqDecoder
         0, 0, 0, 0, 0, 0, 0, 0, 0,
     ];
 
-    // Indexed by context byte (state × 2 + MPS).
-    internal static readonly uint[] Qe = new uint[94];
-    internal static readonly byte[] AfterMps = new byte[94];
-    internal static readonly byte[] AfterLps = new byte[94];
+    /// <summary>
+    /// By context byte (state × 2 + MPS), 256 entries so that any byte indexes it: Qe in bits 0–15, the context byte
+    /// after an MPS in bits 16–23 and after an LPS in bits 24–31. One look-up per decision.
+    /// </summary>
+    private static readonly uint[] Transitions = BuildTransitions();
 
-    static MqDecoder()
+    private static uint[] BuildTransitions()
     {
+        var table = new uint[256];
         for (int state = 0; state < 47; state++)
             for (int mps = 0; mps < 2; mps++)
             {
-                int cx = 2 * state + mps;
-                Qe[cx] = QeOfState[state];
-                AfterMps[cx] = (byte)(2 * NextMps[state] + mps);
-                AfterLps[cx] = (byte)(2 * NextLps[state] + (mps ^ Switches[state]));
+                uint afterMps = (uint)(2 * NextMps[state] + mps), afterLps = (uint)(2 * NextLps[state] + (mps ^ Switches[state]));
+                table[2 * state + mps] = QeOfState[state] | afterMps << 16 | afterLps << 24;
             }
+        return table;
     }
 
     /// <summary>The probability state of each context, state × 2 + MPS.</summary>
     public readonly byte[] Contexts = new byte[ContextCount];
 
-    private byte[] _data = [];
-    private int _position, _end;
-    private uint _a, _c;
-    private int _ct;
+    /// <summary>
+    /// The coder's registers. Passes copy them into a local, decode through <see cref="Decode(ref MqRegisters, ref byte)"/>
+    /// (inlined, so the registers live in CPU registers for the whole pass) and store them back.
+    /// </summary>
+    public MqRegisters Registers;
 
     /// <summary>Initial states (T.800 Table D.7): uniform 46, run-length 3, the all-zero-neighbour significance context 4.</summary>
     public void ResetContexts()
@@ -74,95 +77,108 @@ internal sealed class MqDecoder
     /// <summary>INITDEC on the segment data[start..end).</summary>
     public void Start(byte[] data, int start, int end)
     {
-        _data = data;
-        _position = start;
-        _end = end;
-        _c = (uint)ByteAt(_position) << 16;
-        ByteIn();
-        _c <<= 7;
-        _ct -= 7;
-        _a = 0x8000;
+        var r = new MqRegisters { Data = data, Position = start, End = end };
+        r.C = (uint)ByteAt(ref r, start) << 16;
+        ByteIn(ref r);
+        r.C <<= 7;
+        r.Ct -= 7;
+        r.A = 0x8000;
+        Registers = r;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int ByteAt(int index) => index < _end ? _data[index] : 0xFF;
-
-    private void ByteIn()
-    {
-        if (ByteAt(_position) == 0xFF)
-        {
-            int next = ByteAt(_position + 1);
-            if (next > 0x8F)
-            {
-                _c += 0xFF00; // a marker (or the end): feed 1 bits, stay put
-                _ct = 8;
-            }
-            else
-            {
-                _position++;
-                _c += (uint)next << 9;
-                _ct = 7;
-            }
-        }
-        else
-        {
-            _position++;
-            _c += (uint)ByteAt(_position) << 8;
-            _ct = 8;
-        }
-    }
-
-    /// <summary>DECODE (T.800 C.3.2) of one binary decision in context <paramref name="context"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>DECODE of one decision in context <paramref name="context"/> (for callers outside the hot loops).</summary>
     public int Decode(int context)
     {
-        int cx = Contexts[context];
-        uint qe = Qe[cx];
-        _a -= qe;
-        int decision;
-        if ((_c >> 16) < qe)
+        var r = Registers;
+        int d = Decode(ref r, ref Contexts[context]);
+        Registers = r;
+        return d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ByteAt(ref MqRegisters r, int index) => (uint)index < (uint)r.End ? r.Data[index] : 0xFF;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ByteIn(ref MqRegisters r)
+    {
+        if (ByteAt(ref r, r.Position) == 0xFF)
         {
-            // LPS path with conditional exchange.
-            if (_a < qe)
+            int next = ByteAt(ref r, r.Position + 1);
+            if (next > 0x8F)
             {
-                decision = cx & 1;
-                Contexts[context] = AfterMps[cx];
+                r.C += 0xFF00; // a marker (or the end): feed 1 bits, stay put
+                r.Ct = 8;
             }
             else
             {
-                decision = (cx & 1) ^ 1;
-                Contexts[context] = AfterLps[cx];
+                r.Position++;
+                r.C += (uint)next << 9;
+                r.Ct = 7;
             }
-            _a = qe;
-            Renormalise();
         }
         else
         {
-            _c -= qe << 16;
-            if ((_a & 0x8000) != 0) return cx & 1;
-            if (_a < qe)
+            r.Position++;
+            r.C += (uint)ByteAt(ref r, r.Position) << 8;
+            r.Ct = 8;
+        }
+    }
+
+    /// <summary>DECODE (T.800 C.3.2) of one binary decision whose context byte is <paramref name="cx"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Decode(ref MqRegisters r, ref byte cx)
+    {
+        int state = cx;
+        uint transition = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Transitions), state);
+        uint qe = transition & 0xFFFF;
+        r.A -= qe;
+        int decision;
+        if ((r.C >> 16) < qe)
+        {
+            // LPS path with conditional exchange.
+            if (r.A < qe)
             {
-                decision = (cx & 1) ^ 1;
-                Contexts[context] = AfterLps[cx];
+                decision = state & 1;
+                cx = (byte)(transition >> 16);
             }
             else
             {
-                decision = cx & 1;
-                Contexts[context] = AfterMps[cx];
+                decision = (state & 1) ^ 1;
+                cx = (byte)(transition >> 24);
             }
-            Renormalise();
+            r.A = qe;
         }
-        return decision;
-    }
-
-    private void Renormalise()
-    {
+        else
+        {
+            r.C -= qe << 16;
+            if ((r.A & 0x8000) != 0) return state & 1;
+            if (r.A < qe)
+            {
+                decision = (state & 1) ^ 1;
+                cx = (byte)(transition >> 24);
+            }
+            else
+            {
+                decision = state & 1;
+                cx = (byte)(transition >> 16);
+            }
+        }
+        // RENORMD
         do
         {
-            if (_ct == 0) ByteIn();
-            _a <<= 1;
-            _c <<= 1;
-            _ct--;
-        } while ((_a & 0x8000) == 0);
+            if (r.Ct == 0) ByteIn(ref r);
+            r.A <<= 1;
+            r.C <<= 1;
+            r.Ct--;
+        } while ((r.A & 0x8000) == 0);
+        return decision;
     }
+}
+
+/// <summary>The MQ decoder's registers (T.800 C.3): interval A, code register C, bit counter CT, and its place in the segment.</summary>
+internal struct MqRegisters
+{
+    public uint A, C;
+    public int Ct, Position, End;
+    public byte[] Data;
 }
