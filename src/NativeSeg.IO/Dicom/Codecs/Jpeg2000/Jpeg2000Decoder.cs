@@ -20,18 +20,26 @@ internal static class Jpeg2000Decoder
     /// <summary>Decodes one greyscale DICOM frame into <paramref name="samples"/> (rows × columns, row by row).</summary>
     public static void Decode(ReadOnlySpan<byte> data, int rows, int columns, Span<int> samples, string path, int frame)
     {
+        int[]? plane = null;
         try
         {
-            var image = DecodeImage(data, columns, rows);
-            if (image.Components.Length != 1)
-                throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image has {image.Components.Length} components; a CT frame has one (greyscale)");
-            if (image.Planes[0].Length != rows * columns)
-                throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image is subsampled ({image.Components[0].SubsamplingX}×{image.Components[0].SubsamplingY}); a CT frame is not");
-            image.Planes[0].AsSpan(0, rows * columns).CopyTo(samples);
+            var stream = Parse(data, columns, rows);
+            var components = stream.Geometry.Components;
+            if (components.Length != 1)
+                throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image has {components.Length} components; a CT frame has one (greyscale)");
+            if (components[0].SubsamplingX != 1 || components[0].SubsamplingY != 1)
+                throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 image is subsampled ({components[0].SubsamplingX}×{components[0].SubsamplingY}); a CT frame is not");
+            plane = ArrayPool<int>.Shared.Rent(rows * columns);
+            DecodeTiles(stream, [plane]);
+            plane.AsSpan(0, rows * columns).CopyTo(samples);
         }
         catch (Jpeg2000FormatException e)
         {
             throw new InvalidInputException(path, $"frame {frame}: the JPEG 2000 data cannot be decoded: {e.Message}");
+        }
+        finally
+        {
+            if (plane is not null) ArrayPool<int>.Shared.Return(plane);
         }
     }
 
@@ -41,6 +49,20 @@ internal static class Jpeg2000Decoder
     /// </summary>
     public static Jpeg2000Image DecodeImage(ReadOnlySpan<byte> data, int? expectedWidth = null, int? expectedHeight = null)
     {
+        var stream = Parse(data, expectedWidth, expectedHeight);
+        var g = stream.Geometry;
+        var planes = new int[stream.ComponentCount][];
+        for (int c = 0; c < planes.Length; c++)
+        {
+            var (w, h) = Jpeg2000Image.ComponentSize(g, c);
+            planes[c] = new int[(long)w * h];
+        }
+        DecodeTiles(stream, planes);
+        return new Jpeg2000Image((int)(g.Width - g.OffsetX), (int)(g.Height - g.OffsetY), g.Components, planes);
+    }
+
+    private static Jpeg2000Codestream Parse(ReadOnlySpan<byte> data, int? expectedWidth, int? expectedHeight)
+    {
         if (Jp2Boxes.IsJp2(data)) data = Jp2Boxes.Codestream(data);
         var stream = Jpeg2000CodestreamParser.Parse(data);
         var g = stream.Geometry;
@@ -48,14 +70,13 @@ internal static class Jpeg2000Decoder
         if (expectedWidth is not null && (width != expectedWidth || height != expectedHeight))
             throw new Jpeg2000FormatException($"the code stream is {width}×{height} but the DICOM header says {expectedWidth}×{expectedHeight}");
         if (width * height > 1 << 28) throw new Jpeg2000FormatException($"the image is {width}×{height}, larger than decoded here");
-        var planes = new int[stream.ComponentCount][];
-        for (int c = 0; c < planes.Length; c++)
-        {
-            var (w, h) = Jpeg2000Image.ComponentSize(g, c);
-            planes[c] = new int[(long)w * h];
-        }
+        return stream;
+    }
+
+    /// <summary>Decodes every tile into the component planes (each at least the component's size, row by row).</summary>
+    private static void DecodeTiles(Jpeg2000Codestream stream, int[][] planes)
+    {
         for (int t = 0; t < stream.Tiles.Length; t++) DecodeTile(stream, t, planes);
-        return new Jpeg2000Image((int)width, (int)height, g.Components, planes);
     }
 
     private static void DecodeTile(Jpeg2000Codestream stream, int t, int[][] planes)
@@ -96,16 +117,42 @@ internal static class Jpeg2000Decoder
         }
 
         // Tier 1, dequantisation and the inverse wavelet per component; then the component transform and DC shift.
+        // Coefficient buffers come from the shared pools (a CT tile's is a megabyte: no large-object heap churn per frame).
         var reversibleBuffers = new int[n][];
         var irreversibleBuffers = new float[n][];
-        for (int c = 0; c < n; c++)
+        try
+        {
+            DecodeComponents(tile, components, reversibleBuffers, irreversibleBuffers);
+            if (coding.ComponentTransform && n >= 3) ApplyComponentTransform(components, reversibleBuffers, irreversibleBuffers);
+            for (int c = 0; c < n; c++)
+            {
+                var component = components[c];
+                if (component.Width <= 0 || component.Height <= 0) continue;
+                var (planeWidth, _) = Jpeg2000Image.ComponentSize(g, c);
+                int offsetX = component.X0 - TileComponent.CeilShiftDiv(g.OffsetX, component.Info.SubsamplingX);
+                int offsetY = component.Y0 - TileComponent.CeilShiftDiv(g.OffsetY, component.Info.SubsamplingY);
+                Store(component, reversibleBuffers[c], irreversibleBuffers[c], planes[c], planeWidth, offsetX, offsetY);
+            }
+        }
+        finally
+        {
+            foreach (var buffer in reversibleBuffers) if (buffer is not null) ArrayPool<int>.Shared.Return(buffer);
+            foreach (var buffer in irreversibleBuffers) if (buffer is not null) ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Tier 1, dequantisation and the inverse wavelet of each component of a tile.</summary>
+    private static void DecodeComponents(TileParts tile, TileComponent[] components, int[][] reversibleBuffers, float[][] irreversibleBuffers)
+    {
+        for (int c = 0; c < components.Length; c++)
         {
             var component = components[c];
             if (component.Width <= 0 || component.Height <= 0) continue;
             int size = component.Width * component.Height;
             if (component.Coding.Reversible)
             {
-                var buffer = reversibleBuffers[c] = new int[size];
+                var buffer = reversibleBuffers[c] = ArrayPool<int>.Shared.Rent(size);
+                Array.Clear(buffer, 0, size); // code-blocks that no packet included stay zero
                 DecodeCodeBlocks(component, tile.Body.Array, buffer, null);
                 var scratch = ArrayPool<int>.Shared.Rent(size);
                 InverseWavelet53.Inverse(buffer, component.Width, component.Resolutions, scratch);
@@ -113,22 +160,13 @@ internal static class Jpeg2000Decoder
             }
             else
             {
-                var buffer = irreversibleBuffers[c] = new float[size];
+                var buffer = irreversibleBuffers[c] = ArrayPool<float>.Shared.Rent(size);
+                Array.Clear(buffer, 0, size);
                 DecodeCodeBlocks(component, tile.Body.Array, null, buffer);
                 var scratch = ArrayPool<float>.Shared.Rent(size);
                 InverseWavelet97.Inverse(buffer, component.Width, component.Resolutions, scratch);
                 ArrayPool<float>.Shared.Return(scratch);
             }
-        }
-        if (coding.ComponentTransform && n >= 3) ApplyComponentTransform(components, reversibleBuffers, irreversibleBuffers);
-        for (int c = 0; c < n; c++)
-        {
-            var component = components[c];
-            if (component.Width <= 0 || component.Height <= 0) continue;
-            var (planeWidth, _) = Jpeg2000Image.ComponentSize(g, c);
-            int offsetX = component.X0 - TileComponent.CeilShiftDiv(g.OffsetX, component.Info.SubsamplingX);
-            int offsetY = component.Y0 - TileComponent.CeilShiftDiv(g.OffsetY, component.Info.SubsamplingY);
-            Store(component, reversibleBuffers[c], irreversibleBuffers[c], planes[c], planeWidth, offsetX, offsetY);
         }
     }
 
@@ -139,10 +177,11 @@ internal static class Jpeg2000Decoder
                 || components[c].Coding.Reversible != components[0].Coding.Reversible)
                 throw new Jpeg2000FormatException("the component transform joins components of different sizes or wavelets");
         if (components[0].Width <= 0 || components[0].Height <= 0) return;
+        int size = components[0].Width * components[0].Height; // the pooled buffers may be longer
         if (components[0].Coding.Reversible)
-            InverseComponentTransform.Reversible(reversible[0], reversible[1], reversible[2]);
+            InverseComponentTransform.Reversible(reversible[0].AsSpan(0, size), reversible[1].AsSpan(0, size), reversible[2].AsSpan(0, size));
         else
-            InverseComponentTransform.Irreversible(irreversible[0], irreversible[1], irreversible[2]);
+            InverseComponentTransform.Irreversible(irreversible[0].AsSpan(0, size), irreversible[1].AsSpan(0, size), irreversible[2].AsSpan(0, size));
     }
 
     /// <summary>DC level shift (T.800 G.1.2), clamp to the sample range, and copy into the component's plane.</summary>
