@@ -88,7 +88,10 @@ internal sealed class CodeBlockDecoder
         }
     }
 
-    private uint Masked(uint flags, int row) => _causal && (row & 3) == 3 ? flags & ~BelowStripe : flags;
+    private uint Masked(uint flags, int row) => Masked(flags, row, _causal);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Masked(uint flags, int row, bool causal) => causal && (row & 3) == 3 ? flags & ~BelowStripe : flags;
 
     // The passes below run on references into the flag and coefficient arrays (no bounds checks: every index lies
     // inside the (width + 2) × (height + 2) flag grid and the width × height coefficients, by the loop bounds) and on a
@@ -116,6 +119,7 @@ internal sealed class CodeBlockDecoder
         return (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, sc >> 1)) ^ (sc & 1)) != 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first block: a series read is only a few hundred blocks per slice
     private void Significance(int plane)
     {
         ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
@@ -124,17 +128,26 @@ internal sealed class CodeBlockDecoder
         ref byte zeroCoding = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ZeroCoding), _zeroCodingOffset);
         var mq = _mq.Registers;
         int value = 3 << plane; // bit-plane p at bit p + 1, plus the half-way point
+        bool causal = _causal;
         int stride = _stride, width = _width, height = _height;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
             int y1 = Math.Min(y0 + 4, height);
+            bool fullStripe = y1 - y0 == 4;
             for (int x = 0; x < width; x++)
             {
+                ref uint top = ref Unsafe.Add(ref f0, (y0 + 1) * stride + x + 1);
+                if (fullStripe)
+                {
+                    // Most columns of a stripe need nothing: no significant neighbour yet, or all four significant already.
+                    uint a = top, b = Unsafe.Add(ref top, stride), c = Unsafe.Add(ref top, 2 * stride), d = Unsafe.Add(ref top, 3 * stride);
+                    if (((a | b | c | d) & NeighbourSignificance) == 0 || (a & b & c & d & Significant) != 0) continue;
+                }
                 for (int y = y0; y < y1; y++)
                 {
-                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
+                    ref uint flags = ref Unsafe.Add(ref top, (y - y0) * stride);
                     if ((flags & (Significant | Visited)) != 0) continue;
-                    uint m = Masked(flags, y);
+                    uint m = Masked(flags, y, causal);
                     if ((m & NeighbourSignificance) == 0) continue;
                     if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, Unsafe.Add(ref zeroCoding, (int)(m & NeighbourSignificance)))) != 0)
                         BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value, DecodeSign(ref mq, ref contexts, m));
@@ -145,6 +158,7 @@ internal sealed class CodeBlockDecoder
         _mq.Registers = mq;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first block: a series read is only a few hundred blocks per slice
     private void SignificanceRaw(int plane)
     {
         ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
@@ -169,6 +183,7 @@ internal sealed class CodeBlockDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first block: a series read is only a few hundred blocks per slice
     private void Refinement(int plane)
     {
         ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
@@ -176,22 +191,29 @@ internal sealed class CodeBlockDecoder
         ref byte contexts = ref MemoryMarshal.GetArrayDataReference(_mq.Contexts);
         var mq = _mq.Registers;
         int half = 1 << plane;
+        bool causal = _causal;
         int stride = _stride, width = _width, height = _height;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
             int y1 = Math.Min(y0 + 4, height);
+            bool fullStripe = y1 - y0 == 4;
             for (int x = 0; x < width; x++)
             {
+                ref uint top = ref Unsafe.Add(ref f0, (y0 + 1) * stride + x + 1);
+                if (fullStripe && ((top | Unsafe.Add(ref top, stride) | Unsafe.Add(ref top, 2 * stride) | Unsafe.Add(ref top, 3 * stride)) & Significant) == 0)
+                    continue; // nothing significant to refine in this column
                 for (int y = y0; y < y1; y++)
                 {
-                    ref uint flags = ref Unsafe.Add(ref f0, (y + 1) * stride + x + 1);
+                    ref uint flags = ref Unsafe.Add(ref top, (y - y0) * stride);
                     uint f = flags;
                     if ((f & (Significant | Visited)) != Significant) continue;
-                    int context = (f & Refined) != 0 ? 16 : (Masked(f, y) & NeighbourSignificance) != 0 ? 15 : 14;
+                    int context = (f & Refined) != 0 ? 16 : (Masked(f, y, causal) & NeighbourSignificance) != 0 ? 15 : 14;
                     int bit = MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, context));
                     ref int c = ref Unsafe.Add(ref c0, y * width + x);
-                    // A 1 moves the magnitude up by half the current step, a 0 down: the new half-way point.
-                    c += (bit ^ (c < 0 ? 1 : 0)) != 0 ? half : -half;
+                    // A 1 moves the magnitude up by half the current step, a 0 down: the new half-way point. Branch-free
+                    // (refinement bits are close to random): ±half, negated for a negative coefficient.
+                    int delta = ((bit << 1) - 1) * half, negative = c >> 31;
+                    c += (delta ^ negative) - negative;
                     flags = f | Refined;
                 }
             }
@@ -199,6 +221,7 @@ internal sealed class CodeBlockDecoder
         _mq.Registers = mq;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first block: a series read is only a few hundred blocks per slice
     private void RefinementRaw(int plane)
     {
         ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
@@ -224,6 +247,7 @@ internal sealed class CodeBlockDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first block: a series read is only a few hundred blocks per slice
     private void Cleanup(int plane)
     {
         ref uint f0 = ref MemoryMarshal.GetArrayDataReference(_flags);
@@ -232,6 +256,7 @@ internal sealed class CodeBlockDecoder
         ref byte zeroCoding = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ZeroCoding), _zeroCodingOffset);
         var mq = _mq.Registers;
         int value = 3 << plane;
+        bool causal = _causal;
         int stride = _stride, width = _width, height = _height;
         for (int y0 = 0; y0 < height; y0 += 4)
         {
@@ -243,8 +268,18 @@ internal sealed class CodeBlockDecoder
                 int start = y0;
                 if (fullStripe)
                 {
+                    uint a = top, b = Unsafe.Add(ref top, stride), c = Unsafe.Add(ref top, 2 * stride), d = Unsafe.Add(ref top, 3 * stride);
+                    // All four already significant or visited (Visited is the bit above Significant): only clear the marks.
+                    if (((a | a >> 1) & (b | b >> 1) & (c | c >> 1) & (d | d >> 1) & Significant) != 0)
+                    {
+                        top = a & ~Visited;
+                        Unsafe.Add(ref top, stride) = b & ~Visited;
+                        Unsafe.Add(ref top, 2 * stride) = c & ~Visited;
+                        Unsafe.Add(ref top, 3 * stride) = d & ~Visited;
+                        continue;
+                    }
                     const uint busy = Significant | Visited | NeighbourSignificance;
-                    if (((top | Unsafe.Add(ref top, stride) | Unsafe.Add(ref top, 2 * stride) | Masked(Unsafe.Add(ref top, 3 * stride), 3)) & busy) == 0)
+                    if (((top | Unsafe.Add(ref top, stride) | Unsafe.Add(ref top, 2 * stride) | Masked(Unsafe.Add(ref top, 3 * stride), 3, causal)) & busy) == 0)
                     {
                         // Run-length mode: one decision says whether any of the four becomes significant.
                         if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, MqDecoder.RunLengthContext)) == 0) continue;
@@ -253,7 +288,7 @@ internal sealed class CodeBlockDecoder
                         int y = y0 + run;
                         ref uint flags = ref Unsafe.Add(ref top, run * stride);
                         BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value,
-                            DecodeSign(ref mq, ref contexts, Masked(flags, y)));
+                            DecodeSign(ref mq, ref contexts, Masked(flags, y, causal)));
                         start = y + 1;
                     }
                 }
@@ -262,7 +297,7 @@ internal sealed class CodeBlockDecoder
                     ref uint flags = ref Unsafe.Add(ref top, (y - y0) * stride);
                     uint f = flags;
                     if ((f & (Significant | Visited)) != 0) continue;
-                    uint m = Masked(f, y);
+                    uint m = Masked(f, y, causal);
                     if (MqDecoder.Decode(ref mq, ref Unsafe.Add(ref contexts, Unsafe.Add(ref zeroCoding, (int)(m & NeighbourSignificance)))) != 0)
                         BecomeSignificant(ref flags, stride, ref Unsafe.Add(ref c0, y * width + x), value, DecodeSign(ref mq, ref contexts, m));
                 }
