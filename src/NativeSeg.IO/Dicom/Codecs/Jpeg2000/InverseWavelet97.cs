@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NativeSeg.IO.Dicom.Codecs.Jpeg2000;
 
 /// <summary>
@@ -53,9 +55,14 @@ internal static class InverseWavelet97
     /// <summary>x[i] += factor · (x[i − 1] + x[i + 1]) for every other i from <paramref name="first"/>, mirrored at the ends.</summary>
     private static void Lift(Span<float> x, int first, float factor)
     {
-        int n = x.Length;
-        for (int i = first; i < n; i += 2)
-            x[i] += factor * (x[i == 0 ? 1 : i - 1] + x[i + 1 < n ? i + 1 : n - 2]);
+        int n = x.Length, i = first;
+        if (i == 0)
+        {
+            x[0] += factor * (x[1] + x[1]);
+            i = 2;
+        }
+        for (; i < n - 1; i += 2) x[i] += factor * (x[i - 1] + x[i + 1]);
+        if (i == n - 1) x[i] += factor * (x[i - 1] + x[n - 2]);
     }
 
     private static void Columns(float[] c, int stride, int w, int h, int lowCount, bool oddStart, float[] scratch)
@@ -90,9 +97,16 @@ internal static class InverseWavelet97
         for (int i = first; i < h; i += 2)
         {
             var row = s.AsSpan(i * w, w);
-            var above = s.AsSpan((i == 0 ? 1 : i - 1) * w, w);
-            var below = s.AsSpan((i + 1 < h ? i + 1 : h - 2) * w, w);
-            for (int x = 0; x < w; x++) row[x] += factor * (above[x] + below[x]);
+            ReadOnlySpan<float> above = s.AsSpan((i == 0 ? 1 : i - 1) * w, w), below = s.AsSpan((i + 1 < h ? i + 1 : h - 2) * w, w);
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // Same operations in the same order as the scalar loop (multiply, then add): no fused multiply-add.
+                var f = new Vector<float>(factor);
+                for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
+                    (new Vector<float>(row[x..]) + f * (new Vector<float>(above[x..]) + new Vector<float>(below[x..]))).CopyTo(row[x..]);
+            }
+            for (; x < w; x++) row[x] += factor * (above[x] + below[x]);
         }
     }
 }

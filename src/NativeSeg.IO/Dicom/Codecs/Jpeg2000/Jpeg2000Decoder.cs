@@ -224,13 +224,13 @@ internal static class Jpeg2000Decoder
                         if (block.Passes > 0) work.Add((block, band.Band));
         if (component.Width * component.Height < ParallelThreshold || Environment.ProcessorCount == 1)
         {
-            var worker = new Tier1Worker();
+            var worker = Tier1Worker.ForThisThread;
             foreach (var (block, band) in work) worker.Decode(component, block, band, body, ints, floats);
             return;
         }
         try
         {
-            Parallel.For(0, work.Count, () => new Tier1Worker(), (i, _, worker) =>
+            Parallel.For(0, work.Count, () => Tier1Worker.ForThisThread, (i, _, worker) =>
             {
                 worker.Decode(component, work[i].Block, work[i].Band, body, ints, floats);
                 return worker;
@@ -245,6 +245,11 @@ internal static class Jpeg2000Decoder
     /// <summary>One thread's tier-1 decoder and the buffer that joins a code-block's chunks.</summary>
     private sealed class Tier1Worker
     {
+        [ThreadStatic] private static Tier1Worker? _ofThisThread;
+
+        /// <summary>One worker per thread, kept: its buffers (about 60 KB) are reused by every frame.</summary>
+        public static Tier1Worker ForThisThread => _ofThisThread ??= new Tier1Worker();
+
         private readonly CodeBlockDecoder _decoder = new();
         private byte[] _joined = new byte[4096];
 
