@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using NativeSeg.IO.Dicom.Codecs;
+using NativeSeg.IO.Dicom.Codecs.Jpeg2000;
 
 namespace NativeSeg.IO.Dicom;
 
 /// <summary>
 /// Decodes the pixel data of a DICOM file: native (uncompressed) little or big endian, RLE Lossless, JPEG Lossless
-/// (process 14), lossy JPEG (baseline and extended) and JPEG-LS with NativeSeg's own decoders. Other encapsulated
-/// syntaxes are refused with the syntax named and the command that converts them.
+/// (process 14), lossy JPEG (baseline and extended), JPEG-LS and JPEG 2000 with NativeSeg's own decoders. Other
+/// encapsulated syntaxes are refused with the syntax named and the command that converts them.
 /// </summary>
 public static class DicomPixelDecoder
 {
@@ -59,6 +60,16 @@ public static class DicomPixelDecoder
                 // JPEG samples are the stored values themselves (precision = BitsStored): mask and sign-extend, no shift.
                 var map = new DicomPixelFormat.StoredValueMap(0, format.BitsStored, format.IsSigned);
                 for (int i = 0; i < pixels; i++) stored[i] = map.Of(stored[i]);
+                break;
+            }
+            case PixelEncoding.Jpeg2000:
+            {
+                var bytes = element.Fragments.Frame(frame, format.Frames, file.Path);
+                Jpeg2000Decoder.Decode(bytes.Span, format.Rows, format.Columns, stored[..pixels], file.Path, frame);
+                // As for JPEG: the samples are the stored values (precision = BitsStored); mask and sign-extend as the
+                // DICOM header says, which also reads a stream whose signedness disagrees with PixelRepresentation.
+                var j2kMap = new DicomPixelFormat.StoredValueMap(0, format.BitsStored, format.IsSigned);
+                for (int i = 0; i < pixels; i++) stored[i] = j2kMap.Of(stored[i]);
                 break;
             }
             case PixelEncoding.JpegDct or PixelEncoding.JpegLs:
@@ -173,10 +184,14 @@ public static class DicomPixelDecoder
                     $"PixelData holds {available} bytes but Rows × Columns × SamplesPerPixel × BitsAllocated/8 × NumberOfFrames = {format.Rows} × {format.Columns} × 1 × {format.BytesPerSample} × {format.Frames} = {exact}: the header does not describe this image");
             return (int)perFrame;
         }
-        // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG Lossless codes take at least 1 bit per sample;
-        // lossy JPEG at least 2 bits per 8×8 block and JPEG-LS run mode 1 bit per up to 2^15 samples, so for those
+        // Encapsulated: PackBits turns 2 bytes into at most 128, JPEG codes take at least 1 bit per sample. JPEG 2000
+        // codes a blank frame in a few hundred bytes whatever its size: allow 8192:1, and no frame over 2^28 pixels.
+        bool jpeg2000 = file.TransferSyntax.PixelEncoding == PixelEncoding.Jpeg2000;
+        if (jpeg2000 && perFrame > 1 << 28)
+            throw new InvalidInputException(file.Path, $"the header describes {format.Columns}×{format.Rows} pixels per frame, more than NativeSeg decodes from JPEG 2000");
+        // Lossy JPEG takes at least 2 bits per 8×8 block and JPEG-LS run mode 1 bit per up to 2^15 samples, so for those
         // a looser bound (still proportional to the file's size) keeps flat but valid images readable.
-        int ratio = file.TransferSyntax.PixelEncoding is PixelEncoding.JpegDct or PixelEncoding.JpegLs ? 4096 : 64;
+        int ratio = jpeg2000 ? 8192 : file.TransferSyntax.PixelEncoding is PixelEncoding.JpegDct or PixelEncoding.JpegLs ? 4096 : 64;
         long needed = perFrame * format.Frames * format.BytesPerSample / ratio;
         if (needed > available)
             throw new InvalidInputException(file.Path,

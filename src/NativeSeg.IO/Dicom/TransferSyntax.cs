@@ -13,7 +13,9 @@ public enum PixelEncoding
     JpegDct,
     /// <summary>JPEG-LS lossless and near-lossless (ITU-T T.87), decoded by <see cref="Codecs.JpegLsDecoder"/>.</summary>
     JpegLs,
-    /// <summary>Any other encapsulated encoding (JPEG 2000, video): rejected with a conversion hint.</summary>
+    /// <summary>JPEG 2000 Part 1 (ITU-T T.800), lossless 5/3 or lossy 9/7, decoded by <see cref="Codecs.Jpeg2000.Jpeg2000Decoder"/>.</summary>
+    Jpeg2000,
+    /// <summary>Any other encapsulated encoding (JPEG 2000 Part 2 and High-Throughput, video): rejected with a conversion hint.</summary>
     Unsupported,
 }
 
@@ -33,15 +35,15 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
     public static readonly TransferSyntax JpegFullProgression = new("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)", true, false, false, PixelEncoding.JpegDct);
     public static readonly TransferSyntax JpegLsLossless = new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, false, false, PixelEncoding.JpegLs);
     public static readonly TransferSyntax JpegLsNearLossless = new("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", true, false, false, PixelEncoding.JpegLs);
+    public static readonly TransferSyntax Jpeg2000Lossless = new("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, false, false, PixelEncoding.Jpeg2000);
+    public static readonly TransferSyntax Jpeg2000 = new("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, PixelEncoding.Jpeg2000);
 
     private static readonly TransferSyntax[] Known =
     [
         ImplicitVrLittleEndian, ExplicitVrLittleEndian, DeflatedExplicitVrLittleEndian, ExplicitVrBigEndian,
         RleLossless, JpegLosslessProcess14, JpegLosslessSv1,
         JpegBaseline, JpegExtended, JpegLsLossless, JpegLsNearLossless,
-        JpegSpectralSelection, JpegFullProgression,
-        Encapsulated("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)"),
-        Encapsulated("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression"),
+        JpegSpectralSelection, JpegFullProgression, Jpeg2000Lossless, Jpeg2000,
         Encapsulated("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)"),
         Encapsulated("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression"),
         Encapsulated("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)"),
@@ -62,7 +64,11 @@ public sealed record TransferSyntax(string Uid, string Name, bool IsExplicitVr, 
 
     /// <summary>The command-line tools that turn this syntax into uncompressed DICOM, for error messages.</summary>
     public string ConversionHint =>
-        "convert it to uncompressed DICOM first, e.g. `gdcmconv --raw in.dcm out.dcm` (GDCM; handles JPEG 2000 and JPEG-LS) or `dcmdjpeg in.dcm out.dcm` / `dcmdjpls in.dcm out.dcm` (dcmtk)";
+        Uid.StartsWith("1.2.840.10008.1.2.4.9", StringComparison.Ordinal) || Uid.StartsWith("1.2.840.10008.1.2.4.20", StringComparison.Ordinal)
+            ? "convert it to uncompressed DICOM first, e.g. `gdcmconv --raw in.dcm out.dcm` (GDCM; dcmtk's free tools do not decode JPEG 2000)"
+        : Uid is "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51"
+            ? "convert it to uncompressed DICOM first, e.g. `dcmdjpeg in.dcm out.dcm` (dcmtk) or `gdcmconv --raw in.dcm out.dcm` (GDCM)"
+            : "convert it to uncompressed DICOM first, e.g. `gdcmconv --raw in.dcm out.dcm` (GDCM; handles JPEG-LS) or `dcmdjpeg in.dcm out.dcm` / `dcmdjpls in.dcm out.dcm` (dcmtk)";
 
     public override string ToString() => $"{Name} ({Uid})";
 

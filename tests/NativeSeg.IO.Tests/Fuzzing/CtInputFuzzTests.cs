@@ -11,7 +11,7 @@ namespace NativeSeg.IO.Tests.Fuzzing;
 [NonParallelizable]
 public class CtInputFuzzTests
 {
-    private const int Mutants = 3400; // 200 per seed; about 16 s on 2 cores
+    private const int Mutants = 3800; // 200 per seed; about 18 s on 2 cores
     private const int RandomSeed = 20261204;
     private static readonly TimeSpan PerMutantLimit = TimeSpan.FromSeconds(10);
 

@@ -23,7 +23,8 @@ public static class FuzzSeeds
         Dicom(Path.Combine(sharedData, "dicom", "codecs", "pydicom_CT_small.dcm"));
         Dicom(Path.Combine(sharedData, "cip", "ct-64_dicom", "IMG0001.dcm"));
         foreach (var name in (string[])["ct_small_implicit_le.dcm", "ct_small_explicit_be.dcm", "ct_small_deflated.dcm", "ct_small_rle.dcm", "ct_small_jpll_sv1_pt2.dcm",
-                     "ct_small_jpeg_baseline.dcm", "ct_small_jpeg_extended.dcm", "ct_small_jpegls.dcm", "ct_small_jpegls_near.dcm"])
+                     "ct_small_jpeg_baseline.dcm", "ct_small_jpeg_extended.dcm", "ct_small_jpegls.dcm", "ct_small_jpegls_near.dcm",
+                     "ct_small_j2k.dcm", "ct_small_j2k_rich.dcm"])
             Dicom(Path.Combine(dicomFixtures, name));
 
         Directory.CreateDirectory(scratch);
