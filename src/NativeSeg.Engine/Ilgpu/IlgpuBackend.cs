@@ -10,14 +10,13 @@
 //   a second kernel, or the host for the sum of squares, adds the partials of a segment in slice order
 //   (stage 2). The slicing depends only on the shapes (see SlicesFor), so results repeat bit for bit; float
 //   atomics, which ILGPU.Algorithms' reductions use, would not.
-// - The 3×3 forward convolution (ConvolutionForwardV2, the default) is explicitly grouped too: a group shares an
-//   8×32 output tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per
-//   input channel, and every thread reuses them for 9 taps × 4 channels. V1 stays available for 1×1 kernels and
-//   as the yardstick (tests check both against the reference and against each other).
-// - Newer numbered versions, selectable and not yet the defaults (none has been timed on a GPU; see
-//   benchmarks/gpu/README.md): forward V3/V4 (register blocking), 1×1 P2 (PointwiseVersion.V2, a GEMM over
-//   channels), backward-data V2/V3 (flip-transpose the weights, then the forward kernel), weight-gradient V2
-//   (implicit GEMM with fixed slices). NATIVESEG_ILGPU_KERNELS selects them for a whole program run.
+// - The 3×3 forward convolution (ConvolutionForwardV2) is explicitly grouped too: a group shares an 8×32 output
+//   tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per input
+//   channel, and every thread reuses them for 9 taps × 4 channels. V1 runs 1×1 weights and dilations past 4.
+// - Only the kernels this backend runs live here. Numbered experiments (register-blocked forward V3/V4, a 1×1
+//   GEMM, backward-data through the flipped weights, an implicit-GEMM weight gradient) live in kernels/dev with
+//   their checker and timer (the `nativeseg-gpu` program); one is promoted here only once it has measured faster
+//   on a GPU (benchmarks/gpu/README.md).
 // - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
 //   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
 //   group barriers cost milliseconds with 256 of them on a small machine, so it defaults to one warp (32
@@ -33,55 +32,6 @@ using NativeSeg.Kernels;
 using static NativeSeg.Engine.OperationContracts;
 
 namespace NativeSeg.Engine.Ilgpu;
-
-/// <summary>Which forward-convolution kernel a backend uses for 3×3 weights (1×1 always runs V1).</summary>
-public enum ConvolutionForwardVersion
-{
-    /// <summary>One thread per output element, straight from global memory.</summary>
-    V1 = 1,
-
-    /// <summary>Shared-memory input tiles, 4 output channels per group (the default).</summary>
-    V2 = 2,
-
-    /// <summary>Register blocking: 4 pixels × 8 output channels per thread, 4 input channels per barrier pair.</summary>
-    V3 = 3,
-
-    /// <summary>V3 with 8 pixels (4 rows × 2 columns) × 8 output channels per thread: 4 multiply-adds per shared load.</summary>
-    V4 = 4,
-}
-
-/// <summary>Which kernel a backend uses for 1×1 convolutions (forward, and backward-data V2/V3).</summary>
-public enum PointwiseConvolutionVersion
-{
-    /// <summary>One thread per output (the default): forward V1.</summary>
-    V1 = 1,
-
-    /// <summary>A small GEMM over channels: 4 positions × 8 output channels per thread, weights in shared memory.</summary>
-    V2 = 2,
-}
-
-/// <summary>Which backward-data convolution a backend uses.</summary>
-public enum ConvolutionBackwardDataVersion
-{
-    /// <summary>One thread per input-gradient element, a gather straight from global memory (the default).</summary>
-    V1 = 1,
-
-    /// <summary>Flip and transpose the weights, then run the forward kernel (V3 for 3×3, V1 for 1×1).</summary>
-    V2 = 2,
-
-    /// <summary>As V2 with forward V4 for 3×3.</summary>
-    V3 = 3,
-}
-
-/// <summary>Which weight-gradient convolution a backend uses for 3×3 weights (1×1 always runs V1).</summary>
-public enum ConvolutionWeightGradientVersion
-{
-    /// <summary>One group per (o, i) pair and slice, a shared-memory tree per group (the default).</summary>
-    V1 = 1,
-
-    /// <summary>Implicit GEMM: 16 input × 64 output channels per group, 36 register sums per thread.</summary>
-    V2 = 2,
-}
 
 /// <summary>
 /// The ILGPU backend: the kernels of <c>NativeSeg.Kernels</c> on an NVIDIA GPU ("cuda") or on ILGPU's CPU
@@ -123,13 +73,12 @@ public sealed class IlgpuBackend : IBackend
         Description = $"{accelerator.Name} ({accelerator.AcceleratorType}), multiprocessors: {accelerator.NumMultiprocessors}, " +
             $"warp {accelerator.WarpSize}, up to {accelerator.MaxNumThreadsPerGroup} threads per group, " +
             $"{groupSize} threads per explicit group{memory}";
-        ApplyVersionOverrides(Environment.GetEnvironmentVariable(KernelVersionsVariable));
     }
 
     /// <summary>"cuda" or "ilgpu-cpu".</summary>
     public string Name { get; }
 
-    public string Description { get; private set; }
+    public string Description { get; }
 
     /// <summary>
     /// Threads per group of the explicitly grouped kernels (reductions, convolution V2): 256 on a GPU, 32 on the
@@ -143,52 +92,6 @@ public sealed class IlgpuBackend : IBackend
             if (value < 32 || value > KernelConstants.MaxGroupSize || (value & (value - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"a power of two from 32 to {KernelConstants.MaxGroupSize}");
             field = value;
-        }
-    }
-
-    /// <summary>The forward-convolution kernel used for 3×3 weights; V2 unless a test or benchmark asks for V1.</summary>
-    public ConvolutionForwardVersion ForwardVersion { get; set; } = ConvolutionForwardVersion.V2;
-
-    /// <summary>The kernel for 1×1 forward convolutions (and 1×1 backward-data V2/V3); V1 unless a test or benchmark asks for V2.</summary>
-    public PointwiseConvolutionVersion PointwiseVersion { get; set; } = PointwiseConvolutionVersion.V1;
-
-    /// <summary>The backward-data kernel; V1 unless a test or benchmark asks for V2.</summary>
-    public ConvolutionBackwardDataVersion BackwardDataVersion { get; set; } = ConvolutionBackwardDataVersion.V1;
-
-    /// <summary>The weight-gradient kernel for 3×3 weights; V1 unless a test or benchmark asks for V2.</summary>
-    public ConvolutionWeightGradientVersion WeightGradientVersion { get; set; } = ConvolutionWeightGradientVersion.V1;
-
-    /// <summary>
-    /// Environment variable that picks kernel versions for a whole program run without code changes, for the GPU
-    /// benchmark of the whole network: for example <c>forward=V4,backward-data=V3,weight-gradient=V2,pointwise=V2</c>.
-    /// </summary>
-    public const string KernelVersionsVariable = "NATIVESEG_ILGPU_KERNELS";
-
-    /// <summary>Applies "operation=version" pairs (see <see cref="KernelVersionsVariable"/>); throws on an unknown one.</summary>
-    public void ApplyVersionOverrides(string? pairs)
-    {
-        if (string.IsNullOrWhiteSpace(pairs)) return;
-        foreach (var pair in pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            string value = parts.Length == 2 ? parts[1] : "";
-            bool ok = parts[0] switch
-            {
-                "forward" => Enum.TryParse(value, out ConvolutionForwardVersion f) && Enum.IsDefined(f) && Set(() => ForwardVersion = f),
-                "backward-data" => Enum.TryParse(value, out ConvolutionBackwardDataVersion b) && Enum.IsDefined(b) && Set(() => BackwardDataVersion = b),
-                "weight-gradient" => Enum.TryParse(value, out ConvolutionWeightGradientVersion w) && Enum.IsDefined(w) && Set(() => WeightGradientVersion = w),
-                "pointwise" => Enum.TryParse(value, out PointwiseConvolutionVersion p) && Enum.IsDefined(p) && Set(() => PointwiseVersion = p),
-                _ => false,
-            };
-            if (!ok)
-                throw new ArgumentException($"{KernelVersionsVariable}: '{pair}' is not forward=V1..V4, backward-data=V1..V3, weight-gradient=V1..V2 or pointwise=V1..V2.");
-        }
-        Description += $", kernels: forward {ForwardVersion}, backward-data {BackwardDataVersion}, weight-gradient {WeightGradientVersion}, pointwise {PointwiseVersion}";
-
-        static bool Set(Action assign)
-        {
-            assign();
-            return true;
         }
     }
 
@@ -294,27 +197,13 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionForward);
         var g = Geometry(Convolution(op, input, weights, dilation, output));
-        LaunchForward(ForwardVersion, Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
-    }
-
-    /// <summary>
-    /// Queues the chosen forward kernel: for 1×1 weights the pointwise version, for 3×3 the chosen version (past V1:
-    /// dilation up to 4), V1 otherwise.
-    /// </summary>
-    private void LaunchForward(ConvolutionForwardVersion version, ArrayView<float> input, ArrayView<float> weights,
-        ArrayView<float> output, ConvolutionGeometry g)
-    {
-        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation;
-        if (g.Kernel == 1 && PointwiseVersion == PointwiseConvolutionVersion.V2)
-            _kernels.Convolution1x1V2(_stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V4)
-            _kernels.ConvolutionForwardV4(_stream, Groups(ConvolutionForwardV4Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V3)
-            _kernels.ConvolutionForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V2)
-            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
+        var x = Own(op, input).View;
+        var w = Own(op, weights).View;
+        var y = Own(op, output).View;
+        if (g.Kernel == 3 && g.Dilation <= ConvolutionKernels.MaxDilation)
+            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), x, w, y, g);
         else
-            _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
+            _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, x, w, y, g);
     }
 
     /// <summary>
@@ -353,16 +242,6 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionBackwardData);
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
-        if (BackwardDataVersion is ConvolutionBackwardDataVersion.V2 or ConvolutionBackwardDataVersion.V3)
-        {
-            // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
-            var flipped = Scratch(weights.Length);
-            _kernels.FlipTransposeWeights(_stream, weights.Length, Own(op, weights).View, flipped, g);
-            var forward = BackwardDataVersion == ConvolutionBackwardDataVersion.V2 ? ConvolutionForwardVersion.V3 : ConvolutionForwardVersion.V4;
-            LaunchForward(forward, Own(op, gradOutput).View, flipped, Own(op, gradInput).View,
-                ConvolutionBackwardDataV2Kernels.TransposedGeometry(g));
-            return;
-        }
         _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
     }
 
@@ -371,16 +250,6 @@ public sealed class IlgpuBackend : IBackend
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
         int taps = g.Kernel * g.Kernel;
-        if (WeightGradientVersion == ConvolutionWeightGradientVersion.V2 && g.Kernel == 3
-            && g.Dilation <= ConvolutionWeightGradientV2Kernels.MaxDilation)
-        {
-            var tiledLayout = ConvolutionWeightGradientV2Kernels.Layout(g);
-            var tiledPartials = Scratch((long)tiledLayout.Groups * taps);
-            _kernels.WeightGradientV2Partials(_stream, Groups(ConvolutionWeightGradientV2Kernels.Groups(g, GroupSize)),
-                Own(op, input).View, Own(op, gradOutput).View, tiledPartials, g, tiledLayout);
-            _kernels.SumPartials(_stream, gradWeights.Length, tiledPartials, Own(op, gradWeights).View, tiledLayout, taps);
-            return;
-        }
         var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);
         var partials = Scratch(layout.Groups * taps);
         _kernels.ConvolutionBackwardWeightsPartials(_stream, Groups(layout.Groups), Own(op, input).View, Own(op, gradOutput).View, partials, g, layout);
@@ -577,6 +446,15 @@ public sealed class IlgpuBackend : IBackend
         _context.Dispose();
     }
 
+    // ---- For the kernel experiments of kernels/dev (InternalsVisibleTo): their launches queue on this stream. ----
+
+    internal Accelerator Accelerator => _accelerator;
+
+    internal AcceleratorStream Stream => _stream;
+
+    /// <summary>The device view of a tensor this backend owns (checked as every operation checks it).</summary>
+    internal ArrayView<float> ViewOf(string operation, Tensor tensor) => Own(operation, tensor).View;
+
     // ---- Helpers ----
 
     /// <summary>
@@ -602,7 +480,7 @@ public sealed class IlgpuBackend : IBackend
     /// A float scratch view of the given length, valid until the next call that asks for scratch. Work is queued
     /// on one stream in order, so one buffer serves every call; growing it waits for queued users of the old one.
     /// </summary>
-    private ArrayView<float> Scratch(long length)
+    internal ArrayView<float> Scratch(long length)
     {
         if (_scratch is null || _scratch.Length < length)
         {

@@ -38,15 +38,8 @@ public sealed class IlgpuBackendMatchesReferenceTests
 
         var (yr, yrr) = _h.Output(outputShape);
         _h.Reference.ConvolutionForward(xr, wr, dilation, yrr);
-        foreach (var version in new[] { ConvolutionForwardVersion.V1, ConvolutionForwardVersion.V2 })
-        {
-            _h.Fast.ForwardVersion = version;
-            _h.Fast.Fill(yr, float.NaN);
-            _h.Fast.ConvolutionForward(x, w, dilation, yr);
-            string label = kernel == 3 ? version.ToString() : "V1";
-            _h.Compare($"ConvolutionForward{label} {kernel}x{kernel}", yr, yrr);
-        }
-        _h.Fast.ForwardVersion = ConvolutionForwardVersion.V2;
+        _h.Fast.ConvolutionForward(x, w, dilation, yr);
+        _h.Compare($"ConvolutionForward{(kernel == 3 && dilation <= 4 ? "V2" : "V1")} {kernel}x{kernel}", yr, yrr);
 
         var (dx, dxr) = _h.Output(inputShape);
         _h.Fast.ConvolutionBackwardData(dy, w, dilation, dx);
@@ -57,26 +50,6 @@ public sealed class IlgpuBackendMatchesReferenceTests
         _h.Fast.ConvolutionBackwardWeights(x, dy, dilation, dw);
         _h.Reference.ConvolutionBackwardWeights(xr, dyr, dilation, dwr);
         _h.Compare($"ConvolutionBackwardWeights {kernel}x{kernel}", dw, dwr);
-    }
-
-    [Test]
-    public void ConvolutionV2ReproducesV1()
-    {
-        var random = new Random(7);
-        var (x, _) = _h.Random(TensorShape.Nchw(2, 5, 12, 37), random);
-        var (w, _) = _h.Random(new TensorShape(7, 5, 3, 3), random);
-        var (y1, _) = _h.Output(TensorShape.Nchw(2, 7, 12, 37));
-        var (y2, _) = _h.Output(TensorShape.Nchw(2, 7, 12, 37));
-        _h.Fast.ForwardVersion = ConvolutionForwardVersion.V1;
-        _h.Fast.ConvolutionForward(x, w, 2, y1);
-        _h.Fast.ForwardVersion = ConvolutionForwardVersion.V2;
-        _h.Fast.ConvolutionForward(x, w, 2, y2);
-        var a = _h.Download(y1);
-        var b = _h.Download(y2);
-        double worst = 0;
-        for (int k = 0; k < a.Length; k++) worst = Math.Max(worst, Math.Abs(a[k] - b[k]));
-        TestContext.Progress.WriteLine($"ConvolutionForward V2 vs V1: max abs difference {worst:E2}");
-        Assert.That(worst, Is.LessThan(1e-6));
     }
 
     /// <summary>

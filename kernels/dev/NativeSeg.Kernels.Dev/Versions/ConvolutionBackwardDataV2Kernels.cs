@@ -1,6 +1,7 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
 /// Backward-data convolution, version 2: the transposed convolution is itself a forward convolution, so it reuses

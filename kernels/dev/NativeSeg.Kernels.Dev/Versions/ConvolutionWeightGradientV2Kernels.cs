@@ -1,6 +1,7 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
 /// Weight gradient of a 3×3 dilated convolution, version 2: an implicit GEMM, deterministic.
