@@ -64,6 +64,8 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
 
     public virtual double SumOfSquares(Tensor tensor) => Inner.SumOfSquares(tensor);
 
+    public virtual void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums) => Inner.SumsOfSquares(tensors, sums);
+
     public virtual void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
         AdamSettings settings, int step, float l2Coefficient) =>
         Inner.AdamStep(parameter, gradient, firstMoment, secondMoment, settings, step, l2Coefficient);

@@ -156,6 +156,15 @@ public static class OperationContracts
             throw new ShapeException(operation, $"step counts from 1, got {step}.");
     }
 
+    /// <summary>One sum per tensor; no tensor missing.</summary>
+    public static void SumsOfSquares(string operation, IReadOnlyList<Tensor> tensors, int sumsLength)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (sumsLength != tensors.Count)
+            throw new ShapeException(operation, $"{sumsLength} sums for {tensors.Count} tensors.");
+        foreach (var tensor in tensors) ArgumentNullException.ThrowIfNull(tensor, nameof(tensors));
+    }
+
     public static void Transfer(string operation, Tensor tensor, int spanLength)
     {
         if (tensor.IsDisposed)

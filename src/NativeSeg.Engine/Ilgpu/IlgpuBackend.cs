@@ -57,6 +57,7 @@ public sealed class IlgpuBackend : IBackend
     private readonly IlgpuKernelSet _kernels;
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
     private MemoryBuffer1D<double, Stride1D.Dense>? _scratchDouble;
+    private double[] _hostPartials = [];
     private bool _disposed;
 
     private IlgpuBackend(string name, Context context, Accelerator accelerator, int groupSize)
@@ -389,18 +390,47 @@ public sealed class IlgpuBackend : IBackend
 
     public double SumOfSquares(Tensor tensor)
     {
-        const string op = nameof(SumOfSquares);
-        SameBackend(op, tensor);
-        var layout = Layout(1, tensor.Length);
-        var partials = ScratchDouble(layout.Groups);
-        _kernels.SumOfSquaresPartials(_stream, Groups(layout.Groups), Own(op, tensor).View, partials, layout);
-        var host = new double[layout.Groups];
-        partials.CopyToCPU(_stream, ref host[0], host.Length);
+        ArgumentNullException.ThrowIfNull(tensor);
+        Span<double> sum = stackalloc double[1];
+        SumsOfSquares([tensor], sum);
+        return sum[0];
+    }
+
+    /// <summary>
+    /// Stage 1 of every tensor into one scratch buffer, each at its own offset, then one copy to the host and one
+    /// wait; stage 2 on the host, per tensor in slice order, in float64 (the same adds as a single call).
+    /// </summary>
+    public void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
+    {
+        const string op = nameof(SumsOfSquares);
+        OperationContracts.SumsOfSquares(op, tensors, sums.Length);
+        if (tensors.Count == 0) return;
+        long total = 0;
+        foreach (var tensor in tensors)
+        {
+            SameBackend(op, tensor);
+            total += Layout(1, tensor.Length).Groups;
+        }
+        var partials = ScratchDouble(total);
+        long offset = 0;
+        foreach (var tensor in tensors)
+        {
+            var layout = Layout(1, tensor.Length);
+            _kernels.SumOfSquaresPartials(_stream, Groups(layout.Groups), Own(op, tensor).View, partials.SubView(offset, layout.Groups), layout);
+            offset += layout.Groups;
+        }
+        if (_hostPartials.Length < total) _hostPartials = new double[total];
+        partials.CopyToCPU(_stream, ref _hostPartials[0], total);
         _stream.Synchronize();
-        // Stage 2 on the host, in slice order, in float64.
-        double sum = 0;
-        foreach (double partial in host) sum += partial;
-        return sum;
+        offset = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            int groups = Layout(1, tensors[i].Length).Groups;
+            double sum = 0;
+            for (int k = 0; k < groups; k++) sum += _hostPartials[offset + k];
+            sums[i] = sum;
+            offset += groups;
+        }
     }
 
     public void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,

@@ -258,6 +258,29 @@ public sealed class IlgpuBackendMatchesReferenceTests
         }
     }
 
+    /// <summary>
+    /// The batched call puts every tensor's partials at its own offset of one scratch buffer and waits once: each sum
+    /// must be the bits of that tensor reduced alone, and match the reference. Lengths of one slice and of several
+    /// (1024 terms per slice), in an order where a short tensor follows a long one.
+    /// </summary>
+    [Test]
+    public void SumsOfSquaresInOneCallEqualEachTensorAlone()
+    {
+        var random = new Random(6);
+        var lengths = new[] { 5000, 7, 70_000, 1000, 1 };
+        var pairs = lengths.Select(length => _h.Random(TensorShape.Vector(length), random)).ToArray();
+        var sums = new double[lengths.Length];
+        _h.Fast.SumsOfSquares(pairs.Select(p => p.Fast).ToArray(), sums);
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            double alone = _h.Fast.SumOfSquares(pairs[i].Fast);
+            Assert.That(BitConverter.DoubleToInt64Bits(sums[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(alone)), $"length {lengths[i]}");
+            double reference = _h.Reference.SumOfSquares(pairs[i].Reference);
+            Assert.That(Math.Abs(sums[i] - reference) / reference, Is.LessThan(1e-7), $"length {lengths[i]} against the reference");
+        }
+        Assert.Throws<ShapeException>(() => _h.Fast.SumsOfSquares([pairs[0].Fast], new double[2]));
+    }
+
     [Test]
     public void AdamMatchesReferenceOverThreeSteps()
     {
