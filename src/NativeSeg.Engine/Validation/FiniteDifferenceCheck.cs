@@ -10,9 +10,6 @@ namespace NativeSeg.Engine.Validation;
 /// </summary>
 public sealed class FiniteDifferenceCheck(int seed)
 {
-    /// <summary>Relative error allowed between the analytic and the finite-difference gradient (float64).</summary>
-    public const double Tolerance = 1e-6;
-
     private readonly List<CheckResult> _results = [];
     private Random _random = new(seed);
 
@@ -141,7 +138,7 @@ public sealed class FiniteDifferenceCheck(int seed)
 
     private void Record(string operation, double[] analytic, double[] numeric) =>
         _results.Add(new CheckResult(operation, "reference vs finite differences",
-            ErrorMeasures.RelativeError(analytic, numeric), Tolerance, ""));
+            ErrorMeasures.RelativeError(analytic, numeric), Tolerances.Float64FiniteDifference, ""));
 
     private double[] Uniform(int length, double scale = 1)
     {

@@ -7,16 +7,12 @@ namespace NativeSeg.Engine.Validation;
 /// Runs every operation of <see cref="IBackend"/> on a candidate backend and on the reference backend with the same
 /// fresh random inputs, every output poisoned with NaN before the call, and reports the worst relative error per
 /// operation. Also runs a small training chain (conv → BN → ReLU → conv + skip → 1×1 conv → softmax → Dice-NS →
-/// backward → Adam) for five steps on both. Used by <c>nativeseg check</c> and by the backend tests.
+/// backward → Adam) for five steps on both. Used by <c>nativeseg check</c> and by the backend tests, through the one
+/// harness <see cref="BackendComparison"/> and the tolerances of <see cref="Tolerances"/>.
 /// </summary>
 public sealed class NumericsCheck(IBackend candidate, IBackend reference, int seed)
 {
-    /// <summary>Tolerance for single float32 operations (relative L2 and max-abs relative, see <see cref="ErrorMeasures"/>).</summary>
-    public const double OperationTolerance = 1e-4;
-
-    /// <summary>Tolerance for the five-step chain, where float32 rounding compounds through Adam.</summary>
-    public const double ChainTolerance = 1e-3;
-
+    private readonly BackendComparison _comparison = new(candidate, reference);
     private readonly List<CheckResult> _results = [];
     private Random _random = new(seed);
 
@@ -152,7 +148,7 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
                 {
                     foreach (var t in beforeTensors.Concat(afterTensors)) t.Dispose();
                 }
-            }, candidateOverride: winograd);
+            }, Tolerances.Float32Winograd, candidateOverride: winograd);
         }
 
         static InferenceBatchNorm Stage(Tensor[] t) => new(t[0], t[1], t[2], t[3], BatchNormSettings.Default.Epsilon, Relu: true);
@@ -311,7 +307,7 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
         var x = Random(2, 2, 12, 10);
         var labels = OneHot(2, 2, 12, 10);
         var initial = new[] { He(4, 2, 3, 3), Ones(4), Zeros(new TensorShape(4)), He(6, 4, 3, 3), He(2, 6, 1, 1) };
-        Compare("training chain (5 Adam steps)", b => TrainingChain(b, x, labels, initial), ChainTolerance);
+        Compare("training chain (5 Adam steps)", b => TrainingChain(b, x, labels, initial), Tolerances.Float32TrainingChain);
     }
 
     private static float[][] TrainingChain(IBackend b, HostTensor x, HostTensor labels, HostTensor[] initial)
@@ -373,40 +369,12 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
 
     // ---- harness ----
 
-    private void Compare(string operation, Func<IBackend, float[][]> run, double tolerance = OperationTolerance, IBackend? candidateOverride = null)
+    private void Compare(string operation, Func<IBackend, float[][]> run, double tolerance = Tolerances.Float32Operation,
+        IBackend? candidateOverride = null)
     {
-        var tested = candidateOverride ?? candidate;
-        float[][] expected, actual;
-        try
-        {
-            expected = run(reference);
-        }
-        catch (Exception e)
-        {
-            _results.Add(new CheckResult(operation, reference.Name, double.PositiveInfinity, tolerance, $"reference failed: {e.Message}"));
-            return;
-        }
-        try
-        {
-            actual = run(tested);
-        }
-        catch (Exception e)
-        {
-            _results.Add(new CheckResult(operation, tested.Name, double.PositiveInfinity, tolerance, $"failed: {e.GetType().Name}: {e.Message}"));
-            return;
-        }
-        double worst = 0;
-        int worstOutput = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double error = ErrorMeasures.RelativeError(actual[i], expected[i]);
-            if (double.IsNaN(error) || error > worst) { worst = double.IsNaN(error) ? double.PositiveInfinity : error; worstOutput = i; }
-        }
-        _results.Add(new CheckResult(operation, tested.Name, worst, tolerance, expected.Length > 1 ? $"worst in output {worstOutput}" : ""));
+        var comparison = candidateOverride is null ? _comparison : new BackendComparison(candidateOverride, reference);
+        _results.Add(comparison.Compare(operation, run, tolerance));
     }
-
-    /// <summary>Host-side data and its shape, uploaded identically to both backends.</summary>
-    private sealed record HostTensor(float[] Data, TensorShape Shape);
 
     private HostTensor Random(params int[] dims) => Random(dims, 1, 0);
 
@@ -449,24 +417,9 @@ public sealed class NumericsCheck(IBackend candidate, IBackend reference, int se
 
     private static HostTensor Ones(int length) => new(Enumerable.Repeat(1f, length).ToArray(), new TensorShape(length));
 
-    private static Tensor Up(IBackend b, HostTensor host)
-    {
-        var t = b.Allocate(host.Shape);
-        b.Upload(host.Data, t);
-        return t;
-    }
+    private static Tensor Up(IBackend b, HostTensor host) => host.Upload(b);
 
-    private static Tensor Poisoned(IBackend b, TensorShape shape)
-    {
-        var t = b.Allocate(shape);
-        b.Fill(t, float.NaN);
-        return t;
-    }
+    private static Tensor Poisoned(IBackend b, TensorShape shape) => BackendComparison.Poisoned(b, shape);
 
-    private static float[] Down(Tensor t)
-    {
-        var data = new float[t.Length];
-        t.Backend.Download(t, data);
-        return data;
-    }
+    private static float[] Down(Tensor t) => BackendComparison.Download(t);
 }
