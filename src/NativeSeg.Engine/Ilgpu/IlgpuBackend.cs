@@ -185,8 +185,7 @@ public sealed class IlgpuBackend : IBackend
     public void Copy(Tensor source, Tensor destination)
     {
         const string op = nameof(Copy);
-        SameBackend(op, source, destination);
-        SameShape(op, "source", source, "destination", destination);
+        OperationContracts.Copy(op, source, destination);
         _kernels.Copy(_stream, source.Length, Own(op, source).View, Own(op, destination).View);
     }
 
@@ -292,9 +291,7 @@ public sealed class IlgpuBackend : IBackend
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {
         const string op = nameof(BatchNormBackward);
-        var g = Geometry(BatchNorm(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta));
-        SameBackend(op, input, gradInput);
-        SameShape(op, "input", input, "gradInput", gradInput);
+        var g = Geometry(OperationContracts.BatchNormBackward(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta));
         var layout = Layout(g.Channels, g.Batch * g.Plane);
         var scratch = Scratch(2 * layout.Groups);
         var partialsGrad = scratch.SubView(0, layout.Groups);
@@ -323,16 +320,14 @@ public sealed class IlgpuBackend : IBackend
     public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
     {
         const string op = nameof(ReluBackward);
-        Elementwise(op, output, gradOutput);
-        Elementwise(op, output, gradInput);
+        OperationContracts.ReluBackward(op, output, gradOutput, gradInput);
         _kernels.ReluBackward(_stream, output.Length, Own(op, output).View, Own(op, gradOutput).View, Own(op, gradInput).View);
     }
 
     public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
     {
         const string op = nameof(ResidualAddForward);
-        var (s, skipChannels, offset) = Residual(op, input, skip);
-        Elementwise(op, input, output);
+        var (s, skipChannels, offset) = OperationContracts.ResidualAddForward(op, input, skip, output);
         _kernels.ResidualAddForward(_stream, output.Length, Own(op, input).View, Own(op, skip).View, Own(op, output).View,
             Geometry(s), skipChannels, offset);
     }
@@ -357,10 +352,7 @@ public sealed class IlgpuBackend : IBackend
     public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
     {
         const string op = nameof(DiceNsLossForward);
-        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
-        SameBackend(op, probabilities, sliceLosses);
-        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != g.Batch)
-            throw new ShapeException(op, $"sliceLosses {sliceLosses.Shape} must be [{g.Batch}] for probabilities {probabilities.Shape}.");
+        var g = Geometry(OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         var partials = Scratch(3 * layout.Groups);
         _kernels.DiceSumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, Own(op, labels).View, partials, g, layout);
@@ -370,9 +362,7 @@ public sealed class IlgpuBackend : IBackend
     public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
     {
         const string op = nameof(DiceNsLossBackward);
-        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
-        SameBackend(op, probabilities, gradLogits);
-        SameShape(op, "probabilities", probabilities, "gradLogits", gradLogits);
+        var g = Geometry(OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         int fractions = layout.Segments;
         var scratch = Scratch(3 * layout.Groups + 2 * fractions);

@@ -1,5 +1,6 @@
 using NativeSeg.Engine.Ilgpu;
 using NativeSeg.Engine.Tensors;
+using NativeSeg.Engine.Validation;
 
 namespace NativeSeg.Engine.Tests.Ilgpu;
 
@@ -20,6 +21,19 @@ public sealed class IlgpuBackendMatchesReferenceTests
 
     [OneTimeTearDown]
     public void StopBackends() => _h.Dispose();
+
+    /// <summary>Every case of the op catalogue (what <c>nativeseg check</c> runs), on the simulator, one-warp groups.</summary>
+    [Test]
+    public void EveryCatalogCaseMatchesReference()
+    {
+        var results = new NumericsCheck(_h.Fast, _h.Reference, seed: 20261204).RunAll();
+        Assert.That(results, Is.Not.Empty);
+        foreach (var result in results)
+        {
+            _h.Record($"catalog/{result.Operation}", result.WorstRelativeError);
+            Assert.That(result.Passed, Is.True, $"{result.Operation}: {result.WorstRelativeError:E3} > {result.Tolerance:E1} {result.Detail}");
+        }
+    }
 
     [TestCase(3, 1, 11, 13, 5, 6)]
     [TestCase(3, 2, 9, 16, 4, 8)]
