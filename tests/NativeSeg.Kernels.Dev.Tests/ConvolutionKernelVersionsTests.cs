@@ -11,8 +11,8 @@ using NativeSeg.Kernels.Dev.Versions;
 namespace NativeSeg.Kernels.Dev.Tests;
 
 /// <summary>
-/// The kernel lab's numbered convolution versions (forward V1 for 3×3, V3 and V4, 1×1 V2, backward-data V2 and V3,
-/// weight-gradient V2) through <see cref="ExperimentalIlgpuBackend"/>, each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
+/// The kernel lab's numbered convolution versions (forward V1 for 3×3, V3 and V4, 1×1 V2, backward-data V3 and V4 (flipped weights through forward V3 and V4),
+/// backward-weights V2) through <see cref="ExperimentalIlgpuBackend"/>, each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
 /// odd sizes, partial tiles and channel blocks, dilation-4 borders, at the simulator's one-warp groups and once at
 /// the GPU's 256-thread groups. Also: the weight gradient repeats bit for bit and does not depend on the group
 /// size, the register blocks really stay in registers (no local memory in the PTX), and every experimental kernel
@@ -61,7 +61,7 @@ public sealed class ConvolutionKernelVersionsTests
     {
         var random = new Random(groupSize + inChannels);
         _lab.GroupSize = groupSize;
-        _lab.Versions = KernelVersions.Product with { Pointwise = PointwiseVersion.V2, BackwardData = BackwardDataVersion.V2 };
+        _lab.Versions = KernelVersions.Product with { Pointwise = PointwiseVersion.V2, BackwardData = BackwardDataVersion.V3 };
         var inputShape = TensorShape.Nchw(2, inChannels, height, width);
         var outputShape = TensorShape.Nchw(2, outChannels, height, width);
         var weightShape = new TensorShape(outChannels, inChannels, 1, 1);
@@ -78,7 +78,7 @@ public sealed class ConvolutionKernelVersionsTests
         _h.Compare($"ConvolutionBackwardData 1x1 PointwiseV2 ({groupSize} threads)", dx, dxr);
     }
 
-    /// <summary>The GPU's group shape: 256 threads, 32×32 forward tiles, 64-output-channel weight-gradient blocks.</summary>
+    /// <summary>The GPU's group shape: 256 threads, 32×32 forward tiles, 64-output-channel backward-weights blocks.</summary>
     [Test]
     public void NewVersionsMatchReferenceWithGpuShapedGroups()
     {
@@ -109,7 +109,7 @@ public sealed class ConvolutionKernelVersionsTests
 
         var (dx, dxr) = _h.Output(inputShape);
         _h.Reference.ConvolutionBackwardData(dyr, wr, dilation, dxr);
-        foreach (var version in new[] { BackwardDataVersion.V2, BackwardDataVersion.V3 })
+        foreach (var version in new[] { BackwardDataVersion.V3, BackwardDataVersion.V4 })
         {
             _lab.Versions = KernelVersions.Product with { BackwardData = version };
             _h.Fast.Fill(dx, float.NaN);
@@ -117,11 +117,11 @@ public sealed class ConvolutionKernelVersionsTests
             _h.Compare($"ConvolutionBackwardData{version} {size}{suffix}", dx, dxr);
         }
 
-        _lab.Versions = KernelVersions.Product with { WeightGradient = WeightGradientVersion.V2 };
+        _lab.Versions = KernelVersions.Product with { BackwardWeights = BackwardWeightsVersion.V2 };
         var (dw, dwr) = _h.Output(weightShape);
         _lab.ConvolutionBackwardWeights(x, dy, dilation, dw);
         _h.Reference.ConvolutionBackwardWeights(xr, dyr, dilation, dwr);
-        _h.Compare($"ConvolutionWeightGradient{(kernel == 3 ? "V2" : "V1")} {size}{suffix}", dw, dwr);
+        _h.Compare($"ConvolutionBackwardWeights{(kernel == 3 ? "V2" : "V1")} {size}{suffix}", dw, dwr);
     }
 
     [TestCase(ForwardVersion.V2)]
@@ -152,14 +152,14 @@ public sealed class ConvolutionKernelVersionsTests
     /// slices (2·12·2 = 48 chunks of 2×32, 16 per slice).
     /// </summary>
     [Test]
-    public void WeightGradientV2RepeatsBitForBitAtEveryGroupSize()
+    public void BackwardWeightsV2RepeatsBitForBitAtEveryGroupSize()
     {
         var random = new Random(48);
         var (x, _) = _h.Random(TensorShape.Nchw(2, 3, 24, 40), random);
         var (dy, _) = _h.Random(TensorShape.Nchw(2, 5, 24, 40), random);
         var shape = new TensorShape(5, 3, 3, 3);
-        Assert.That(ConvolutionWeightGradientV2Kernels.Slices(new ConvolutionGeometry(2, 3, 5, 24, 40, 3, 2)), Is.GreaterThan(1));
-        _lab.Versions = KernelVersions.Product with { WeightGradient = WeightGradientVersion.V2 };
+        Assert.That(ConvolutionBackwardWeightsV2Kernels.Slices(new ConvolutionGeometry(2, 3, 5, 24, 40, 3, 2)), Is.GreaterThan(1));
+        _lab.Versions = KernelVersions.Product with { BackwardWeights = BackwardWeightsVersion.V2 };
         float[] Run(int groupSize)
         {
             _lab.GroupSize = groupSize;
@@ -180,7 +180,7 @@ public sealed class ConvolutionKernelVersionsTests
     [Test]
     public void VersionSpecificationsSelectKernelsAndRejectUnknownOnes()
     {
-        var versions = KernelVersions.Parse("forward=V4, backward-data=V3,weight-gradient=V2,pointwise=V2");
+        var versions = KernelVersions.Parse("forward=V4, backward-data=V4,backward-weights=V2,pointwise=V2");
         Assert.That(versions, Is.EqualTo(KernelVersions.Newest));
         Assert.That(KernelVersions.Parse(versions.ToString()), Is.EqualTo(versions));
         Assert.That(KernelVersions.Parse(""), Is.EqualTo(KernelVersions.Product));
@@ -202,8 +202,8 @@ public sealed class ConvolutionKernelVersionsTests
             var files = Directory.GetFiles(directory, "*.ptx").Select(Path.GetFileNameWithoutExtension).ToList();
             Assert.That(files, Has.Count.EqualTo(PtxDump.Kernels().Count()));
             foreach (var experiment in new[] { "ConvolutionForwardV3Kernels.ConvolutionForwardV3", "ConvolutionForwardV4Kernels.ConvolutionForwardV4",
-                         "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataV2Kernels.FlipTransposeWeights",
-                         "ConvolutionWeightGradientV2Kernels.WeightGradientV2Partials", "ConvolutionKernels.ConvolutionForwardV2" })
+                         "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights",
+                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionKernels.ConvolutionForwardV2" })
             {
                 Assert.That(files, Does.Contain(experiment));
                 Assert.That(File.ReadAllText(Path.Combine(directory, experiment + ".ptx")), Does.Contain(".entry"), experiment);
@@ -221,7 +221,7 @@ public sealed class ConvolutionKernelVersionsTests
         Assert.That(ConvolutionForwardV3Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionForwardV4Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
-        Assert.That(ConvolutionWeightGradientV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 
     /// <summary>
@@ -239,7 +239,7 @@ public sealed class ConvolutionKernelVersionsTests
                      typeof(ConvolutionForwardV3Kernels).GetMethod(nameof(ConvolutionForwardV3Kernels.ConvolutionForwardV3))!,
                      typeof(ConvolutionForwardV4Kernels).GetMethod(nameof(ConvolutionForwardV4Kernels.ConvolutionForwardV4))!,
                      typeof(Convolution1x1V2Kernels).GetMethod(nameof(Convolution1x1V2Kernels.Convolution1x1V2))!,
-                     typeof(ConvolutionWeightGradientV2Kernels).GetMethod(nameof(ConvolutionWeightGradientV2Kernels.WeightGradientV2Partials))!,
+                     typeof(ConvolutionBackwardWeightsV2Kernels).GetMethod(nameof(ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials))!,
                  })
         {
             var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);

@@ -12,7 +12,7 @@ namespace NativeSeg.Kernels.Dev;
 /// <see cref="Versions"/>; every other operation, and every version equal to the product's, is the product's own
 /// call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
 /// comparable launch for launch. A version applies where its kernel does (3×3 up to dilation 4 for V3/V4 and the
-/// weight-gradient V2, 1×1 for the pointwise V2); elsewhere the product's kernel runs.
+/// backward-weights V2, 1×1 for the pointwise V2); elsewhere the product's kernel runs.
 /// </summary>
 public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions versions) : DelegatingBackend(inner)
 {
@@ -49,23 +49,23 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
         var flipped = _ilgpu.Scratch(weights.Length);
         _kernels.FlipTransposeWeights(_ilgpu.Stream, weights.Length, _ilgpu.ViewOf(op, weights), flipped, g);
-        var forward = Versions.BackwardData == BackwardDataVersion.V2 ? ForwardVersion.V3 : ForwardVersion.V4;
+        var forward = Versions.BackwardData == BackwardDataVersion.V3 ? ForwardVersion.V3 : ForwardVersion.V4;
         Forward(forward, _ilgpu.ViewOf(op, gradOutput), flipped, _ilgpu.ViewOf(op, gradInput),
-            ConvolutionBackwardDataV2Kernels.TransposedGeometry(g));
+            ConvolutionBackwardDataTransposedKernels.TransposedGeometry(g));
     }
 
     public override void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
     {
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
-        if (Versions.WeightGradient == WeightGradientVersion.V1 || g.Kernel != 3 || g.Dilation > ConvolutionWeightGradientV2Kernels.MaxDilation)
+        if (Versions.BackwardWeights == BackwardWeightsVersion.V1 || g.Kernel != 3 || g.Dilation > ConvolutionBackwardWeightsV2Kernels.MaxDilation)
         {
             Inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights);
             return;
         }
-        var layout = ConvolutionWeightGradientV2Kernels.Layout(g);
+        var layout = ConvolutionBackwardWeightsV2Kernels.Layout(g);
         var partials = _ilgpu.Scratch((long)layout.Groups * g.Kernel * g.Kernel);
-        _kernels.WeightGradientV2Partials(_ilgpu.Stream, Groups(ConvolutionWeightGradientV2Kernels.Groups(g, GroupSize)),
+        _kernels.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)),
             _ilgpu.ViewOf(op, input), _ilgpu.ViewOf(op, gradOutput), partials, g, layout);
         _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, g.Kernel * g.Kernel);
     }

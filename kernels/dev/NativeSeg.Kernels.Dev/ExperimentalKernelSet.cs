@@ -7,7 +7,7 @@ namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
 /// The experimental kernels, loaded once on an accelerator, plus the two product kernels they build on
-/// (forward V1 as the fallback on flipped weights, and the stage-2 sum of the weight-gradient partials).
+/// (forward V1 as the fallback on flipped weights, and the stage-2 sum of the backward-weights partials).
 /// </summary>
 internal sealed class ExperimentalKernelSet(Accelerator a)
 {
@@ -27,10 +27,10 @@ internal sealed class ExperimentalKernelSet(Accelerator a)
         a.LoadKernel<View, View, View, ConvolutionGeometry>(Convolution1x1V2Kernels.Convolution1x1V2);
 
     public Action<AcceleratorStream, Index1D, View, View, ConvolutionGeometry> FlipTransposeWeights { get; } =
-        a.LoadAutoGroupedKernel<Index1D, View, View, ConvolutionGeometry>(ConvolutionBackwardDataV2Kernels.FlipTransposeWeights);
+        a.LoadAutoGroupedKernel<Index1D, View, View, ConvolutionGeometry>(ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights);
 
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> WeightGradientV2Partials { get; } =
-        a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionWeightGradientV2Kernels.WeightGradientV2Partials);
+    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> BackwardWeightsV2Partials { get; } =
+        a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials);
 
     public Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials { get; } =
         a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout, int>(ReductionKernels.SumPartials);

@@ -31,7 +31,7 @@ public static class GpuKernelCommand
     /// </summary>
     private sealed record Variant(string Operation, string Version, KernelVersions Versions, ConvolutionOperation Op, int OnlyKernel);
 
-    private enum ConvolutionOperation { Forward, BackwardData, WeightGradient }
+    private enum ConvolutionOperation { Forward, BackwardData, BackwardWeights }
 
     // HighResNet2D's distinct convolutions: res_1/res_2/res_3 (and conv_0 at 1→16, left out: it is tiny) and the
     // two 1×1 heads.
@@ -54,11 +54,11 @@ public static class GpuKernelCommand
         new("forward", "V4", P with { Forward = ForwardVersion.V4 }, ConvolutionOperation.Forward, 3),
         new("forward", "P2", P with { Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.Forward, 1),
         new("backward-data", "V1", P, ConvolutionOperation.BackwardData, 0),
-        new("backward-data", "V2", P with { BackwardData = BackwardDataVersion.V2 }, ConvolutionOperation.BackwardData, 0),
-        new("backward-data", "V3", P with { BackwardData = BackwardDataVersion.V3 }, ConvolutionOperation.BackwardData, 3),
-        new("backward-data", "P2", P with { BackwardData = BackwardDataVersion.V2, Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.BackwardData, 1),
-        new("weight-gradient", "V1", P, ConvolutionOperation.WeightGradient, 0),
-        new("weight-gradient", "V2", P with { WeightGradient = WeightGradientVersion.V2 }, ConvolutionOperation.WeightGradient, 3),
+        new("backward-data", "V3", P with { BackwardData = BackwardDataVersion.V3 }, ConvolutionOperation.BackwardData, 0),
+        new("backward-data", "V4", P with { BackwardData = BackwardDataVersion.V4 }, ConvolutionOperation.BackwardData, 3),
+        new("backward-data", "P2", P with { BackwardData = BackwardDataVersion.V3, Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.BackwardData, 1),
+        new("backward-weights", "V1", P, ConvolutionOperation.BackwardWeights, 0),
+        new("backward-weights", "V2", P with { BackwardWeights = BackwardWeightsVersion.V2 }, ConvolutionOperation.BackwardWeights, 3),
     ];
 
     /// <summary>Runs with the given options (see <see cref="GpuKernelOptions"/>); 0 when every version passed, 1 if not, 2 on bad options.</summary>
@@ -126,7 +126,7 @@ public static class GpuKernelCommand
         using var dy = Upload(backend, outputShape, random);
         double macs = (double)o.Batch * o.Height * o.Width * c.InChannels * c.OutChannels * c.Kernel * c.Kernel;
         double bytes = 4.0 * (inputShape.Length + outputShape.Length + weightShape.Length);
-        foreach (var op in new[] { ConvolutionOperation.Forward, ConvolutionOperation.BackwardData, ConvolutionOperation.WeightGradient })
+        foreach (var op in new[] { ConvolutionOperation.Forward, ConvolutionOperation.BackwardData, ConvolutionOperation.BackwardWeights })
         {
             using var result = backend.Allocate(op switch
             {

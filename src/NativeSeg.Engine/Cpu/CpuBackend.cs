@@ -15,7 +15,7 @@ namespace NativeSeg.Engine.Cpu;
 public sealed unsafe class CpuBackend : IBackend
 {
     private readonly CpuWorkers _workers;
-    private readonly ScratchPool _scratch = new();
+    private readonly CpuScratchPool _scratch = new();
     private readonly WinogradWeightCache _winogradWeights = new();
 
     /// <param name="threads">Worker threads for the parallel loops; null means <see cref="Environment.ProcessorCount"/>.</param>

@@ -21,7 +21,7 @@ namespace NativeSeg.Kernels.Dev.Versions;
 /// the shapes only (slices from <see cref="Slices"/>; positions in chunk order inside a slice), not on the group
 /// size or the hardware, so results repeat bit for bit. No atomics.
 /// </summary>
-public static class ConvolutionWeightGradientV2Kernels
+public static class ConvolutionBackwardWeightsV2Kernels
 {
     /// <summary>Input channels of a group's block: one thread lane each.</summary>
     public const int InputLanes = 16;
@@ -77,7 +77,7 @@ public static class ConvolutionWeightGradientV2Kernels
     }
 
     /// <summary>Stage 1 (3×3 weights, dilation ≤ <see cref="MaxDilation"/>, explicitly grouped, DimX a multiple of 16).</summary>
-    public static void WeightGradientV2Partials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
+    public static void BackwardWeightsV2Partials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
         ConvolutionGeometry g, ReductionLayout layout)
     {
         var inputTiles = SharedMemory.Allocate<float>(InputLanes * MaxHaloStride);
