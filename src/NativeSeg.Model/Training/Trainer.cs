@@ -40,7 +40,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         Options.Validate();
         ArgumentNullException.ThrowIfNull(data);
         using var network = HighResNet2D.CreateInitialised(Backend, new HighResNetConfiguration(data.InputChannels, data.Classes), Options.Seed);
-        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction };
+        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
         return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
     }
 
@@ -59,7 +59,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             throw new InvalidInputException(weightsPath, $"the weights' network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
-        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction };
+        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
         return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
     }
 
@@ -73,6 +73,9 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             throw new InvalidInputException(checkpointPath, $"the checkpoint's network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         if (state.Seed != Options.Seed || state.BatchSize != Options.BatchSize || state.ValidationFraction != Options.ValidationFraction)
             throw new InvalidInputException(checkpointPath, $"the checkpoint was made with seed {state.Seed}, batch {state.BatchSize}, validation fraction {state.ValidationFraction}; a resume must keep them.");
+        string checkpointRecipe = state.Recipe.Length == 0 ? new TrainerOptions { OutputDirectory = "." }.Recipe : state.Recipe;
+        if (checkpointRecipe != Options.Recipe)
+            throw new InvalidInputException(checkpointPath, $"the checkpoint was made with {checkpointRecipe}, this run asks for {Options.Recipe}; a resume must keep them.");
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
         return Run(data, network, state, adamStep, file.ExtraTensors, progress, cancellation, checkpointPath);
@@ -90,7 +93,8 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         var metadata = Metadata(data);
 
         var split = PatientSplit.Create(data, Options);
-        int batch = Math.Min(Options.BatchSize, split.TrainingSlices.Count);
+        var epochPool = PleuralDensityOversampling.EpochPool(data, split.TrainingSlices, Options.PleuralOversampling);
+        int batch = Math.Min(Options.BatchSize, epochPool.Length);
         var sampler = new TrainingBatchSampler(Backend, data, Options, batch);
         var workspace = network.GetWorkspace(batch, sampler.WindowHeight, sampler.WindowWidth);
         var trainingStep = new TrainingStep(network, objective, optimizer, CheckpointPath);
@@ -98,13 +102,13 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             ? new ValidationBuffers(workspace, sampler.BatchInput)
             : new ValidationBuffers(network.GetWorkspace(batch, data.Height, data.Width), new float[batch * data.InputChannels * data.Height * data.Width]);
         var random = state.RandomState.Length == 0 ? SeededRandom.ForStream(Options.Seed, RandomStreams.Training) : SeededRandom.RestoreState(state.RandomState);
-        var run = new RunProgress(network, optimizer, metadata, state, batch, split.TrainingSlices.Count / batch, progress);
+        var run = new RunProgress(network, optimizer, metadata, state, batch, epochPool.Length / batch, progress);
 
         for (int epoch = state.Epoch; epoch < Options.Epochs; epoch++)
         {
             if (state.EpochOrder.Length == 0)
             {
-                var order = split.TrainingSlices.ToArray();
+                var order = (int[])epochPool.Clone();
                 random.Shuffle(order);
                 state.EpochOrder = order;
                 state.StepInEpoch = 0;
@@ -119,6 +123,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                     return Result(TrainingOutcome.Interrupted, state);
                 }
                 sampler.Fill(state.EpochOrder, step, random, workspace);
+                optimizer.SetLearningRate(Options.Schedule.At(state.GlobalStep + 1, run.TotalSteps(Options.Epochs), Options.LearningRate));
                 var loss = trainingStep.Run(workspace, state.GlobalStep + 1, epoch + 1);
                 state.RandomState = random.SaveState();
                 EndStep(run, epoch, step, loss);
