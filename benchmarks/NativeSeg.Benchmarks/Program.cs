@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Running;
 using NativeSeg.Benchmarks.Cpu;
-using NativeSeg.Benchmarks.Gpu;
 using NativeSeg.Benchmarks.Onnx;
 
 namespace NativeSeg.Benchmarks;
@@ -8,7 +7,7 @@ namespace NativeSeg.Benchmarks;
 /// <summary>
 /// Runs the benchmark suites chosen by the command line (for example --filter '*CpuConvolution*'), or one of the
 /// console modes <c>onnx-parity</c> and <c>onnx-compare</c> (see <see cref="OnnxCommands"/>) and
-/// <c>gpu-kernels</c> (see <see cref="GpuKernelCommand"/>), <c>fusion-compare</c> (see <see cref="FusionComparison"/>), <c>winograd-compare</c> (see
+/// <c>fusion-compare</c> (see <see cref="FusionComparison"/>), <c>winograd-compare</c> (see
 /// <see cref="WinogradComparison"/>), <c>winograd-numerics</c> (see <see cref="WinogradNumerics"/>) and <c>fuzz</c> (see <see cref="Io.FuzzCommand"/>).
 /// </summary>
 public static class Program
@@ -16,8 +15,6 @@ public static class Program
     public static int Main(string[] args)
     {
         if (OnnxCommands.TryRun(args, out int exitCode))
-            return exitCode;
-        if (GpuKernelCommand.TryRun(args, out exitCode))
             return exitCode;
         if (FusionComparison.TryRun(args, out exitCode))
             return exitCode;

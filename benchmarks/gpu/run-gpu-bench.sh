@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole GPU check-and-benchmark, in one go, for the device machine (no .NET there: it runs the self-contained
-# bundle made here by build-bundle.sh and carried as publish/gpu-bundle). About 4-6 minutes on an H100:
-#   1. nativeseg check --device cuda      every op on CUDA against the float64 reference (nonzero exit on a failure)
-#   2. nativeseg bench-kernels            = NativeSeg.Benchmarks gpu-kernels: every kernel version, checked on the
-#                                           device, then timed (roofline table)
-#   3. nativeseg bench --device cuda      the whole network: inference and a training step (batch 17), default kernels
-#   4. the same with the newest kernel versions (NATIVESEG_ILGPU_KERNELS=$NEW_KERNELS)
+# bundle made here by build-bundle.sh and carried as publish/gpu-bundle: the kernel lab's `nativeseg-gpu`, which
+# also runs every `nativeseg` command). About 4-6 minutes on an H100:
+#   1. nativeseg-gpu check --device cuda  the product's check: every op on CUDA against the float64 reference
+#   2. nativeseg-gpu bench-kernels        every kernel version (product and kernels/dev), checked on the device,
+#                                         then timed (roofline table)
+#   3. nativeseg-gpu bench --device cuda  the product's whole network: inference and a training step (batch 17)
+#   4. nativeseg-gpu bench-network --kernels $NEW_KERNELS   the same with the lab's newest kernel versions
 #   5. torch_gpu_bench.py                 PyTorch eager: the same convolutions, a training step, inference; TF32 off/on
 # Logs and tables go to $OUT (fetched back by the device tool); the last lines printed are the short tables.
 # Each step has its own time limit and a failing step does not stop the next ones; the exit code is the first
@@ -14,13 +15,14 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 OUT="${OUT:-/tmp/gpu-bench-out}"
 DEVICE="${DEVICE:-cuda}"
-NEW_KERNELS="${NEW_KERNELS:-forward=V4,backward-data=V3,weight-gradient=V2,pointwise=V2}"
+NEW_KERNELS="${NEW_KERNELS:-forward=V4,backward-data=V4,backward-weights=V2,pointwise=V2}"
 bundle=publish/gpu-bundle
+gpu="$bundle/nativeseg-gpu"
 mkdir -p "$OUT"
 # The bundle's native libraries unpack here; no ICU on the machine is fine for this program's invariant text.
 export DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp/dotnet-bundle DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 export PYTHONUNBUFFERED=1
-chmod +x "$bundle/cli/nativeseg" 2>/dev/null
+chmod +x "$gpu" 2>/dev/null
 status=0
 step() {  # step NAME SECONDS COMMAND... : runs with a limit, logs to $OUT/NAME.log, keeps the first failure
   local name=$1 limit=$2; shift 2
@@ -34,11 +36,11 @@ step() {  # step NAME SECONDS COMMAND... : runs with a limit, logs to $OUT/NAME.
 
 { date -u; uname -a; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv 2>&1; } \
   | tee "$OUT/machine.txt"
-[[ -x "$bundle/cli/nativeseg" ]] || { echo "no bundle at $bundle: run benchmarks/gpu/build-bundle.sh here and carry publish/gpu-bundle" >&2; exit 2; }
+[[ -x "$gpu" ]] || { echo "no bundle at $bundle: run benchmarks/gpu/build-bundle.sh here and carry publish/gpu-bundle" >&2; exit 2; }
 
 # Registers, spills and shared memory of every kernel from ptxas (ILGPU's PTX; no device time), into machine.txt.
 ptxas_bin="$(command -v ptxas || ls /usr/local/cuda/bin/ptxas 2>/dev/null | head -1)"
-if [[ -n "$ptxas_bin" ]] && timeout 30 "$bundle/cli/nativeseg" bench-kernels --dump-ptx /tmp/nativeseg-ptx >/dev/null 2>&1; then
+if [[ -n "$ptxas_bin" ]] && timeout 30 "$gpu" bench-kernels --dump-ptx /tmp/nativeseg-ptx >/dev/null 2>&1; then
   for f in /tmp/nativeseg-ptx/Convolution*.ptx /tmp/nativeseg-ptx/Reduction*.ptx /tmp/nativeseg-ptx/BatchNorm*.ptx; do
     echo "ptxas sm_90 $(basename "$f" .ptx): $(timeout 5 "$ptxas_bin" -arch=sm_90 -v "$f" -o /dev/null 2>&1 | grep -E 'registers|spill' | tr -s ' \n' ' ')"
   done | tee -a "$OUT/machine.txt"
@@ -46,11 +48,11 @@ else
   echo "ptxas report: skipped (no ptxas, or the PTX dump failed)" | tee -a "$OUT/machine.txt"
 fi
 
-step check 80 "$bundle/cli/nativeseg" check --device "$DEVICE" --seed 20261127
-step gpu-kernels 170 "$bundle/cli/nativeseg" bench-kernels --device "$DEVICE" --seconds 1 --csv "$OUT/gpu-kernels.csv"
+step check 80 "$gpu" check --device "$DEVICE" --seed 20261127
+step gpu-kernels 170 "$gpu" bench-kernels --device "$DEVICE" --seconds 1 --csv "$OUT/gpu-kernels.csv"
 if [[ "$DEVICE" == cuda ]]; then
-  step network 70 "$bundle/cli/nativeseg" bench --device cuda --repetitions 3
-  step network-new 70 env NATIVESEG_ILGPU_KERNELS="$NEW_KERNELS" "$bundle/cli/nativeseg" bench --device cuda --repetitions 3
+  step network 70 "$gpu" bench --device cuda --repetitions 3
+  step network-new 70 "$gpu" bench-network --kernels "$NEW_KERNELS" --device cuda --repetitions 3
 fi
 if [[ "$DEVICE" == cuda ]] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   step torch 110 python3 benchmarks/reference/torch_gpu_bench.py --json "$OUT/torch-gpu.json"

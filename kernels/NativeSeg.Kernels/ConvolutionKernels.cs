@@ -189,7 +189,7 @@ public static class ConvolutionKernels
         gradInput[index] = sum;
     }
 
-    /// <summary>Shared memory of one weight-gradient group: one accumulator column per tap (9 KB for 3×3).</summary>
+    /// <summary>Shared memory of one backward-weights group: one accumulator column per tap (9 KB for 3×3).</summary>
     public const int BackwardWeightsSharedBytes = 9 * KernelConstants.MaxGroupSize * sizeof(float);
 
     /// <summary>

@@ -50,10 +50,10 @@ public static class ReductionKernels
     }
 
     /// <summary>The first term index of this group's slice.</summary>
-    internal static int SliceStart(ReductionLayout layout, int slice) => slice * layout.SliceLength;
+    public static int SliceStart(ReductionLayout layout, int slice) => slice * layout.SliceLength;
 
     /// <summary>One past the last term index of this group's slice.</summary>
-    internal static int SliceEnd(ReductionLayout layout, int slice) =>
+    public static int SliceEnd(ReductionLayout layout, int slice) =>
         IntrinsicMath.Min((slice + 1) * layout.SliceLength, layout.Count);
 
     /// <summary>

@@ -19,16 +19,24 @@ public enum L2Reduction
 /// </summary>
 public static class L2Regularization
 {
-    /// <summary>The penalty over the given tensors, through <see cref="IBackend.SumOfSquares"/>.</summary>
+    /// <summary>The penalty over the given tensors, through one <see cref="IBackend.SumsOfSquares"/> call.</summary>
     public static double Penalty(IBackend backend, IReadOnlyList<Tensor> tensors, double decay, L2Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0)
-            throw new ArgumentException("The L2 penalty needs at least one tensor.", nameof(tensors));
+        var sums = new double[tensors.Count];
+        backend.SumsOfSquares(tensors, sums);
+        return Penalty(sums, decay, reduction);
+    }
+
+    /// <summary>The penalty from each regularised tensor's Σ v², in the order given (the order of the adds).</summary>
+    public static double Penalty(ReadOnlySpan<double> sumsOfSquares, double decay, L2Reduction reduction)
+    {
+        if (sumsOfSquares.Length == 0)
+            throw new ArgumentException("The L2 penalty needs at least one tensor.", nameof(sumsOfSquares));
         double total = 0;
-        foreach (var tensor in tensors) total += decay * 0.5 * backend.SumOfSquares(tensor);
-        return reduction == L2Reduction.Mean ? total / tensors.Count : total;
+        foreach (double sum in sumsOfSquares) total += decay * 0.5 * sum;
+        return reduction == L2Reduction.Mean ? total / sumsOfSquares.Length : total;
     }
 
     /// <summary>∂Penalty/∂v ÷ v for every regularised value: decay/T for the mean, decay for the sum.</summary>

@@ -156,6 +156,69 @@ public static class OperationContracts
             throw new ShapeException(operation, $"step counts from 1, got {step}.");
     }
 
+    // ---- Whole-operation checks: the one call each backend makes before an operation (so no backend adds its own). ----
+
+    /// <summary><see cref="IBackend.Copy"/>: one backend, one shape.</summary>
+    public static void Copy(string operation, Tensor source, Tensor destination)
+    {
+        SameBackend(operation, source, destination);
+        SameShape(operation, "source", source, "destination", destination);
+    }
+
+    /// <summary><see cref="IBackend.BatchNormBackward"/>: the batch-norm tensors, and a gradInput shaped like the input.</summary>
+    public static NchwSizes BatchNormBackward(string operation, Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean,
+        Tensor savedInverseStd, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        var sizes = BatchNorm(operation, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta);
+        SameBackend(operation, input, gradInput);
+        SameShape(operation, "input", input, "gradInput", gradInput);
+        return sizes;
+    }
+
+    /// <summary><see cref="IBackend.ReluBackward"/>: three tensors of one shape.</summary>
+    public static NchwSizes ReluBackward(string operation, Tensor output, Tensor gradOutput, Tensor gradInput)
+    {
+        var sizes = Elementwise(operation, output, gradOutput);
+        Elementwise(operation, output, gradInput);
+        return sizes;
+    }
+
+    /// <summary><see cref="IBackend.ResidualAddForward"/>: a skip that fits the input as a centred skip, an output shaped like the input.</summary>
+    public static (NchwSizes Sizes, int SkipChannels, int Offset) ResidualAddForward(string operation, Tensor input, Tensor skip, Tensor output)
+    {
+        var residual = Residual(operation, input, skip);
+        Elementwise(operation, input, output);
+        return residual;
+    }
+
+    /// <summary><see cref="IBackend.DiceNsLossForward"/>: probabilities and labels alike, sliceLosses [N].</summary>
+    public static NchwSizes DiceNsLossForward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    {
+        var sizes = DiceNs(operation, probabilities, labels, epsilon);
+        SameBackend(operation, probabilities, sliceLosses);
+        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != sizes.Batch)
+            throw new ShapeException(operation, $"sliceLosses {sliceLosses.Shape} must be [{sizes.Batch}] for probabilities {probabilities.Shape}.");
+        return sizes;
+    }
+
+    /// <summary><see cref="IBackend.DiceNsLossBackward"/>: probabilities and labels alike, gradLogits shaped like them.</summary>
+    public static NchwSizes DiceNsLossBackward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    {
+        var sizes = DiceNs(operation, probabilities, labels, epsilon);
+        SameBackend(operation, probabilities, gradLogits);
+        SameShape(operation, "probabilities", probabilities, "gradLogits", gradLogits);
+        return sizes;
+    }
+
+    /// <summary>One sum per tensor; no tensor missing.</summary>
+    public static void SumsOfSquares(string operation, IReadOnlyList<Tensor> tensors, int sumsLength)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (sumsLength != tensors.Count)
+            throw new ShapeException(operation, $"{sumsLength} sums for {tensors.Count} tensors.");
+        foreach (var tensor in tensors) ArgumentNullException.ThrowIfNull(tensor, nameof(tensors));
+    }
+
     public static void Transfer(string operation, Tensor tensor, int spanLength)
     {
         if (tensor.IsDisposed)

@@ -15,8 +15,13 @@ namespace NativeSeg.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    public static Command Create()
+    /// <summary>
+    /// The command; <paramref name="createBackend"/> makes the backend from the --device value (default: the product's
+    /// <see cref="Backends.Create"/> after resolving auto). The GPU kernel lab passes one that runs chosen kernel versions.
+    /// </summary>
+    public static Command Create(Func<string, IBackend>? createBackend = null)
     {
+        createBackend ??= name => Backends.Create(Devices.AutoDevice.Resolve(name, quiet: false));
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
         var inferenceBatch = new Option<int>("--inference-batch") { Description = "Slices per inference forward.", DefaultValueFactory = _ => 8 };
         var trainingBatch = new Option<int>("--training-batch") { Description = "Slices per training step (the paper: 17).", DefaultValueFactory = _ => 17 };
@@ -28,13 +33,13 @@ public static class BenchCommand
         {
             device, inferenceBatch, trainingBatch, repetitions, height, width, skipTraining,
         };
-        command.SetAction(result => CommandRunner.Run(cancel => Execute(result.GetValue(device)!, result.GetValue(inferenceBatch),
+        command.SetAction(result => CommandRunner.Run(cancel => Execute(() => createBackend(result.GetValue(device)!), result.GetValue(inferenceBatch),
             result.GetValue(trainingBatch), result.GetValue(repetitions), result.GetValue(height), result.GetValue(width),
             !result.GetValue(skipTraining), cancel), CommandContext.Cancellation));
         return command;
     }
 
-    private static int Execute(string deviceName, int inferenceBatch, int trainingBatch, int repetitions, int height, int width,
+    private static int Execute(Func<IBackend> createBackend, int inferenceBatch, int trainingBatch, int repetitions, int height, int width,
         bool training, CancellationToken cancellation)
     {
         if (inferenceBatch < 1 || trainingBatch < 1 || repetitions < 1)
@@ -42,7 +47,7 @@ public static class BenchCommand
         if (height % HighResNetConfiguration.SpatialMultiple != 0 || width % HighResNetConfiguration.SpatialMultiple != 0)
             throw new UsageException($"--height and --width must be multiples of {HighResNetConfiguration.SpatialMultiple}, got {height}×{width}.");
         var c = CultureInfo.InvariantCulture;
-        using var backend = Backends.Create(Devices.AutoDevice.Resolve(deviceName, quiet: false));
+        using var backend = createBackend();
         var configuration = HighResNetConfiguration.Lung;
         using var network = HighResNet2D.CreateInitialised(backend, configuration, seed: 1);
         double flopsPerSlice = new NetworkSummary(configuration).ForwardFlopsPerPixel * height * width;

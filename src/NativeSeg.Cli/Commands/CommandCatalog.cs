@@ -18,6 +18,5 @@ public static class CommandCatalog
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();
-        yield return BenchKernelsCommand.Create();
     }
 }

@@ -18,6 +18,9 @@ public static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs in total (a resumed run counts the epochs already done).", DefaultValueFactory = _ => 50 };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Slices per step (the paper: 17).", DefaultValueFactory = _ => 17 };
         var learningRate = new Option<float>("--lr") { Description = "Adam learning rate (the paper: 0.02).", DefaultValueFactory = _ => 0.02f };
+        var schedule = new Option<string>("--lr-schedule") { Description = "constant (the paper), cosine or cosine:FLOOR (decay to FLOOR × --lr, default 0.05, over the run).", DefaultValueFactory = _ => "constant" };
+        var warmup = new Option<int>("--warmup-steps") { Description = "Linear warm-up steps before the cosine decay.", DefaultValueFactory = _ => 0 };
+        var oversample = new Option<int>("--oversample-pleural") { Description = "Show slices whose lung meets the chest wall with dense tissue up to N times per epoch (1: every slice once).", DefaultValueFactory = _ => 1 };
         var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
@@ -33,7 +36,7 @@ public static class TrainCommand
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
-            initWeights, validationPatients, resume, checkpointMinutes,
+            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -43,6 +46,8 @@ public static class TrainCommand
                 Epochs = result.GetValue(epochs),
                 BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(learningRate),
+                Schedule = ParseSchedule(result.GetValue(schedule)!, result.GetValue(warmup)),
+                PleuralOversampling = OversamplingCopies(result.GetValue(oversample)),
                 Decay = result.GetValue(decay),
                 L2Reduction = result.GetValue(l2) switch
                 {
@@ -73,6 +78,22 @@ public static class TrainCommand
             return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, cancel);
         }, CommandContext.Cancellation));
         return command;
+    }
+
+    private static int OversamplingCopies(int copies) => copies is >= 1 and <= 16
+        ? copies : throw new UsageException($"--oversample-pleural takes 1 to 16 copies, got {copies}.");
+
+    private static LearningRateSchedule ParseSchedule(string text, int warmupSteps)
+    {
+        if (warmupSteps < 0) throw new UsageException($"--warmup-steps must be 0 or more, got {warmupSteps}.");
+        try
+        {
+            return LearningRateSchedule.Parse(text, warmupSteps);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--lr-schedule: {e.Message}");
+        }
     }
 
     private static TimeSpan CheckpointInterval(double minutes) =>
@@ -106,6 +127,12 @@ public static class TrainCommand
         Console.WriteLine(options.ValidationPatients is null
             ? $"validation patients (held out, seed {options.Seed}): {string.Join(", ", split.ValidationPatients)}"
             : $"validation patients (held out, named): {string.Join(", ", split.ValidationPatients)}");
+        if (options.PleuralOversampling > 1)
+        {
+            int pool = PleuralDensityOversampling.EpochPool(data, split.TrainingSlices, options.PleuralOversampling).Length;
+            Console.WriteLine(string.Create(c, $"pleural oversampling ×{options.PleuralOversampling}: {pool} slices per epoch from {split.TrainingSlices.Count} training slices"));
+        }
+        Console.WriteLine($"learning rate {options.LearningRate.ToString(c)}, {options.Schedule}");
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)

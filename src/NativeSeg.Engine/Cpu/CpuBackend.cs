@@ -15,7 +15,7 @@ namespace NativeSeg.Engine.Cpu;
 public sealed unsafe class CpuBackend : IBackend
 {
     private readonly CpuWorkers _workers;
-    private readonly ScratchPool _scratch = new();
+    private readonly CpuScratchPool _scratch = new();
     private readonly WinogradWeightCache _winogradWeights = new();
 
     /// <param name="threads">Worker threads for the parallel loops; null means <see cref="Environment.ProcessorCount"/>.</param>
@@ -68,8 +68,7 @@ public sealed unsafe class CpuBackend : IBackend
 
     public void Copy(Tensor source, Tensor destination)
     {
-        SameBackend(nameof(Copy), source, destination);
-        SameShape(nameof(Copy), "source", source, "destination", destination);
+        OperationContracts.Copy(nameof(Copy), source, destination);
         Own(nameof(Copy), source).Span.CopyTo(Own(nameof(Copy), destination).Span);
     }
 
@@ -151,9 +150,7 @@ public sealed unsafe class CpuBackend : IBackend
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {
         const string op = nameof(BatchNormBackward);
-        var s = BatchNorm(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta);
-        SameBackend(op, input, gradInput);
-        SameShape(op, "input", input, "gradInput", gradInput);
+        var s = OperationContracts.BatchNormBackward(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta);
         CpuBatchNorm.Backward(_workers, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gamma), Ptr(op, savedMean),
             Ptr(op, savedInverseStd), Ptr(op, gradInput), Ptr(op, gradGamma), Ptr(op, gradBeta));
     }
@@ -168,16 +165,14 @@ public sealed unsafe class CpuBackend : IBackend
     public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
     {
         const string op = nameof(ReluBackward);
-        Elementwise(op, output, gradOutput);
-        Elementwise(op, output, gradInput);
+        OperationContracts.ReluBackward(op, output, gradOutput, gradInput);
         CpuElementwise.ReluBackward(_workers, output.Length, Ptr(op, output), Ptr(op, gradOutput), Ptr(op, gradInput));
     }
 
     public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
     {
         const string op = nameof(ResidualAddForward);
-        var (s, skipChannels, offset) = Residual(op, input, skip);
-        Elementwise(op, input, output);
+        var (s, skipChannels, offset) = OperationContracts.ResidualAddForward(op, input, skip, output);
         CpuElementwise.ResidualAddForward(_workers, s, skipChannels, offset, Ptr(op, input), Ptr(op, skip), Ptr(op, output));
     }
 
@@ -198,19 +193,14 @@ public sealed unsafe class CpuBackend : IBackend
     public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
     {
         const string op = nameof(DiceNsLossForward);
-        var s = DiceNs(op, probabilities, labels, epsilon);
-        SameBackend(op, probabilities, sliceLosses);
-        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != s.Batch)
-            throw new ShapeException(op, $"sliceLosses {sliceLosses.Shape} must be [{s.Batch}] for probabilities {probabilities.Shape}.");
+        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses);
         CpuSoftmaxDice.DiceNsLossForward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Ptr(op, sliceLosses));
     }
 
     public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
     {
         const string op = nameof(DiceNsLossBackward);
-        var s = DiceNs(op, probabilities, labels, epsilon);
-        SameBackend(op, probabilities, gradLogits);
-        SameShape(op, "probabilities", probabilities, "gradLogits", gradLogits);
+        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits);
         CpuSoftmaxDice.DiceNsLossBackward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Ptr(op, gradLogits));
     }
 

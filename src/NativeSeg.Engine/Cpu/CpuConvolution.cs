@@ -1,5 +1,5 @@
 using static NativeSeg.Engine.OperationContracts;
-using static NativeSeg.Engine.Cpu.ConvolutionKernels;
+using static NativeSeg.Engine.Cpu.CpuConvolutionKernels;
 
 namespace NativeSeg.Engine.Cpu;
 
@@ -17,7 +17,7 @@ internal static unsafe class CpuConvolution
     private const int WeightGroups = 16;
 
     /// <summary>output = conv(input, weights); sizes from <see cref="OperationContracts.Convolution"/>.</summary>
-    public static void Forward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input, float* weights, float* output)
+    public static void Forward(CpuWorkers workers, CpuScratchPool scratch, ConvolutionSizes s, float* input, float* weights, float* output)
         => FusedForward(workers, scratch, s, input, before: null, weights, default, output);
 
     /// <summary>
@@ -25,7 +25,7 @@ internal static unsafe class CpuConvolution
     /// into the padded buffer, the <paramref name="epilogue"/> to each finished output row while it is still in L1.
     /// Neither adds a pass over memory.
     /// </summary>
-    public static void FusedForward(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input,
+    public static void FusedForward(CpuWorkers workers, CpuScratchPool scratch, ConvolutionSizes s, float* input,
         ChannelNormalization? before, float* weights, OutputEpilogue epilogue, float* output)
     {
         int taps = s.Kernel * s.Kernel;
@@ -50,7 +50,7 @@ internal static unsafe class CpuConvolution
     /// channels to the Cin input channels whose weights are transposed and flipped in both spatial axes:
     /// W'[i, o, ky, kx] = W[o, i, K−1−ky, K−1−kx]. So it packs W' and reuses the forward kernel unchanged.
     /// </summary>
-    public static void BackwardData(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* gradOutput, float* weights, float* gradInput)
+    public static void BackwardData(CpuWorkers workers, CpuScratchPool scratch, ConvolutionSizes s, float* gradOutput, float* weights, float* gradInput)
     {
         int taps = s.Kernel * s.Kernel;
         int blocks = BlockCount(s.InChannels);
@@ -77,7 +77,7 @@ internal static unsafe class CpuConvolution
     /// group sums its chunks in order into its own float64 partials, and the groups are then added in group order.
     /// The grouping depends on the shape only, so the result is bit-for-bit the same for any thread count.
     /// </summary>
-    public static void BackwardWeights(CpuWorkers workers, ScratchPool scratch, ConvolutionSizes s, float* input, float* gradOutput, float* gradWeights)
+    public static void BackwardWeights(CpuWorkers workers, CpuScratchPool scratch, ConvolutionSizes s, float* input, float* gradOutput, float* gradWeights)
     {
         int taps = s.Kernel * s.Kernel;
         int outBlocks = (s.OutChannels + WeightBlock - 1) / WeightBlock;
@@ -91,8 +91,8 @@ internal static unsafe class CpuConvolution
         inputLayout.Fill(workers, input, s.InChannels, paddedInput.Pointer);
         gradientLayout.Fill(workers, gradOutput, s.OutChannels, paddedGradient.Pointer);
 
-        // At most 4 rows: interleaved best-of A/B on 296×216 (2 threads, two runs) gave 4 rows 108–123 GFLOP/s against
-        // 98–118 for 6–8 rows on 16 and 32 channels (64 channels already get 3), and 1–2 rows were slower still.
+        // At most 4 rows per chunk: faster than 6–8 rows on 16 and 32 channels (64 channels already get 3) and than
+        // 1–2 rows in an interleaved A/B (benchmarks/RESULTS.md, "Numbers moved out of code comments").
         long rowBytes = (gradientLayout.RowStride + inputLayout.RowStride) * sizeof(float);
         int rowsPerChunk = (int)Math.Clamp((512 * 1024) / rowBytes, 1, 4);
         int chunksPerImage = (s.Height + rowsPerChunk - 1) / rowsPerChunk;
@@ -165,7 +165,7 @@ internal static unsafe class CpuConvolution
     /// within a band every channel block reuses the same few input rows from L2, and every output value is computed
     /// entirely by one item, in a fixed order.
     /// </summary>
-    private static void Convolve(CpuWorkers workers, ScratchPool scratch, int batch, int sourceChannels, int destinationChannels,
+    private static void Convolve(CpuWorkers workers, CpuScratchPool scratch, int batch, int sourceChannels, int destinationChannels,
         int height, int width, int kernel, int dilation, float* source, ChannelNormalization? before, float* packed,
         OutputEpilogue epilogue, float* destination)
     {

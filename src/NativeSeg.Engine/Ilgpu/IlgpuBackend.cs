@@ -10,14 +10,13 @@
 //   a second kernel, or the host for the sum of squares, adds the partials of a segment in slice order
 //   (stage 2). The slicing depends only on the shapes (see SlicesFor), so results repeat bit for bit; float
 //   atomics, which ILGPU.Algorithms' reductions use, would not.
-// - The 3×3 forward convolution (ConvolutionForwardV2, the default) is explicitly grouped too: a group shares an
-//   8×32 output tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per
-//   input channel, and every thread reuses them for 9 taps × 4 channels. V1 stays available for 1×1 kernels and
-//   as the yardstick (tests check both against the reference and against each other).
-// - Newer numbered versions, selectable and not yet the defaults (none has been timed on a GPU; see
-//   benchmarks/gpu/README.md): forward V3/V4 (register blocking), 1×1 P2 (PointwiseVersion.V2, a GEMM over
-//   channels), backward-data V2/V3 (flip-transpose the weights, then the forward kernel), weight-gradient V2
-//   (implicit GEMM with fixed slices). NATIVESEG_ILGPU_KERNELS selects them for a whole program run.
+// - The 3×3 forward convolution (ConvolutionForwardV2) is explicitly grouped too: a group shares an 8×32 output
+//   tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per input
+//   channel, and every thread reuses them for 9 taps × 4 channels. V1 runs 1×1 weights and dilations past 4.
+// - Only the kernels this backend runs live here. Numbered experiments (register-blocked forward V3/V4, a 1×1
+//   GEMM, backward-data through the flipped weights, an implicit-GEMM weight gradient) live in kernels/dev with
+//   their checker and timer (the `nativeseg-gpu` program); one is promoted here only once it has measured faster
+//   on a GPU (benchmarks/gpu/README.md).
 // - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
 //   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
 //   group barriers cost milliseconds with 256 of them on a small machine, so it defaults to one warp (32
@@ -33,55 +32,6 @@ using NativeSeg.Kernels;
 using static NativeSeg.Engine.OperationContracts;
 
 namespace NativeSeg.Engine.Ilgpu;
-
-/// <summary>Which forward-convolution kernel a backend uses for 3×3 weights (1×1 always runs V1).</summary>
-public enum ConvolutionForwardVersion
-{
-    /// <summary>One thread per output element, straight from global memory.</summary>
-    V1 = 1,
-
-    /// <summary>Shared-memory input tiles, 4 output channels per group (the default).</summary>
-    V2 = 2,
-
-    /// <summary>Register blocking: 4 pixels × 8 output channels per thread, 4 input channels per barrier pair.</summary>
-    V3 = 3,
-
-    /// <summary>V3 with 8 pixels (4 rows × 2 columns) × 8 output channels per thread: 4 multiply-adds per shared load.</summary>
-    V4 = 4,
-}
-
-/// <summary>Which kernel a backend uses for 1×1 convolutions (forward, and backward-data V2/V3).</summary>
-public enum PointwiseConvolutionVersion
-{
-    /// <summary>One thread per output (the default): forward V1.</summary>
-    V1 = 1,
-
-    /// <summary>A small GEMM over channels: 4 positions × 8 output channels per thread, weights in shared memory.</summary>
-    V2 = 2,
-}
-
-/// <summary>Which backward-data convolution a backend uses.</summary>
-public enum ConvolutionBackwardDataVersion
-{
-    /// <summary>One thread per input-gradient element, a gather straight from global memory (the default).</summary>
-    V1 = 1,
-
-    /// <summary>Flip and transpose the weights, then run the forward kernel (V3 for 3×3, V1 for 1×1).</summary>
-    V2 = 2,
-
-    /// <summary>As V2 with forward V4 for 3×3.</summary>
-    V3 = 3,
-}
-
-/// <summary>Which weight-gradient convolution a backend uses for 3×3 weights (1×1 always runs V1).</summary>
-public enum ConvolutionWeightGradientVersion
-{
-    /// <summary>One group per (o, i) pair and slice, a shared-memory tree per group (the default).</summary>
-    V1 = 1,
-
-    /// <summary>Implicit GEMM: 16 input × 64 output channels per group, 36 register sums per thread.</summary>
-    V2 = 2,
-}
 
 /// <summary>
 /// The ILGPU backend: the kernels of <c>NativeSeg.Kernels</c> on an NVIDIA GPU ("cuda") or on ILGPU's CPU
@@ -107,6 +57,7 @@ public sealed class IlgpuBackend : IBackend
     private readonly IlgpuKernelSet _kernels;
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
     private MemoryBuffer1D<double, Stride1D.Dense>? _scratchDouble;
+    private double[] _hostPartials = [];
     private bool _disposed;
 
     private IlgpuBackend(string name, Context context, Accelerator accelerator, int groupSize)
@@ -123,13 +74,12 @@ public sealed class IlgpuBackend : IBackend
         Description = $"{accelerator.Name} ({accelerator.AcceleratorType}), multiprocessors: {accelerator.NumMultiprocessors}, " +
             $"warp {accelerator.WarpSize}, up to {accelerator.MaxNumThreadsPerGroup} threads per group, " +
             $"{groupSize} threads per explicit group{memory}";
-        ApplyVersionOverrides(Environment.GetEnvironmentVariable(KernelVersionsVariable));
     }
 
     /// <summary>"cuda" or "ilgpu-cpu".</summary>
     public string Name { get; }
 
-    public string Description { get; private set; }
+    public string Description { get; }
 
     /// <summary>
     /// Threads per group of the explicitly grouped kernels (reductions, convolution V2): 256 on a GPU, 32 on the
@@ -143,52 +93,6 @@ public sealed class IlgpuBackend : IBackend
             if (value < 32 || value > KernelConstants.MaxGroupSize || (value & (value - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"a power of two from 32 to {KernelConstants.MaxGroupSize}");
             field = value;
-        }
-    }
-
-    /// <summary>The forward-convolution kernel used for 3×3 weights; V2 unless a test or benchmark asks for V1.</summary>
-    public ConvolutionForwardVersion ForwardVersion { get; set; } = ConvolutionForwardVersion.V2;
-
-    /// <summary>The kernel for 1×1 forward convolutions (and 1×1 backward-data V2/V3); V1 unless a test or benchmark asks for V2.</summary>
-    public PointwiseConvolutionVersion PointwiseVersion { get; set; } = PointwiseConvolutionVersion.V1;
-
-    /// <summary>The backward-data kernel; V1 unless a test or benchmark asks for V2.</summary>
-    public ConvolutionBackwardDataVersion BackwardDataVersion { get; set; } = ConvolutionBackwardDataVersion.V1;
-
-    /// <summary>The weight-gradient kernel for 3×3 weights; V1 unless a test or benchmark asks for V2.</summary>
-    public ConvolutionWeightGradientVersion WeightGradientVersion { get; set; } = ConvolutionWeightGradientVersion.V1;
-
-    /// <summary>
-    /// Environment variable that picks kernel versions for a whole program run without code changes, for the GPU
-    /// benchmark of the whole network: for example <c>forward=V4,backward-data=V3,weight-gradient=V2,pointwise=V2</c>.
-    /// </summary>
-    public const string KernelVersionsVariable = "NATIVESEG_ILGPU_KERNELS";
-
-    /// <summary>Applies "operation=version" pairs (see <see cref="KernelVersionsVariable"/>); throws on an unknown one.</summary>
-    public void ApplyVersionOverrides(string? pairs)
-    {
-        if (string.IsNullOrWhiteSpace(pairs)) return;
-        foreach (var pair in pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            string value = parts.Length == 2 ? parts[1] : "";
-            bool ok = parts[0] switch
-            {
-                "forward" => Enum.TryParse(value, out ConvolutionForwardVersion f) && Enum.IsDefined(f) && Set(() => ForwardVersion = f),
-                "backward-data" => Enum.TryParse(value, out ConvolutionBackwardDataVersion b) && Enum.IsDefined(b) && Set(() => BackwardDataVersion = b),
-                "weight-gradient" => Enum.TryParse(value, out ConvolutionWeightGradientVersion w) && Enum.IsDefined(w) && Set(() => WeightGradientVersion = w),
-                "pointwise" => Enum.TryParse(value, out PointwiseConvolutionVersion p) && Enum.IsDefined(p) && Set(() => PointwiseVersion = p),
-                _ => false,
-            };
-            if (!ok)
-                throw new ArgumentException($"{KernelVersionsVariable}: '{pair}' is not forward=V1..V4, backward-data=V1..V3, weight-gradient=V1..V2 or pointwise=V1..V2.");
-        }
-        Description += $", kernels: forward {ForwardVersion}, backward-data {BackwardDataVersion}, weight-gradient {WeightGradientVersion}, pointwise {PointwiseVersion}";
-
-        static bool Set(Action assign)
-        {
-            assign();
-            return true;
         }
     }
 
@@ -281,8 +185,7 @@ public sealed class IlgpuBackend : IBackend
     public void Copy(Tensor source, Tensor destination)
     {
         const string op = nameof(Copy);
-        SameBackend(op, source, destination);
-        SameShape(op, "source", source, "destination", destination);
+        OperationContracts.Copy(op, source, destination);
         _kernels.Copy(_stream, source.Length, Own(op, source).View, Own(op, destination).View);
     }
 
@@ -294,27 +197,13 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionForward);
         var g = Geometry(Convolution(op, input, weights, dilation, output));
-        LaunchForward(ForwardVersion, Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
-    }
-
-    /// <summary>
-    /// Queues the chosen forward kernel: for 1×1 weights the pointwise version, for 3×3 the chosen version (past V1:
-    /// dilation up to 4), V1 otherwise.
-    /// </summary>
-    private void LaunchForward(ConvolutionForwardVersion version, ArrayView<float> input, ArrayView<float> weights,
-        ArrayView<float> output, ConvolutionGeometry g)
-    {
-        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation;
-        if (g.Kernel == 1 && PointwiseVersion == PointwiseConvolutionVersion.V2)
-            _kernels.Convolution1x1V2(_stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V4)
-            _kernels.ConvolutionForwardV4(_stream, Groups(ConvolutionForwardV4Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V3)
-            _kernels.ConvolutionForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
-        else if (tiled && version == ConvolutionForwardVersion.V2)
-            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
+        var x = Own(op, input).View;
+        var w = Own(op, weights).View;
+        var y = Own(op, output).View;
+        if (g.Kernel == 3 && g.Dilation <= ConvolutionKernels.MaxDilation)
+            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), x, w, y, g);
         else
-            _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
+            _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, x, w, y, g);
     }
 
     /// <summary>
@@ -353,16 +242,6 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionBackwardData);
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
-        if (BackwardDataVersion is ConvolutionBackwardDataVersion.V2 or ConvolutionBackwardDataVersion.V3)
-        {
-            // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
-            var flipped = Scratch(weights.Length);
-            _kernels.FlipTransposeWeights(_stream, weights.Length, Own(op, weights).View, flipped, g);
-            var forward = BackwardDataVersion == ConvolutionBackwardDataVersion.V2 ? ConvolutionForwardVersion.V3 : ConvolutionForwardVersion.V4;
-            LaunchForward(forward, Own(op, gradOutput).View, flipped, Own(op, gradInput).View,
-                ConvolutionBackwardDataV2Kernels.TransposedGeometry(g));
-            return;
-        }
         _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
     }
 
@@ -371,16 +250,6 @@ public sealed class IlgpuBackend : IBackend
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
         int taps = g.Kernel * g.Kernel;
-        if (WeightGradientVersion == ConvolutionWeightGradientVersion.V2 && g.Kernel == 3
-            && g.Dilation <= ConvolutionWeightGradientV2Kernels.MaxDilation)
-        {
-            var tiledLayout = ConvolutionWeightGradientV2Kernels.Layout(g);
-            var tiledPartials = Scratch((long)tiledLayout.Groups * taps);
-            _kernels.WeightGradientV2Partials(_stream, Groups(ConvolutionWeightGradientV2Kernels.Groups(g, GroupSize)),
-                Own(op, input).View, Own(op, gradOutput).View, tiledPartials, g, tiledLayout);
-            _kernels.SumPartials(_stream, gradWeights.Length, tiledPartials, Own(op, gradWeights).View, tiledLayout, taps);
-            return;
-        }
         var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);
         var partials = Scratch(layout.Groups * taps);
         _kernels.ConvolutionBackwardWeightsPartials(_stream, Groups(layout.Groups), Own(op, input).View, Own(op, gradOutput).View, partials, g, layout);
@@ -422,9 +291,7 @@ public sealed class IlgpuBackend : IBackend
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {
         const string op = nameof(BatchNormBackward);
-        var g = Geometry(BatchNorm(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta));
-        SameBackend(op, input, gradInput);
-        SameShape(op, "input", input, "gradInput", gradInput);
+        var g = Geometry(OperationContracts.BatchNormBackward(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta));
         var layout = Layout(g.Channels, g.Batch * g.Plane);
         var scratch = Scratch(2 * layout.Groups);
         var partialsGrad = scratch.SubView(0, layout.Groups);
@@ -453,16 +320,14 @@ public sealed class IlgpuBackend : IBackend
     public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
     {
         const string op = nameof(ReluBackward);
-        Elementwise(op, output, gradOutput);
-        Elementwise(op, output, gradInput);
+        OperationContracts.ReluBackward(op, output, gradOutput, gradInput);
         _kernels.ReluBackward(_stream, output.Length, Own(op, output).View, Own(op, gradOutput).View, Own(op, gradInput).View);
     }
 
     public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
     {
         const string op = nameof(ResidualAddForward);
-        var (s, skipChannels, offset) = Residual(op, input, skip);
-        Elementwise(op, input, output);
+        var (s, skipChannels, offset) = OperationContracts.ResidualAddForward(op, input, skip, output);
         _kernels.ResidualAddForward(_stream, output.Length, Own(op, input).View, Own(op, skip).View, Own(op, output).View,
             Geometry(s), skipChannels, offset);
     }
@@ -487,10 +352,7 @@ public sealed class IlgpuBackend : IBackend
     public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
     {
         const string op = nameof(DiceNsLossForward);
-        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
-        SameBackend(op, probabilities, sliceLosses);
-        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != g.Batch)
-            throw new ShapeException(op, $"sliceLosses {sliceLosses.Shape} must be [{g.Batch}] for probabilities {probabilities.Shape}.");
+        var g = Geometry(OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         var partials = Scratch(3 * layout.Groups);
         _kernels.DiceSumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, Own(op, labels).View, partials, g, layout);
@@ -500,9 +362,7 @@ public sealed class IlgpuBackend : IBackend
     public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
     {
         const string op = nameof(DiceNsLossBackward);
-        var g = Geometry(DiceNs(op, probabilities, labels, epsilon));
-        SameBackend(op, probabilities, gradLogits);
-        SameShape(op, "probabilities", probabilities, "gradLogits", gradLogits);
+        var g = Geometry(OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         int fractions = layout.Segments;
         var scratch = Scratch(3 * layout.Groups + 2 * fractions);
@@ -520,18 +380,47 @@ public sealed class IlgpuBackend : IBackend
 
     public double SumOfSquares(Tensor tensor)
     {
-        const string op = nameof(SumOfSquares);
-        SameBackend(op, tensor);
-        var layout = Layout(1, tensor.Length);
-        var partials = ScratchDouble(layout.Groups);
-        _kernels.SumOfSquaresPartials(_stream, Groups(layout.Groups), Own(op, tensor).View, partials, layout);
-        var host = new double[layout.Groups];
-        partials.CopyToCPU(_stream, ref host[0], host.Length);
+        ArgumentNullException.ThrowIfNull(tensor);
+        Span<double> sum = stackalloc double[1];
+        SumsOfSquares([tensor], sum);
+        return sum[0];
+    }
+
+    /// <summary>
+    /// Stage 1 of every tensor into one scratch buffer, each at its own offset, then one copy to the host and one
+    /// wait; stage 2 on the host, per tensor in slice order, in float64 (the same adds as a single call).
+    /// </summary>
+    public void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
+    {
+        const string op = nameof(SumsOfSquares);
+        OperationContracts.SumsOfSquares(op, tensors, sums.Length);
+        if (tensors.Count == 0) return;
+        long total = 0;
+        foreach (var tensor in tensors)
+        {
+            SameBackend(op, tensor);
+            total += Layout(1, tensor.Length).Groups;
+        }
+        var partials = ScratchDouble(total);
+        long offset = 0;
+        foreach (var tensor in tensors)
+        {
+            var layout = Layout(1, tensor.Length);
+            _kernels.SumOfSquaresPartials(_stream, Groups(layout.Groups), Own(op, tensor).View, partials.SubView(offset, layout.Groups), layout);
+            offset += layout.Groups;
+        }
+        if (_hostPartials.Length < total) _hostPartials = new double[total];
+        partials.CopyToCPU(_stream, ref _hostPartials[0], total);
         _stream.Synchronize();
-        // Stage 2 on the host, in slice order, in float64.
-        double sum = 0;
-        foreach (double partial in host) sum += partial;
-        return sum;
+        offset = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            int groups = Layout(1, tensors[i].Length).Groups;
+            double sum = 0;
+            for (int k = 0; k < groups; k++) sum += _hostPartials[offset + k];
+            sums[i] = sum;
+            offset += groups;
+        }
     }
 
     public void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
@@ -577,6 +466,15 @@ public sealed class IlgpuBackend : IBackend
         _context.Dispose();
     }
 
+    // ---- For the kernel experiments of kernels/dev (InternalsVisibleTo): their launches queue on this stream. ----
+
+    internal Accelerator Accelerator => _accelerator;
+
+    internal AcceleratorStream Stream => _stream;
+
+    /// <summary>The device view of a tensor this backend owns (checked as every operation checks it).</summary>
+    internal ArrayView<float> ViewOf(string operation, Tensor tensor) => Own(operation, tensor).View;
+
     // ---- Helpers ----
 
     /// <summary>
@@ -602,7 +500,7 @@ public sealed class IlgpuBackend : IBackend
     /// A float scratch view of the given length, valid until the next call that asks for scratch. Work is queued
     /// on one stream in order, so one buffer serves every call; growing it waits for queued users of the old one.
     /// </summary>
-    private ArrayView<float> Scratch(long length)
+    internal ArrayView<float> Scratch(long length)
     {
         if (_scratch is null || _scratch.Length < length)
         {

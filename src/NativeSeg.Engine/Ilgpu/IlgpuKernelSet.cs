@@ -24,11 +24,6 @@ internal sealed class IlgpuKernelSet
         FoldBatchNorm = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, float, View, int>(ConvolutionInferenceKernels.FoldBatchNorm);
         ConvolutionBackwardData = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionBackwardData);
         ConvolutionBackwardWeightsPartials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionKernels.ConvolutionBackwardWeightsPartials);
-        ConvolutionForwardV3 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV3Kernels.ConvolutionForwardV3);
-        ConvolutionForwardV4 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV4Kernels.ConvolutionForwardV4);
-        Convolution1x1V2 = a.LoadKernel<View, View, View, ConvolutionGeometry>(Convolution1x1V2Kernels.Convolution1x1V2);
-        FlipTransposeWeights = a.LoadAutoGroupedKernel<Index1D, View, View, ConvolutionGeometry>(ConvolutionBackwardDataV2Kernels.FlipTransposeWeights);
-        WeightGradientV2Partials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionWeightGradientV2Kernels.WeightGradientV2Partials);
         SumPartials = a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout, int>(ReductionKernels.SumPartials);
         SumOfSquaresPartials = a.LoadKernel<View, ArrayView<double>, ReductionLayout>(ReductionKernels.SumOfSquaresPartials);
 
@@ -69,11 +64,6 @@ internal sealed class IlgpuKernelSet
     public Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm { get; }
     public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionBackwardData { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> ConvolutionBackwardWeightsPartials { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV3 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV4 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> Convolution1x1V2 { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ConvolutionGeometry> FlipTransposeWeights { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> WeightGradientV2Partials { get; }
     public Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials { get; }
     public Action<AcceleratorStream, KernelConfig, View, ArrayView<double>, ReductionLayout> SumOfSquaresPartials { get; }
 

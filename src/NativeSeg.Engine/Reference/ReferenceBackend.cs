@@ -72,8 +72,7 @@ public sealed class ReferenceBackend : IBackend
 
     public void Copy(Tensor source, Tensor destination)
     {
-        SameBackend(nameof(Copy), source, destination);
-        SameShape(nameof(Copy), "source", source, "destination", destination);
+        OperationContracts.Copy(nameof(Copy), source, destination);
         Own(nameof(Copy), source).CopyTo(Own(nameof(Copy), destination), 0);
     }
 
@@ -155,9 +154,7 @@ public sealed class ReferenceBackend : IBackend
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {
         const string op = nameof(BatchNormBackward);
-        var s = BatchNorm(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradGamma, gradBeta);
-        SameBackend(op, input, gradInput);
-        SameShape(op, "input", input, "gradInput", gradInput);
+        var s = OperationContracts.BatchNormBackward(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta);
         ReferenceOps.BatchNormBackward(s, Own(op, input), Own(op, gradOutput), Own(op, gamma),
             Own(op, savedMean), Own(op, savedInverseStd), Own(op, gradInput), Own(op, gradGamma), Own(op, gradBeta));
     }
@@ -172,16 +169,14 @@ public sealed class ReferenceBackend : IBackend
     public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
     {
         const string op = nameof(ReluBackward);
-        Elementwise(op, output, gradOutput);
-        Elementwise(op, output, gradInput);
+        OperationContracts.ReluBackward(op, output, gradOutput, gradInput);
         ReferenceOps.ReluBackward(Own(op, output), Own(op, gradOutput), Own(op, gradInput));
     }
 
     public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
     {
         const string op = nameof(ResidualAddForward);
-        var (s, skipChannels, _) = Residual(op, input, skip);
-        Elementwise(op, input, output);
+        var (s, skipChannels, _) = OperationContracts.ResidualAddForward(op, input, skip, output);
         ReferenceOps.ResidualAddForward(s, skipChannels, Own(op, input), Own(op, skip), Own(op, output));
     }
 
@@ -202,19 +197,14 @@ public sealed class ReferenceBackend : IBackend
     public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
     {
         const string op = nameof(DiceNsLossForward);
-        var s = DiceNs(op, probabilities, labels, epsilon);
-        SameBackend(op, probabilities, sliceLosses);
-        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != s.Batch)
-            throw new ShapeException(op, $"sliceLosses {sliceLosses.Shape} must be [{s.Batch}] for probabilities {probabilities.Shape}.");
+        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses);
         ReferenceOps.DiceNsLossForward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, sliceLosses));
     }
 
     public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
     {
         const string op = nameof(DiceNsLossBackward);
-        var s = DiceNs(op, probabilities, labels, epsilon);
-        SameBackend(op, probabilities, gradLogits);
-        SameShape(op, "probabilities", probabilities, "gradLogits", gradLogits);
+        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits);
         ReferenceOps.DiceNsLossBackward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, gradLogits));
     }
 

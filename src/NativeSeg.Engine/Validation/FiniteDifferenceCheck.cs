@@ -1,152 +1,20 @@
-using NativeSeg.Engine.Reference;
-using static NativeSeg.Engine.OperationContracts;
-
 namespace NativeSeg.Engine.Validation;
 
 /// <summary>
 /// Checks every hand-derived backward pass of the float64 reference against central finite differences of the
-/// forward pass: for a random r, the scalar Σ r·forward(x) has gradient backward(r) with respect to x.
-/// Shapes are small and odd, batch 2, and dilation 4 reaches past the image borders.
+/// forward pass: the proofs of the <see cref="OperationCatalog"/>, each within <see cref="Tolerances.Float64FiniteDifference"/>.
 /// </summary>
 public sealed class FiniteDifferenceCheck(int seed)
 {
-    /// <summary>Relative error allowed between the analytic and the finite-difference gradient (float64).</summary>
-    public const double Tolerance = 1e-6;
+    public IReadOnlyList<CheckResult> RunAll() =>
+        [.. new OperationCatalog(seed).GradientProofs().Select(Judge)];
 
-    private readonly List<CheckResult> _results = [];
-    private Random _random = new(seed);
-
-    public IReadOnlyList<CheckResult> RunAll()
+    /// <summary>One proof's result line.</summary>
+    public static CheckResult Judge(GradientProof proof)
     {
-        _results.Clear();
-        _random = new Random(seed);
-        CheckConvolution(3, 4, 3, 1);
-        CheckConvolution(3, 4, 3, 2);
-        CheckConvolution(2, 3, 3, 4);
-        CheckConvolution(5, 2, 1, 1);
-        CheckBatchNorm();
-        CheckRelu();
-        CheckResidual();
-        CheckDiceNs(2);
-        CheckDiceNs(3);
-        CheckResize(4, 5, 7, 3);
-        CheckResize(6, 4, 3, 9);
-        return _results;
-    }
-
-    private void CheckConvolution(int inC, int outC, int kernel, int dilation)
-    {
-        var s = new ConvolutionSizes(2, inC, outC, 9, 7, kernel, dilation);
-        var x = Uniform(s.Batch * inC * s.Height * s.Width);
-        var w = Uniform(outC * inC * kernel * kernel);
-        var r = Uniform(s.Batch * outC * s.Height * s.Width);
-        var y = new double[r.Length];
-        double Loss() { ReferenceOps.ConvolutionForward(s, x, w, y); return FiniteDifference.Dot(r, y); }
-        string name = kernel == 1 ? "conv1x1" : $"conv3x3 d{dilation}";
-        var dx = new double[x.Length];
-        ReferenceOps.ConvolutionBackwardData(s, r, w, dx);
-        Record($"{name} backward data", dx, FiniteDifference.Gradient(x, Loss));
-        var dw = new double[w.Length];
-        ReferenceOps.ConvolutionBackwardWeights(s, x, r, dw);
-        Record($"{name} backward weights", dw, FiniteDifference.Gradient(w, Loss));
-    }
-
-    private void CheckBatchNorm()
-    {
-        var s = new NchwSizes(2, 3, 5, 3);
-        int length = s.Batch * s.Channels * s.Plane;
-        var x = Uniform(length, 2);
-        var gamma = Uniform(s.Channels);
-        var beta = Uniform(s.Channels);
-        var r = Uniform(length);
-        var y = new double[length];
-        var mean = new double[s.Channels];
-        var inverseStd = new double[s.Channels];
-        double Loss()
-        {
-            ReferenceOps.BatchNormTrainingForward(s, x, gamma, beta, new double[s.Channels], new double[s.Channels], 0.1, 1e-5, y, mean, inverseStd);
-            return FiniteDifference.Dot(r, y);
-        }
-        Loss();
-        var dx = new double[length];
-        var dGamma = new double[s.Channels];
-        var dBeta = new double[s.Channels];
-        ReferenceOps.BatchNormBackward(s, x, r, gamma, mean, inverseStd, dx, dGamma, dBeta);
-        Record("batchnorm backward input", dx, FiniteDifference.Gradient(x, Loss));
-        Record("batchnorm backward gamma", dGamma, FiniteDifference.Gradient(gamma, Loss));
-        Record("batchnorm backward beta", dBeta, FiniteDifference.Gradient(beta, Loss));
-    }
-
-    private void CheckRelu()
-    {
-        // Keep inputs away from the kink at 0, where the finite difference straddles it.
-        var x = Uniform(60).Select(v => v + 0.1 * Math.Sign(v)).ToArray();
-        var r = Uniform(60);
-        var y = new double[60];
-        double Loss() { ReferenceOps.ReluForward(x, y); return FiniteDifference.Dot(r, y); }
-        Loss();
-        var dx = new double[60];
-        ReferenceOps.ReluBackward(y, r, dx);
-        Record("relu backward", dx, FiniteDifference.Gradient(x, Loss));
-    }
-
-    private void CheckResidual()
-    {
-        var s = new NchwSizes(2, 8, 3, 5);
-        const int skipChannels = 4;
-        var x = Uniform(s.Batch * s.Channels * s.Plane);
-        var skip = Uniform(s.Batch * skipChannels * s.Plane);
-        var r = Uniform(x.Length);
-        var y = new double[x.Length];
-        double Loss() { ReferenceOps.ResidualAddForward(s, skipChannels, x, skip, y); return FiniteDifference.Dot(r, y); }
-        var dSkip = new double[skip.Length];
-        ReferenceOps.ResidualAddBackwardSkip(s, skipChannels, r, dSkip);
-        Record("residual add backward skip (4 → 8)", dSkip, FiniteDifference.Gradient(skip, Loss));
-    }
-
-    private void CheckDiceNs(int classes)
-    {
-        var s = new NchwSizes(2, classes, 4, 5);
-        int length = s.Batch * classes * s.Plane;
-        var logits = Uniform(length, 3);
-        var labels = new double[length];
-        for (int b = 0; b < s.Batch; b++)
-            for (int p = 0; p < s.Plane; p++)
-                labels[(b * classes + _random.Next(classes)) * s.Plane + p] = 1;
-        var probabilities = new double[length];
-        var sliceLosses = new double[s.Batch];
-        double Loss()
-        {
-            ReferenceOps.SoftmaxForward(s, logits, probabilities);
-            ReferenceOps.DiceNsLossForward(s, probabilities, labels, 1e-5, sliceLosses);
-            return sliceLosses.Average();
-        }
-        Loss();
-        var gradient = new double[length];
-        ReferenceOps.DiceNsLossBackward(s, probabilities, labels, 1e-5, gradient);
-        Record($"dice-ns backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
-    }
-
-    private void CheckResize(int inH, int inW, int outH, int outW)
-    {
-        var s = new NchwSizes(2, 2, inH, inW);
-        var x = Uniform(s.Batch * s.Channels * s.Plane);
-        var r = Uniform(s.Batch * s.Channels * outH * outW);
-        var y = new double[r.Length];
-        double Loss() { ReferenceOps.ResizeBilinearForward(s, outH, outW, x, y); return FiniteDifference.Dot(r, y); }
-        var dx = new double[x.Length];
-        ReferenceOps.ResizeBilinearBackward(s, outH, outW, r, dx);
-        Record($"bilinear resize backward {inH}×{inW} → {outH}×{outW}", dx, FiniteDifference.Gradient(x, Loss));
-    }
-
-    private void Record(string operation, double[] analytic, double[] numeric) =>
-        _results.Add(new CheckResult(operation, "reference vs finite differences",
-            ErrorMeasures.RelativeError(analytic, numeric), Tolerance, ""));
-
-    private double[] Uniform(int length, double scale = 1)
-    {
-        var values = new double[length];
-        for (int i = 0; i < length; i++) values[i] = scale * (2 * _random.NextDouble() - 1);
-        return values;
+        ArgumentNullException.ThrowIfNull(proof);
+        var (analytic, numeric) = proof.Compute();
+        return new CheckResult(proof.Name, "reference vs finite differences", ErrorMeasures.RelativeError(analytic, numeric),
+            Tolerances.Float64FiniteDifference, "");
     }
 }

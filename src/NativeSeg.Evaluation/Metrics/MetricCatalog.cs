@@ -25,7 +25,4 @@ public static class MetricCatalog
         new("reference_mean_hu", "Reference mean HU", "HU", m => m.ReferenceMeanHu, 1, InTable1: false),
         new("predicted_mean_hu", "Predicted mean HU", "HU", m => m.PredictedMeanHu, 1, InTable1: false),
     ];
-
-    public static MetricDefinition ByKey(string key) =>
-        All.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"No metric '{key}'.");
 }

@@ -8,7 +8,5 @@ public readonly record struct DicomTag(ushort Group, ushort Element)
 
     public bool IsPrivate => (Group & 1) == 1;
 
-    public static DicomTag FromValue(uint value) => new((ushort)(value >> 16), (ushort)value);
-
     public override string ToString() => $"({Group:X4},{Element:X4})";
 }

@@ -21,9 +21,6 @@ public static class PngWriter
     /// <summary>Encodes rows of width·height R, G, B triples, top row first.</summary>
     public static byte[] EncodeRgb(int width, int height, ReadOnlySpan<byte> pixels) => Encode(width, height, pixels, 3, ColourTypeRgb);
 
-    public static void WriteGray(string path, int width, int height, ReadOnlySpan<byte> pixels) =>
-        File.WriteAllBytes(path, EncodeGray(width, height, pixels));
-
     public static void WriteRgb(string path, int width, int height, ReadOnlySpan<byte> pixels) =>
         File.WriteAllBytes(path, EncodeRgb(width, height, pixels));
 

@@ -44,15 +44,6 @@ public readonly struct Affine : IEquatable<Affine>
     /// <summary>Builds the RAS affine from an affine expressed in DICOM's LPS patient space.</summary>
     public static Affine FromLps(Affine lps) => lps.FlipXY();
 
-    public double[,] ToMatrix4x4()
-    {
-        var m = new double[4, 4];
-        for (int r = 0; r < 4; r++)
-            for (int c = 0; c < 4; c++)
-                m[r, c] = this[r, c];
-        return m;
-    }
-
     /// <summary>True when every element agrees within the tolerance (mm).</summary>
     public bool ApproximatelyEquals(Affine other, double tolerance)
     {

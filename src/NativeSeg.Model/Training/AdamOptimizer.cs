@@ -27,7 +27,16 @@ public sealed class AdamOptimizer : IDisposable
         ResetMoments();
     }
 
-    public AdamSettings Settings { get; }
+    /// <summary>β₁, β₂, ε and the learning rate of the next <see cref="Step"/>; a schedule changes the rate between steps.</summary>
+    public AdamSettings Settings { get; private set; }
+
+    /// <summary>Sets the learning rate of the following steps (a schedule's value); the moments are unaffected.</summary>
+    public void SetLearningRate(float learningRate)
+    {
+        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be positive.");
+        Settings = Settings with { LearningRate = learningRate };
+    }
 
     public float L2Coefficient { get; }
 

@@ -40,7 +40,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         Options.Validate();
         ArgumentNullException.ThrowIfNull(data);
         using var network = HighResNet2D.CreateInitialised(Backend, new HighResNetConfiguration(data.InputChannels, data.Classes), Options.Seed);
-        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction };
+        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
         return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
     }
 
@@ -59,7 +59,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             throw new InvalidInputException(weightsPath, $"the weights' network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
-        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction };
+        var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
         return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
     }
 
@@ -73,6 +73,9 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             throw new InvalidInputException(checkpointPath, $"the checkpoint's network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         if (state.Seed != Options.Seed || state.BatchSize != Options.BatchSize || state.ValidationFraction != Options.ValidationFraction)
             throw new InvalidInputException(checkpointPath, $"the checkpoint was made with seed {state.Seed}, batch {state.BatchSize}, validation fraction {state.ValidationFraction}; a resume must keep them.");
+        string checkpointRecipe = state.Recipe.Length == 0 ? new TrainerOptions { OutputDirectory = "." }.Recipe : state.Recipe;
+        if (checkpointRecipe != Options.Recipe)
+            throw new InvalidInputException(checkpointPath, $"the checkpoint was made with {checkpointRecipe}, this run asks for {Options.Recipe}; a resume must keep them.");
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
         return Run(data, network, state, adamStep, file.ExtraTensors, progress, cancellation, checkpointPath);
@@ -90,141 +93,157 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         var metadata = Metadata(data);
 
         var split = PatientSplit.Create(data, Options);
-        int batch = Math.Min(Options.BatchSize, split.TrainingSlices.Count);
-        int stepsPerEpoch = split.TrainingSlices.Count / batch;
-        int channels = data.InputChannels, classes = data.Classes, h = data.Height, w = data.Width, plane = h * w;
-        var (windowHeight, windowWidth) = Options.Window ?? (h, w);
-        if (windowHeight > h || windowWidth > w)
-            throw new ArgumentOutOfRangeException(nameof(Options), $"the training window {windowHeight}×{windowWidth} is larger than the {h}×{w} slices.");
-        int windowPlane = windowHeight * windowWidth;
-        var workspace = network.GetWorkspace(batch, windowHeight, windowWidth);
-        var validationWorkspace = Options.Window is null ? workspace : network.GetWorkspace(batch, h, w);
-        var batchInput = new float[batch * channels * windowPlane];
-        var batchLabels = new float[batch * classes * windowPlane];
-        var validationInput = Options.Window is null ? batchInput : new float[batch * channels * plane];
-        var sliceInput = new float[channels * plane];
-        var sliceLabels = new byte[plane];
-        var windowLabels = new byte[windowPlane];
+        var epochPool = PleuralDensityOversampling.EpochPool(data, split.TrainingSlices, Options.PleuralOversampling);
+        int batch = Math.Min(Options.BatchSize, epochPool.Length);
+        var sampler = new TrainingBatchSampler(Backend, data, Options, batch);
+        var workspace = network.GetWorkspace(batch, sampler.WindowHeight, sampler.WindowWidth);
+        var trainingStep = new TrainingStep(network, objective, optimizer, CheckpointPath);
+        var validation = Options.Window is null
+            ? new ValidationBuffers(workspace, sampler.BatchInput)
+            : new ValidationBuffers(network.GetWorkspace(batch, data.Height, data.Width), new float[batch * data.InputChannels * data.Height * data.Width]);
         var random = state.RandomState.Length == 0 ? SeededRandom.ForStream(Options.Seed, RandomStreams.Training) : SeededRandom.RestoreState(state.RandomState);
-
-        var runClock = Stopwatch.StartNew();
-        var checkpointClock = Stopwatch.StartNew();
-        long stepsThisRun = 0;
-        long totalSteps = (long)Options.Epochs * stepsPerEpoch;
-        double? lastDice = state.History.Count > 0 ? state.History[^1].ValidationDice : null;
+        var run = new RunProgress(network, optimizer, metadata, state, batch, epochPool.Length / batch, progress);
 
         for (int epoch = state.Epoch; epoch < Options.Epochs; epoch++)
         {
             if (state.EpochOrder.Length == 0)
             {
-                var order = split.TrainingSlices.ToArray();
+                var order = (int[])epochPool.Clone();
                 random.Shuffle(order);
                 state.EpochOrder = order;
                 state.StepInEpoch = 0;
                 state.RandomState = random.SaveState();
             }
-            var epochClock = Stopwatch.StartNew();
-            int stepsAtEpochStart = state.StepInEpoch;
-            double secondsBefore = state.EpochSeconds;
-
-            for (int step = state.StepInEpoch; step < stepsPerEpoch; step++)
+            run.StartEpoch();
+            for (int step = state.StepInEpoch; step < run.StepsPerEpoch; step++)
             {
-                if (cancellation.IsCancellationRequested || stepsThisRun >= (Options.MaxStepsThisRun ?? long.MaxValue))
+                if (cancellation.IsCancellationRequested || run.StepsThisRun >= (Options.MaxStepsThisRun ?? long.MaxValue))
                 {
-                    state.EpochSeconds = secondsBefore + epochClock.Elapsed.TotalSeconds;
-                    Checkpoint.Save(CheckpointPath, network, optimizer, metadata, state);
+                    SaveCheckpoint(run);
                     return Result(TrainingOutcome.Interrupted, state);
                 }
-
-                for (int b = 0; b < batch; b++)
-                {
-                    var slice = data.Slices[state.EpochOrder[step * batch + b]];
-                    Options.Augmentation.Apply(slice, random, sliceInput, sliceLabels);
-                    int top = windowHeight == h ? 0 : random.NextInt(h - windowHeight + 1);
-                    int leftColumn = windowWidth == w ? 0 : random.NextInt(w - windowWidth + 1);
-                    CutWindow(sliceInput, sliceLabels, h, w, top, leftColumn, windowHeight, windowWidth,
-                        batchInput.AsSpan(b * channels * windowPlane, channels * windowPlane), windowLabels);
-                    OneHot(windowLabels, classes, batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
-                }
-                Backend.Upload(batchInput, workspace.Input);
-                Backend.Upload(batchLabels, workspace.Labels);
-
-                network.ForwardTraining(workspace);
-                var loss = objective.Forward(workspace);
-                if (!loss.IsFinite)
-                    throw new TrainingDivergedException(state.GlobalStep + 1, epoch + 1, $"the loss is {loss.Total} (Dice-NS {loss.DiceLoss}, L2 {loss.L2Penalty})", CheckpointPath);
-                objective.Backward(workspace);
-                network.Backward(workspace);
-                foreach (var t in network.TrainableTensors)
-                {
-                    double sumOfSquares = Backend.SumOfSquares(t.RequireGradient());
-                    if (!double.IsFinite(sumOfSquares))
-                        throw new TrainingDivergedException(state.GlobalStep + 1, epoch + 1, $"the gradient of {t.Name} is not finite", CheckpointPath);
-                }
-                optimizer.Step();
-
-                stepsThisRun++;
-                state.GlobalStep++;
-                state.StepInEpoch = step + 1;
-                state.EpochLossSum += loss.Total;
-                state.EpochDiceLossSum += loss.DiceLoss;
-                state.EpochL2Sum += loss.L2Penalty;
+                sampler.Fill(state.EpochOrder, step, random, workspace);
+                optimizer.SetLearningRate(Options.Schedule.At(state.GlobalStep + 1, run.TotalSteps(Options.Epochs), Options.LearningRate));
+                var loss = trainingStep.Run(workspace, state.GlobalStep + 1, epoch + 1);
                 state.RandomState = random.SaveState();
-                // A kill -9 or power cut loses at most one interval, not the whole epoch: the state above is the
-                // complete mid-epoch position (order, step, random stream, sums), so a resume is bit-identical.
-                if (checkpointClock.Elapsed >= Options.CheckpointInterval && step + 1 < stepsPerEpoch)
-                {
-                    state.EpochSeconds = secondsBefore + epochClock.Elapsed.TotalSeconds;
-                    Checkpoint.Save(CheckpointPath, network, optimizer, metadata, state);
-                    checkpointClock.Restart();
-                }
-
-                double elapsed = epochClock.Elapsed.TotalSeconds;
-                double slicesPerSecond = (step + 1 - stepsAtEpochStart) * batch / Math.Max(elapsed, 1e-9);
-                var remaining = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / stepsThisRun * (totalSteps - state.GlobalStep));
-                progress?.Invoke(new TrainingProgress(TrainingPhase.Step, epoch + 1, Options.Epochs, step + 1, stepsPerEpoch,
-                    state.GlobalStep, loss.Total, lastDice, slicesPerSecond, remaining));
+                EndStep(run, epoch, step, loss);
             }
-
-            double dice = Validate(network, data, split.ValidationSlices, validationWorkspace, validationInput);
-            lastDice = dice;
-            double seconds = secondsBefore + epochClock.Elapsed.TotalSeconds;
-            var record = new EpochRecord(epoch + 1, state.GlobalStep, state.EpochLossSum / stepsPerEpoch,
-                state.EpochDiceLossSum / stepsPerEpoch, state.EpochL2Sum / stepsPerEpoch, dice, seconds,
-                stepsPerEpoch * batch / Math.Max(seconds, 1e-9));
-            state.History.Add(record);
-            if (dice > state.BestValidationDice)
-            {
-                state.BestValidationDice = dice;
-                state.BestEpoch = epoch + 1;
-                state.EpochsWithoutImprovement = 0;
-                WeightsFile.Save(BestWeightsPath, network, metadata, extraMetadata: new Dictionary<string, string>
-                {
-                    [Checkpoint.EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
-                    ["validation_dice"] = dice.ToString("R", CultureInfo.InvariantCulture),
-                });
-            }
-            else
-            {
-                state.EpochsWithoutImprovement++;
-            }
-
-            state.Epoch = epoch + 1;
-            state.StepInEpoch = 0;
-            state.EpochOrder = [];
-            state.EpochLossSum = state.EpochDiceLossSum = state.EpochL2Sum = state.EpochSeconds = 0;
-            Checkpoint.Save(CheckpointPath, network, optimizer, metadata, state);
-            checkpointClock.Restart();
-            TrainingLog.Write(LogPath, PlotPath, state.History);
-
-            var left = TimeSpan.FromSeconds(stepsThisRun == 0 ? 0 : runClock.Elapsed.TotalSeconds / stepsThisRun * (totalSteps - state.GlobalStep));
-            progress?.Invoke(new TrainingProgress(TrainingPhase.EpochEnd, epoch + 1, Options.Epochs, stepsPerEpoch, stepsPerEpoch,
-                state.GlobalStep, record.MeanLoss, dice, record.SlicesPerSecond, left));
-
-            if (Options.EarlyStoppingPatience is int patience && state.EpochsWithoutImprovement >= patience && state.Epoch < Options.Epochs)
+            if (EndEpoch(run, data, split.ValidationSlices, validation, epoch))
                 return Result(TrainingOutcome.EarlyStopped, state);
         }
         return Result(TrainingOutcome.Completed, state);
+    }
+
+    /// <summary>The validation workspace and its host input (shared with training when the window is the whole slice).</summary>
+    private sealed record ValidationBuffers(Workspace Workspace, float[] Input);
+
+    /// <summary>What a run carries between steps and epochs besides <see cref="TrainingState"/>: the clocks and counts for checkpoints and progress.</summary>
+    private sealed class RunProgress(HighResNet2D network, AdamOptimizer optimizer, WeightsMetadata metadata, TrainingState state,
+        int batch, int stepsPerEpoch, Action<TrainingProgress>? progress)
+    {
+        public HighResNet2D Network { get; } = network;
+        public AdamOptimizer Optimizer { get; } = optimizer;
+        public WeightsMetadata Metadata { get; } = metadata;
+        public TrainingState State { get; } = state;
+        public int Batch { get; } = batch;
+        public int StepsPerEpoch { get; } = stepsPerEpoch;
+        public Action<TrainingProgress>? Progress { get; } = progress;
+        public Stopwatch RunClock { get; } = Stopwatch.StartNew();
+        public Stopwatch CheckpointClock { get; } = Stopwatch.StartNew();
+        public Stopwatch EpochClock { get; } = new();
+        public long StepsThisRun { get; set; }
+        public int StepsAtEpochStart { get; private set; }
+        public double SecondsBeforeThisRun { get; private set; }
+        public double? LastDice { get; set; } = state.History.Count > 0 ? state.History[^1].ValidationDice : null;
+
+        public long TotalSteps(int epochs) => (long)epochs * StepsPerEpoch;
+
+        /// <summary>Seconds spent in the current epoch, across resumes.</summary>
+        public double EpochSeconds => SecondsBeforeThisRun + EpochClock.Elapsed.TotalSeconds;
+
+        public void StartEpoch()
+        {
+            EpochClock.Restart();
+            StepsAtEpochStart = State.StepInEpoch;
+            SecondsBeforeThisRun = State.EpochSeconds;
+        }
+
+        /// <summary>Remaining time at this run's pace.</summary>
+        public TimeSpan Remaining(int epochs) => TimeSpan.FromSeconds(StepsThisRun == 0 ? 0
+            : RunClock.Elapsed.TotalSeconds / StepsThisRun * (TotalSteps(epochs) - State.GlobalStep));
+    }
+
+    /// <summary>The complete mid-epoch position (order, step, random stream, sums) goes into the checkpoint.</summary>
+    private void SaveCheckpoint(RunProgress run)
+    {
+        run.State.EpochSeconds = run.EpochSeconds;
+        Checkpoint.Save(CheckpointPath, run.Network, run.Optimizer, run.Metadata, run.State);
+    }
+
+    /// <summary>Counts the step, checkpoints on the interval, reports progress.</summary>
+    private void EndStep(RunProgress run, int epoch, int step, LossValue loss)
+    {
+        var state = run.State;
+        run.StepsThisRun++;
+        state.GlobalStep++;
+        state.StepInEpoch = step + 1;
+        state.EpochLossSum += loss.Total;
+        state.EpochDiceLossSum += loss.DiceLoss;
+        state.EpochL2Sum += loss.L2Penalty;
+        // A kill -9 or power cut loses at most one interval, not the whole epoch: the state is the complete
+        // mid-epoch position, so a resume is bit-identical.
+        if (run.CheckpointClock.Elapsed >= Options.CheckpointInterval && step + 1 < run.StepsPerEpoch)
+        {
+            SaveCheckpoint(run);
+            run.CheckpointClock.Restart();
+        }
+        double slicesPerSecond = (step + 1 - run.StepsAtEpochStart) * run.Batch / Math.Max(run.EpochClock.Elapsed.TotalSeconds, 1e-9);
+        run.Progress?.Invoke(new TrainingProgress(TrainingPhase.Step, epoch + 1, Options.Epochs, step + 1, run.StepsPerEpoch,
+            state.GlobalStep, loss.Total, run.LastDice, slicesPerSecond, run.Remaining(Options.Epochs)));
+    }
+
+    /// <summary>
+    /// Validates, records the epoch, keeps the best weights, checkpoints the epoch boundary and writes the log.
+    /// True when early stopping ends the run here.
+    /// </summary>
+    private bool EndEpoch(RunProgress run, TrainingSet data, IReadOnlyList<int> validationSlices, ValidationBuffers validation, int epoch)
+    {
+        var state = run.State;
+        double dice = Validate(run.Network, data, validationSlices, validation.Workspace, validation.Input);
+        run.LastDice = dice;
+        double seconds = run.EpochSeconds;
+        int steps = run.StepsPerEpoch;
+        var record = new EpochRecord(epoch + 1, state.GlobalStep, state.EpochLossSum / steps,
+            state.EpochDiceLossSum / steps, state.EpochL2Sum / steps, dice, seconds, steps * run.Batch / Math.Max(seconds, 1e-9));
+        state.History.Add(record);
+        if (dice > state.BestValidationDice)
+        {
+            state.BestValidationDice = dice;
+            state.BestEpoch = epoch + 1;
+            state.EpochsWithoutImprovement = 0;
+            WeightsFile.Save(BestWeightsPath, run.Network, run.Metadata, extraMetadata: new Dictionary<string, string>
+            {
+                [Checkpoint.EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
+                ["validation_dice"] = dice.ToString("R", CultureInfo.InvariantCulture),
+            });
+        }
+        else
+        {
+            state.EpochsWithoutImprovement++;
+        }
+
+        state.Epoch = epoch + 1;
+        state.StepInEpoch = 0;
+        state.EpochOrder = [];
+        state.EpochLossSum = state.EpochDiceLossSum = state.EpochL2Sum = state.EpochSeconds = 0;
+        Checkpoint.Save(CheckpointPath, run.Network, run.Optimizer, run.Metadata, state);
+        run.CheckpointClock.Restart();
+        TrainingLog.Write(LogPath, PlotPath, state.History);
+
+        run.Progress?.Invoke(new TrainingProgress(TrainingPhase.EpochEnd, epoch + 1, Options.Epochs, steps, steps,
+            state.GlobalStep, record.MeanLoss, dice, record.SlicesPerSecond, run.Remaining(Options.Epochs)));
+
+        return Options.EarlyStoppingPatience is int patience && state.EpochsWithoutImprovement >= patience && state.Epoch < Options.Epochs;
     }
 
     /// <summary>
@@ -280,27 +299,6 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             total += patientDice / (classes - 1);
         }
         return total / counts.Count;
-    }
-
-    /// <summary>Copies the window at (top, left) of every input channel and of the labels.</summary>
-    private static void CutWindow(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width, int top, int left,
-        int windowHeight, int windowWidth, Span<float> windowInput, Span<byte> windowLabels)
-    {
-        int channels = input.Length / (height * width);
-        for (int c = 0; c < channels; c++)
-            for (int y = 0; y < windowHeight; y++)
-                input.Slice((c * height + top + y) * width + left, windowWidth)
-                    .CopyTo(windowInput.Slice((c * windowHeight + y) * windowWidth, windowWidth));
-        for (int y = 0; y < windowHeight; y++)
-            labels.Slice((top + y) * width + left, windowWidth).CopyTo(windowLabels.Slice(y * windowWidth, windowWidth));
-    }
-
-    private static void OneHot(ReadOnlySpan<byte> labels, int classes, Span<float> destination)
-    {
-        int plane = labels.Length;
-        destination.Clear();
-        for (int i = 0; i < plane; i++)
-            destination[labels[i] * plane + i] = 1f;
     }
 
     private WeightsMetadata Metadata(TrainingSet data) => new()

@@ -17,6 +17,18 @@ public sealed record TrainerOptions
 
     public float LearningRate { get; init; } = 0.02f;
 
+    /// <summary>How the rate moves from <see cref="LearningRate"/> over the run; the paper keeps it constant.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Most copies per epoch of a slice whose lung meets the chest wall with dense tissue
+    /// (<see cref="PleuralDensityOversampling"/>); 1 shows every slice once, as the paper does.
+    /// </summary>
+    public int PleuralOversampling { get; init; } = 1;
+
+    /// <summary>The schedule and sampling in words, stored in checkpoints so a resume cannot change them silently.</summary>
+    public string Recipe => $"schedule {Schedule}; pleural oversampling ×{PleuralOversampling}";
+
     public double Decay { get; init; } = 1e-4;
 
     public L2Reduction L2Reduction { get; init; } = L2Reduction.Mean;
@@ -61,6 +73,9 @@ public sealed record TrainerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate))
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive.");
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PleuralOversampling, 1, nameof(PleuralOversampling));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(PleuralOversampling, 16, nameof(PleuralOversampling));
         if (!(Decay >= 0) || double.IsInfinity(Decay))
             throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "The decay must be zero or positive.");
         if (Window is (int wh, int ww) && (wh < 8 || ww < 8 || wh % 8 != 0 || ww % 8 != 0))

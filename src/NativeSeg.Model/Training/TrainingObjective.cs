@@ -45,8 +45,19 @@ public sealed class TrainingObjective
     /// <summary>∂penalty/∂v ÷ v, what <see cref="IBackend.AdamStep"/> adds to each gradient.</summary>
     public float L2Coefficient { get; }
 
+    /// <summary>The tensors of the L2 term (every kernel, γ and β), in the order their terms are added.</summary>
+    public IReadOnlyList<Tensor> Regularised => _regularised;
+
     /// <summary>Softmax of the logits, the per-slice Dice-NS losses and the L2 penalty of the current weights.</summary>
     public LossValue Forward(Workspace workspace)
+    {
+        double dice = DiceLoss(workspace);
+        double penalty = Decay == 0 ? 0 : L2Regularization.Penalty(_network.Backend, _regularised, Decay, Reduction);
+        return new LossValue(dice, penalty);
+    }
+
+    /// <summary>Softmax of the logits and the batch's Dice-NS loss (the mean of the per-slice losses).</summary>
+    public double DiceLoss(Workspace workspace)
     {
         var backend = _network.Backend;
         backend.SoftmaxForward(workspace.Logits, workspace.Probabilities);
@@ -56,10 +67,15 @@ public sealed class TrainingObjective
         backend.Download(workspace.SliceLosses, _sliceLosses);
         double dice = 0;
         foreach (float l in _sliceLosses) dice += l;
-        dice /= _sliceLosses.Length;
-        double penalty = Decay == 0 ? 0 : L2Regularization.Penalty(backend, _regularised, Decay, Reduction);
-        return new LossValue(dice, penalty);
+        return dice / _sliceLosses.Length;
     }
+
+    /// <summary>
+    /// The L2 penalty from Σ v² of each tensor of <see cref="Regularised"/>, in that order (what <see cref="Forward"/>
+    /// computes, for a caller that asked the backend for the sums together with others).
+    /// </summary>
+    public double Penalty(ReadOnlySpan<double> sumsOfSquares) =>
+        Decay == 0 ? 0 : L2Regularization.Penalty(sumsOfSquares, Decay, Reduction);
 
     /// <summary>Writes ∂(Dice-NS)/∂logits into <c>workspace.GradLogits</c>.</summary>
     public void Backward(Workspace workspace) =>

@@ -41,6 +41,10 @@ public sealed class TrainingState
     public int BatchSize { get; set; }
     public double ValidationFraction { get; set; }
 
+    /// <summary><see cref="TrainerOptions.Recipe"/> of the run; empty in checkpoints from before schedules existed
+    /// (they ran the constant rate with every slice once).</summary>
+    public string Recipe { get; set; } = "";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -79,7 +79,7 @@ public sealed class CpuFusedInferenceTests
 
         double error = ErrorMeasures.RelativeError(fusedResult, Run(reference, fused: true));
         ErrorReport.Record($"cpu/ConvolutionInferenceForward {name}", error);
-        Assert.That(error, Is.LessThanOrEqualTo(2e-5), $"{name}: relative error against the reference {CpuTestSeed.Replay(seed)}");
+        Assert.That(error, Is.LessThanOrEqualTo(Tolerances.Float32Operation), $"{name}: relative error against the reference {CpuTestSeed.Replay(seed)}");
     }
 
     [Test]

@@ -10,14 +10,12 @@ namespace NativeSeg.Engine.Tests.Cpu;
 
 /// <summary>
 /// Every operation of the cpu backend against the float64 reference backend, on fresh random inputs each run, with
-/// every output poisoned with NaN before the call (an element the cpu backend forgets to write fails).
-/// Error = max(relative L2, max-abs relative), see <see cref="ErrorMeasures"/>.
+/// every output poisoned with NaN before the call (an element the cpu backend forgets to write fails), through the
+/// one harness <see cref="BackendComparison"/> with <see cref="Tolerances.Float32Operation"/>.
 /// </summary>
 [TestFixture]
 public sealed class CpuMatchesReferenceTests
 {
-    private const double Tolerance = 2e-5;
-
     private CpuBackend _cpu = null!;
     private ReferenceBackend _reference = null!;
 
@@ -223,19 +221,11 @@ public sealed class CpuMatchesReferenceTests
 
     private void Compare(string operation, int seed, Func<IBackend, float[][]> run)
     {
-        var expected = run(_reference);
-        var actual = run(_cpu);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double error = ErrorMeasures.RelativeError(actual[i], expected[i]);
-            if (!(error <= worst)) worst = double.IsNaN(error) ? double.PositiveInfinity : error;
-        }
-        ErrorReport.Record($"cpu/{operation}", worst);
-        Assert.That(worst <= Tolerance, Is.True, $"{operation}: relative error {worst:E3} > {Tolerance:E1} {CpuTestSeed.Replay(seed)}");
+        var result = new BackendComparison(_cpu, _reference).Compare(operation, run, Tolerances.Float32Operation);
+        ErrorReport.Record($"cpu/{operation}", result.WorstRelativeError);
+        Assert.That(result.Passed, Is.True,
+            $"{operation}: relative error {result.WorstRelativeError:E3} > {result.Tolerance:E1} {result.Detail} {CpuTestSeed.Replay(seed)}");
     }
-
-    internal sealed record HostTensor(float[] Data, TensorShape Shape);
 
     private static HostTensor Host(TensorRandom random, params int[] dimensions)
     {
@@ -243,17 +233,7 @@ public sealed class CpuMatchesReferenceTests
         return new HostTensor(random.UniformSingle(shape.Length), shape);
     }
 
-    private static Tensor Up(IBackend backend, HostTensor host)
-    {
-        var tensor = backend.Allocate(host.Shape);
-        backend.Upload(host.Data, tensor);
-        return tensor;
-    }
+    private static Tensor Up(IBackend backend, HostTensor host) => host.Upload(backend);
 
-    private static Tensor Poisoned(IBackend backend, TensorShape shape)
-    {
-        var tensor = backend.Allocate(shape);
-        backend.Fill(tensor, float.NaN);
-        return tensor;
-    }
+    private static Tensor Poisoned(IBackend backend, TensorShape shape) => BackendComparison.Poisoned(backend, shape);
 }

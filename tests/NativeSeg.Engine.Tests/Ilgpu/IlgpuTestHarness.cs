@@ -8,8 +8,10 @@ namespace NativeSeg.Engine.Tests.Ilgpu;
 
 /// <summary>
 /// One ILGPU CPU-simulator backend and one reference backend shared by the ILGPU tests, helpers that put the same
-/// values on both, poison the simulator's outputs with NaN and compare results. The worst relative error seen per
-/// operation is printed at the end.
+/// values on both (pairs of tensors, for tests that drive the two step by step) and poison the simulator's outputs
+/// with NaN. Results are judged by the one error measure and tolerance of Engine.Validation (<see cref="ErrorMeasures"/>,
+/// <see cref="Tolerances.Float32Operation"/>), as <c>nativeseg check</c> judges them. The worst relative error seen
+/// per operation is printed at the end.
 /// </summary>
 internal sealed class IlgpuTestHarness : IDisposable
 {
@@ -42,9 +44,7 @@ internal sealed class IlgpuTestHarness : IDisposable
     /// <summary>An output on both backends; the simulator's copy is filled with NaN so unwritten elements fail.</summary>
     public (Tensor Fast, Tensor Reference) Output(TensorShape shape)
     {
-        var fast = Fast.Allocate(shape);
-        Fast.Fill(fast, float.NaN);
-        return (fast, Reference.Allocate(shape));
+        return (BackendComparison.Poisoned(Fast, shape), Reference.Allocate(shape));
     }
 
     public static float[] Values(int length, Random random, float low = -1f, float high = 1f)
@@ -54,19 +54,14 @@ internal sealed class IlgpuTestHarness : IDisposable
         return values;
     }
 
-    public float[] Download(Tensor fast)
-    {
-        var values = new float[fast.Length];
-        Fast.Download(fast, values);
-        return values;
-    }
+    public float[] Download(Tensor fast) => BackendComparison.Download(fast);
 
     /// <summary>Asserts the simulator's result matches the reference's float64 result and records the error.</summary>
-    public double Compare(string operation, Tensor fast, Tensor reference, double tolerance = 1e-5)
+    public double Compare(string operation, Tensor fast, Tensor reference, double tolerance = Tolerances.Float32Operation)
     {
         var expected = new double[reference.Length];
         Reference.Download(reference, expected);
-        double error = ErrorMeasures.RelativeError(Array.ConvertAll(Download(fast), v => (double)v), expected);
+        double error = ErrorMeasures.RelativeError(Download(fast), expected);
         _worst.AddOrUpdate(operation, error, (_, old) => Math.Max(old, error));
         Assert.That(error, Is.LessThan(tolerance), $"{operation}: relative error {error:E2} against the reference");
         return error;

@@ -67,7 +67,7 @@ public sealed class AdamAndRegularizationTests
         foreach (var (tensor, gradient) in values.Zip(gradients))
         {
             var numeric = FiniteDifference.Gradient(tensor, () => ReferenceOps.L2Penalty(values, decay, reduction), step: 1e-3);
-            ErrorReport.Check("reference/L2PenaltyGradient vs FD", ErrorMetrics.MaxRelativeError(gradient, numeric), 1e-6);
+            ErrorReport.Check("reference/L2PenaltyGradient vs FD", ErrorMeasures.MaxRelativeError(gradient, numeric), 1e-6);
         }
     }
 

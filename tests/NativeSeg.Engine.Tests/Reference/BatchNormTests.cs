@@ -91,9 +91,9 @@ public sealed class BatchNormTests
         var numericGamma = FiniteDifference.Gradient(backend.Data(gamma), Loss, step: 1e-3); // linear in γ and β
         var numericBeta = FiniteDifference.Gradient(backend.Data(beta), Loss, step: 1e-3);
         string label = "reference/BatchNormBackward";
-        ErrorReport.Check(label + " input vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradInput), numericInput), 1e-6);
-        ErrorReport.Check(label + " gamma vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradGamma), numericGamma), 1e-6);
-        ErrorReport.Check(label + " beta vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradBeta), numericBeta), 1e-6);
+        ErrorReport.Check(label + " input vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradInput), numericInput), 1e-6);
+        ErrorReport.Check(label + " gamma vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradGamma), numericGamma), 1e-6);
+        ErrorReport.Check(label + " beta vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradBeta), numericBeta), 1e-6);
     }
 
     private static (double[] Output, double[] RunningMean, double[] RunningVariance, double[] SavedMean, double[] SavedInverseStd)

@@ -58,7 +58,7 @@ public sealed class ConvolutionTests
                 sum += weights[((o * cin + c) * 3 + ky) * 3 + kx] * padded[((b * cin + c) * ph + y + ky * dilation) * pw + x + kx * dilation];
             expected[((b * cout + o) * h + y) * w + x] = sum;
         }
-        Assert.That(ErrorMetrics.MaxRelativeError(output, expected), Is.LessThan(1e-14));
+        Assert.That(ErrorMeasures.MaxRelativeError(output, expected), Is.LessThan(1e-14));
     }
 
     [TestCase(2, 3, 4, 9, 11, 3, 1)]
@@ -91,7 +91,7 @@ public sealed class ConvolutionTests
         var numericInput = FiniteDifference.Gradient(backend.Data(input), Loss, step: 1e-2);
         var numericWeights = FiniteDifference.Gradient(backend.Data(weights), Loss, step: 1e-2);
         string label = $"reference/Convolution {kernel}x{kernel} d={dilation}";
-        ErrorReport.Check(label + " backward-data vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradInput), numericInput), Tolerance);
-        ErrorReport.Check(label + " backward-weights vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradWeights), numericWeights), Tolerance);
+        ErrorReport.Check(label + " backward-data vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradInput), numericInput), Tolerance);
+        ErrorReport.Check(label + " backward-weights vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradWeights), numericWeights), Tolerance);
     }
 }

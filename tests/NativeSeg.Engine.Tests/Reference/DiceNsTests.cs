@@ -20,7 +20,7 @@ public sealed class DiceNsTests
         var q = backend.Allocate(shape);
         backend.SoftmaxForward(backend.Allocate(shape, logits), p);
         backend.SoftmaxForward(backend.Allocate(shape, shifted), q);
-        Assert.That(ErrorMetrics.MaxRelativeError(backend.Data(q), backend.Data(p)), Is.LessThan(1e-12));
+        Assert.That(ErrorMeasures.MaxRelativeError(backend.Data(q), backend.Data(p)), Is.LessThan(1e-12));
         var probabilities = backend.Data(p);
         for (int n = 0; n < 2; n++)
         for (int k = 0; k < 4; k++)
@@ -77,7 +77,7 @@ public sealed class DiceNsTests
         backend.DiceNsLossBackward(probabilities, labels, Epsilon, gradLogits);
         var numeric = FiniteDifference.Gradient(backend.Data(logits), Loss, step: 1e-5);
         ErrorReport.Check($"reference/DiceNsLossBackward C={classes} vs FD",
-            ErrorMetrics.MaxRelativeError(backend.Data(gradLogits), numeric), 1e-6);
+            ErrorMeasures.MaxRelativeError(backend.Data(gradLogits), numeric), 1e-6);
 
         // Shifting all logits of a pixel leaves p unchanged, so the gradient sums to zero over classes.
         var g = backend.Data(gradLogits);

@@ -1,3 +1,4 @@
+using NativeSeg.Engine.Validation;
 using System.Text.Json;
 using NativeSeg.Engine.Reference;
 using NativeSeg.Engine.Tensors;
@@ -37,9 +38,9 @@ public sealed class ReferenceAgainstPyTorchTests
             backend.DiceNsLossForward(probabilities, labels, epsilon, losses);
             backend.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits);
             ErrorReport.Check($"reference/DiceNsLossForward {shape} vs PyTorch",
-                ErrorMetrics.MaxRelativeError(backend.Data(losses), Doubles(c, "sliceLosses")), Tolerance);
+                ErrorMeasures.MaxRelativeError(backend.Data(losses), Doubles(c, "sliceLosses")), Tolerance);
             ErrorReport.Check($"reference/DiceNsLossBackward {shape} vs PyTorch",
-                ErrorMetrics.MaxRelativeError(backend.Data(gradLogits), Doubles(c, "gradLogits")), Tolerance);
+                ErrorMeasures.MaxRelativeError(backend.Data(gradLogits), Doubles(c, "gradLogits")), Tolerance);
         }
     }
 
@@ -58,9 +59,9 @@ public sealed class ReferenceAgainstPyTorchTests
             backend.ResizeBilinearBackward(backend.Allocate(outputShape, Doubles(c, "gradOutput")), gradInput);
             string label = $"{inputShape.H}x{inputShape.W}->{size[0]}x{size[1]}";
             ErrorReport.Check($"reference/ResizeBilinearForward {label} vs PyTorch",
-                ErrorMetrics.MaxRelativeError(backend.Data(output), Doubles(c, "output")), Tolerance);
+                ErrorMeasures.MaxRelativeError(backend.Data(output), Doubles(c, "output")), Tolerance);
             ErrorReport.Check($"reference/ResizeBilinearBackward {label} vs PyTorch",
-                ErrorMetrics.MaxRelativeError(backend.Data(gradInput), Doubles(c, "gradInput")), Tolerance);
+                ErrorMeasures.MaxRelativeError(backend.Data(gradInput), Doubles(c, "gradInput")), Tolerance);
         }
     }
 

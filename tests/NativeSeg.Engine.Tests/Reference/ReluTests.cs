@@ -35,6 +35,6 @@ public sealed class ReluTests
         var grad = backend.Allocate(shape, r);
         backend.ReluBackward(output, grad, grad);
         var numeric = FiniteDifference.Gradient(backend.Data(input), Loss, step: 1e-3); // smaller than the 1e-2 margin
-        ErrorReport.Check("reference/ReluBackward vs FD", ErrorMetrics.MaxRelativeError(backend.Data(grad), numeric), 1e-6);
+        ErrorReport.Check("reference/ReluBackward vs FD", ErrorMeasures.MaxRelativeError(backend.Data(grad), numeric), 1e-6);
     }
 }

@@ -60,10 +60,10 @@ public sealed class ResidualAddTests
         var numeric = FiniteDifference.Gradient(backend.Data(skip), Loss, step: 1e-2);
         var skipShare = backend.Data(gradSkip).Select((g, k) => g - alreadyThere[k]).ToArray();
         ErrorReport.Check($"reference/ResidualAddBackwardSkip {skipChannels}->{channels} vs FD",
-            ErrorMetrics.MaxRelativeError(skipShare, numeric), 1e-6);
+            ErrorMeasures.MaxRelativeError(skipShare, numeric), 1e-6);
 
         // The main path's gradient is gradOutput itself (no operation); confirm the forward agrees.
         var numericInput = FiniteDifference.Gradient(backend.Data(input), Loss, step: 1e-2);
-        Assert.That(ErrorMetrics.MaxRelativeError(numericInput, r), Is.LessThan(1e-6));
+        Assert.That(ErrorMeasures.MaxRelativeError(numericInput, r), Is.LessThan(1e-6));
     }
 }

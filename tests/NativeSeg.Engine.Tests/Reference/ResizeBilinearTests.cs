@@ -75,6 +75,6 @@ public sealed class ResizeBilinearTests
             return FiniteDifference.Dot(y, backend.Data(output));
         }
         var numeric = FiniteDifference.Gradient(backend.Data(input), Loss, step: 1e-2);
-        ErrorReport.Check("reference/ResizeBilinearBackward vs FD", ErrorMetrics.MaxRelativeError(backend.Data(gradInput), numeric), 1e-6);
+        ErrorReport.Check("reference/ResizeBilinearBackward vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradInput), numeric), 1e-6);
     }
 }

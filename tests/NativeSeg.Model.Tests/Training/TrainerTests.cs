@@ -137,6 +137,42 @@ public class TrainerTests
         Assert.That(result.EpochsCompleted, Is.EqualTo(3));
     }
 
+    /// <summary>
+    /// The L2 penalty and the gradients' finiteness check share one batched sum-of-squares call per step (a GPU
+    /// waits once, not 126 times); nothing asks for a single sum any more.
+    /// </summary>
+    [Test]
+    public void EachStepAsksForItsSumsOfSquaresInOneCall()
+    {
+        var data = TinyData(8);
+        using var backend = new SumCountingBackend(new CpuBackend());
+        var result = new Trainer(backend, Options("batched") with { Epochs = 1 }).Train(data);
+        Assert.That(result.GlobalStep, Is.EqualTo(3));
+        Assert.That(backend.BatchedCalls, Is.EqualTo(3), "one SumsOfSquares call per step");
+        Assert.That(backend.TensorsPerCall, Is.EqualTo(2 * 63), "63 regularised values and their 63 gradients");
+        Assert.That(backend.SingleCalls, Is.Zero);
+    }
+
+    private sealed class SumCountingBackend(NativeSeg.Engine.IBackend inner) : NativeSeg.Engine.DelegatingBackend(inner)
+    {
+        public int SingleCalls { get; private set; }
+        public int BatchedCalls { get; private set; }
+        public int TensorsPerCall { get; private set; }
+
+        public override double SumOfSquares(NativeSeg.Engine.Tensors.Tensor tensor)
+        {
+            SingleCalls++;
+            return Inner.SumOfSquares(tensor);
+        }
+
+        public override void SumsOfSquares(IReadOnlyList<NativeSeg.Engine.Tensors.Tensor> tensors, Span<double> sums)
+        {
+            BatchedCalls++;
+            TensorsPerCall = tensors.Count;
+            Inner.SumsOfSquares(tensors, sums);
+        }
+    }
+
     private TrainerOptions Options(string name) => new()
     {
         OutputDirectory = Path.Combine(_folder, name),

@@ -37,7 +37,7 @@ internal static unsafe class WinogradConvolution
 {
     /// <summary>
     /// Each worker thread's V and M buffers, kept for the thread's life and grown when needed. Renting them per work
-    /// item from the shared <see cref="ScratchPool"/> could hand an item a buffer too small to keep, whose replacement
+    /// item from the shared <see cref="CpuScratchPool"/> could hand an item a buffer too small to keep, whose replacement
     /// then pays a page fault per 4 KiB on first touch.
     /// </summary>
     [ThreadStatic]

@@ -8,7 +8,7 @@ namespace NativeSeg.Engine.Cpu;
 /// matters: a fresh multi-megabyte buffer costs a page fault per 4 KiB on first touch, a noticeable share of a
 /// millisecond-scale convolution. Thread-safe; a buffer is owned by one caller between Rent and Dispose.
 /// </summary>
-internal sealed unsafe class ScratchPool : IDisposable
+internal sealed unsafe class CpuScratchPool : IDisposable
 {
     private readonly ConcurrentBag<Buffer> _free = [];
     private bool _disposed;
@@ -52,7 +52,7 @@ internal sealed unsafe class ScratchPool : IDisposable
     }
 
     /// <summary>A rented buffer; Dispose gives it back to the pool.</summary>
-    internal readonly struct Lease(ScratchPool pool, Buffer buffer) : IDisposable
+    internal readonly struct Lease(CpuScratchPool pool, Buffer buffer) : IDisposable
     {
         public float* Pointer => buffer.Pointer;
 

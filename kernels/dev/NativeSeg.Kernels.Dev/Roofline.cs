@@ -1,4 +1,4 @@
-namespace NativeSeg.Benchmarks.Gpu;
+namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
 /// The two ceilings of an H100 SXM used to judge a kernel time: FP32 (non-tensor) arithmetic at 67 TFLOP/s

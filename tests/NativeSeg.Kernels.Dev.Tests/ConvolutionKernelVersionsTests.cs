@@ -4,27 +4,34 @@ using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
-using NativeSeg.Engine.Ilgpu;
 using NativeSeg.Engine.Tensors;
-using NativeSeg.Kernels;
+using NativeSeg.Engine.Tests.Ilgpu;
+using NativeSeg.Kernels.Dev.Versions;
 
-namespace NativeSeg.Engine.Tests.Ilgpu;
+namespace NativeSeg.Kernels.Dev.Tests;
 
 /// <summary>
-/// The numbered convolution kernel versions past the defaults (forward V3 and V4, 1×1 V2, backward-data V2 and V3, weight-gradient V2),
-/// each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
+/// The kernel lab's numbered convolution versions (forward V1 for 3×3, V3 and V4, 1×1 V2, backward-data V3 and V4 (flipped weights through forward V3 and V4),
+/// backward-weights V2) through <see cref="ExperimentalIlgpuBackend"/>, each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
 /// odd sizes, partial tiles and channel blocks, dilation-4 borders, at the simulator's one-warp groups and once at
 /// the GPU's 256-thread groups. Also: the weight gradient repeats bit for bit and does not depend on the group
-/// size, and the register blocks really stay in registers (no local memory in the PTX).
+/// size, the register blocks really stay in registers (no local memory in the PTX), and every experimental kernel
+/// compiles to PTX for sm_90.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class ConvolutionKernelVersionsTests
 {
     private IlgpuTestHarness _h = null!;
+    private ExperimentalIlgpuBackend _lab = null!;
 
     [OneTimeSetUp]
-    public void StartBackends() => _h = new IlgpuTestHarness();
+    public void StartBackends()
+    {
+        _h = new IlgpuTestHarness();
+        // Not disposed on its own: the harness disposes the simulator it wraps.
+        _lab = new ExperimentalIlgpuBackend(_h.Fast, KernelVersions.Product);
+    }
 
     [OneTimeTearDown]
     public void StopBackends() => _h.Dispose();
@@ -32,11 +39,8 @@ public sealed class ConvolutionKernelVersionsTests
     [TearDown]
     public void RestoreDefaults()
     {
-        _h.Fast.GroupSize = 32;
-        _h.Fast.ForwardVersion = ConvolutionForwardVersion.V2;
-        _h.Fast.BackwardDataVersion = ConvolutionBackwardDataVersion.V1;
-        _h.Fast.WeightGradientVersion = ConvolutionWeightGradientVersion.V1;
-        _h.Fast.PointwiseVersion = PointwiseConvolutionVersion.V1;
+        _lab.GroupSize = 32;
+        _lab.Versions = KernelVersions.Product;
     }
 
     // kernel, dilation, height, width, in, out: partial 1×32 tiles, channel counts off the 4 (input chunk), 8 (output
@@ -56,9 +60,8 @@ public sealed class ConvolutionKernelVersionsTests
     public void PointwiseV2MatchesReference(int groupSize, int height, int width, int inChannels, int outChannels)
     {
         var random = new Random(groupSize + inChannels);
-        _h.Fast.GroupSize = groupSize;
-        _h.Fast.PointwiseVersion = PointwiseConvolutionVersion.V2;
-        _h.Fast.BackwardDataVersion = ConvolutionBackwardDataVersion.V2;
+        _lab.GroupSize = groupSize;
+        _lab.Versions = KernelVersions.Product with { Pointwise = PointwiseVersion.V2, BackwardData = BackwardDataVersion.V3 };
         var inputShape = TensorShape.Nchw(2, inChannels, height, width);
         var outputShape = TensorShape.Nchw(2, outChannels, height, width);
         var weightShape = new TensorShape(outChannels, inChannels, 1, 1);
@@ -66,20 +69,20 @@ public sealed class ConvolutionKernelVersionsTests
         var (w, wr) = _h.Random(weightShape, random);
         var (dy, dyr) = _h.Random(outputShape, random);
         var (y, yr) = _h.Output(outputShape);
-        _h.Fast.ConvolutionForward(x, w, 1, y);
+        _lab.ConvolutionForward(x, w, 1, y);
         _h.Reference.ConvolutionForward(xr, wr, 1, yr);
         _h.Compare($"ConvolutionForward 1x1 PointwiseV2 ({groupSize} threads)", y, yr);
         var (dx, dxr) = _h.Output(inputShape);
-        _h.Fast.ConvolutionBackwardData(dy, w, 1, dx);
+        _lab.ConvolutionBackwardData(dy, w, 1, dx);
         _h.Reference.ConvolutionBackwardData(dyr, wr, 1, dxr);
         _h.Compare($"ConvolutionBackwardData 1x1 PointwiseV2 ({groupSize} threads)", dx, dxr);
     }
 
-    /// <summary>The GPU's group shape: 256 threads, 32×32 forward tiles, 64-output-channel weight-gradient blocks.</summary>
+    /// <summary>The GPU's group shape: 256 threads, 32×32 forward tiles, 64-output-channel backward-weights blocks.</summary>
     [Test]
     public void NewVersionsMatchReferenceWithGpuShapedGroups()
     {
-        _h.Fast.GroupSize = 256;
+        _lab.GroupSize = 256;
         CheckAllVersions(3, 4, 9, 35, 3, 5, new Random(256), " (256 threads)");
     }
 
@@ -96,44 +99,45 @@ public sealed class ConvolutionKernelVersionsTests
 
         var (y, yr) = _h.Output(outputShape);
         _h.Reference.ConvolutionForward(xr, wr, dilation, yr);
-        foreach (var version in new[] { ConvolutionForwardVersion.V3, ConvolutionForwardVersion.V4 })
+        foreach (var version in new[] { ForwardVersion.V1, ForwardVersion.V3, ForwardVersion.V4 })
         {
-            _h.Fast.ForwardVersion = version;
+            _lab.Versions = KernelVersions.Product with { Forward = version };
             _h.Fast.Fill(y, float.NaN);
-            _h.Fast.ConvolutionForward(x, w, dilation, y);
+            _lab.ConvolutionForward(x, w, dilation, y);
             _h.Compare($"ConvolutionForward{(kernel == 3 ? version.ToString() : "V1")} {size}{suffix}", y, yr);
         }
 
         var (dx, dxr) = _h.Output(inputShape);
         _h.Reference.ConvolutionBackwardData(dyr, wr, dilation, dxr);
-        foreach (var version in new[] { ConvolutionBackwardDataVersion.V2, ConvolutionBackwardDataVersion.V3 })
+        foreach (var version in new[] { BackwardDataVersion.V3, BackwardDataVersion.V4 })
         {
-            _h.Fast.BackwardDataVersion = version;
+            _lab.Versions = KernelVersions.Product with { BackwardData = version };
             _h.Fast.Fill(dx, float.NaN);
-            _h.Fast.ConvolutionBackwardData(dy, w, dilation, dx);
+            _lab.ConvolutionBackwardData(dy, w, dilation, dx);
             _h.Compare($"ConvolutionBackwardData{version} {size}{suffix}", dx, dxr);
         }
 
-        _h.Fast.WeightGradientVersion = ConvolutionWeightGradientVersion.V2;
+        _lab.Versions = KernelVersions.Product with { BackwardWeights = BackwardWeightsVersion.V2 };
         var (dw, dwr) = _h.Output(weightShape);
-        _h.Fast.ConvolutionBackwardWeights(x, dy, dilation, dw);
+        _lab.ConvolutionBackwardWeights(x, dy, dilation, dw);
         _h.Reference.ConvolutionBackwardWeights(xr, dyr, dilation, dwr);
-        _h.Compare($"ConvolutionWeightGradient{(kernel == 3 ? "V2" : "V1")} {size}{suffix}", dw, dwr);
+        _h.Compare($"ConvolutionBackwardWeights{(kernel == 3 ? "V2" : "V1")} {size}{suffix}", dw, dwr);
     }
 
-    [TestCase(ConvolutionForwardVersion.V3)]
-    [TestCase(ConvolutionForwardVersion.V4)]
-    public void ForwardVersionReproducesV1(ConvolutionForwardVersion version)
+    [TestCase(ForwardVersion.V2)]
+    [TestCase(ForwardVersion.V3)]
+    [TestCase(ForwardVersion.V4)]
+    public void ForwardVersionReproducesV1(ForwardVersion version)
     {
         var random = new Random(3);
         var (x, _) = _h.Random(TensorShape.Nchw(2, 6, 10, 37), random);
         var (w, _) = _h.Random(new TensorShape(11, 6, 3, 3), random);
         var (y1, _) = _h.Output(TensorShape.Nchw(2, 11, 10, 37));
         var (yv, _) = _h.Output(TensorShape.Nchw(2, 11, 10, 37));
-        _h.Fast.ForwardVersion = ConvolutionForwardVersion.V1;
-        _h.Fast.ConvolutionForward(x, w, 2, y1);
-        _h.Fast.ForwardVersion = version;
-        _h.Fast.ConvolutionForward(x, w, 2, yv);
+        _lab.Versions = KernelVersions.Product with { Forward = ForwardVersion.V1 };
+        _lab.ConvolutionForward(x, w, 2, y1);
+        _lab.Versions = KernelVersions.Product with { Forward = version };
+        _lab.ConvolutionForward(x, w, 2, yv);
         var a = _h.Download(y1);
         var b = _h.Download(yv);
         double worst = 0;
@@ -148,19 +152,19 @@ public sealed class ConvolutionKernelVersionsTests
     /// slices (2·12·2 = 48 chunks of 2×32, 16 per slice).
     /// </summary>
     [Test]
-    public void WeightGradientV2RepeatsBitForBitAtEveryGroupSize()
+    public void BackwardWeightsV2RepeatsBitForBitAtEveryGroupSize()
     {
         var random = new Random(48);
         var (x, _) = _h.Random(TensorShape.Nchw(2, 3, 24, 40), random);
         var (dy, _) = _h.Random(TensorShape.Nchw(2, 5, 24, 40), random);
         var shape = new TensorShape(5, 3, 3, 3);
-        Assert.That(ConvolutionWeightGradientV2Kernels.Slices(new ConvolutionGeometry(2, 3, 5, 24, 40, 3, 2)), Is.GreaterThan(1));
-        _h.Fast.WeightGradientVersion = ConvolutionWeightGradientVersion.V2;
+        Assert.That(ConvolutionBackwardWeightsV2Kernels.Slices(new ConvolutionGeometry(2, 3, 5, 24, 40, 3, 2)), Is.GreaterThan(1));
+        _lab.Versions = KernelVersions.Product with { BackwardWeights = BackwardWeightsVersion.V2 };
         float[] Run(int groupSize)
         {
-            _h.Fast.GroupSize = groupSize;
+            _lab.GroupSize = groupSize;
             var (dw, _) = _h.Output(shape);
-            _h.Fast.ConvolutionBackwardWeights(x, dy, 2, dw);
+            _lab.ConvolutionBackwardWeights(x, dy, 2, dw);
             return _h.Download(dw);
         }
         var first = Run(32);
@@ -174,16 +178,41 @@ public sealed class ConvolutionKernelVersionsTests
     }
 
     [Test]
-    public void VersionOverridesSelectKernelsAndRejectUnknownOnes()
+    public void VersionSpecificationsSelectKernelsAndRejectUnknownOnes()
     {
-        _h.Fast.ApplyVersionOverrides("forward=V4, backward-data=V3,weight-gradient=V2,pointwise=V2");
-        Assert.That(_h.Fast.ForwardVersion, Is.EqualTo(ConvolutionForwardVersion.V4));
-        Assert.That(_h.Fast.BackwardDataVersion, Is.EqualTo(ConvolutionBackwardDataVersion.V3));
-        Assert.That(_h.Fast.WeightGradientVersion, Is.EqualTo(ConvolutionWeightGradientVersion.V2));
-        Assert.That(_h.Fast.PointwiseVersion, Is.EqualTo(PointwiseConvolutionVersion.V2));
-        Assert.That(_h.Fast.Description, Does.Contain("forward V4"));
-        Assert.Throws<ArgumentException>(() => _h.Fast.ApplyVersionOverrides("forward=V9"));
-        Assert.Throws<ArgumentException>(() => _h.Fast.ApplyVersionOverrides("sideways=V1"));
+        var versions = KernelVersions.Parse("forward=V4, backward-data=V4,backward-weights=V2,pointwise=V2");
+        Assert.That(versions, Is.EqualTo(KernelVersions.Newest));
+        Assert.That(KernelVersions.Parse(versions.ToString()), Is.EqualTo(versions));
+        Assert.That(KernelVersions.Parse(""), Is.EqualTo(KernelVersions.Product));
+        _lab.Versions = versions;
+        Assert.That(_lab.Description, Does.Contain("forward=V4"));
+        Assert.Throws<ArgumentException>(() => KernelVersions.Parse("forward=V9"));
+        Assert.Throws<ArgumentException>(() => KernelVersions.Parse("forward=3"));
+        Assert.Throws<ArgumentException>(() => KernelVersions.Parse("sideways=V1"));
+    }
+
+    /// <summary>The PTX dump that the GPU run reads with ptxas: every product and experimental kernel, each compiled for sm_90.</summary>
+    [Test]
+    public void EveryKernelOfTheLabCompilesToPtxForSm90()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"nativeseg-ptx-{Environment.ProcessId}");
+        try
+        {
+            Assert.That(PtxDump.Write(directory), Is.Zero);
+            var files = Directory.GetFiles(directory, "*.ptx").Select(Path.GetFileNameWithoutExtension).ToList();
+            Assert.That(files, Has.Count.EqualTo(PtxDump.Kernels().Count()));
+            foreach (var experiment in new[] { "ConvolutionForwardV3Kernels.ConvolutionForwardV3", "ConvolutionForwardV4Kernels.ConvolutionForwardV4",
+                         "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights",
+                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionKernels.ConvolutionForwardV2" })
+            {
+                Assert.That(files, Does.Contain(experiment));
+                Assert.That(File.ReadAllText(Path.Combine(directory, experiment + ".ptx")), Does.Contain(".entry"), experiment);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Test]
@@ -192,7 +221,7 @@ public sealed class ConvolutionKernelVersionsTests
         Assert.That(ConvolutionForwardV3Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionForwardV4Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
-        Assert.That(ConvolutionWeightGradientV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 
     /// <summary>
@@ -210,7 +239,7 @@ public sealed class ConvolutionKernelVersionsTests
                      typeof(ConvolutionForwardV3Kernels).GetMethod(nameof(ConvolutionForwardV3Kernels.ConvolutionForwardV3))!,
                      typeof(ConvolutionForwardV4Kernels).GetMethod(nameof(ConvolutionForwardV4Kernels.ConvolutionForwardV4))!,
                      typeof(Convolution1x1V2Kernels).GetMethod(nameof(Convolution1x1V2Kernels.Convolution1x1V2))!,
-                     typeof(ConvolutionWeightGradientV2Kernels).GetMethod(nameof(ConvolutionWeightGradientV2Kernels.WeightGradientV2Partials))!,
+                     typeof(ConvolutionBackwardWeightsV2Kernels).GetMethod(nameof(ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials))!,
                  })
         {
             var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);

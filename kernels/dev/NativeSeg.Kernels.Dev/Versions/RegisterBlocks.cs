@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 // Register blocking without arrays. ILGPU 1.5.3 does not unroll loops (turned off after a miscompile), so a
 // `float[8]` accumulator indexed in a loop would live in local memory (slow, off-chip). These small value types

@@ -1,9 +1,10 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
-/// Backward-data convolution, version 2: the transposed convolution is itself a forward convolution, so it reuses
+/// Backward-data convolution, versions 3 and 4: the transposed convolution is itself a forward convolution, so it reuses
 /// the fast forward kernel instead of a kernel of its own.
 ///
 ///   gradInput[n, i, y, x] = Σ_{o, ky, kx} W[o, i, ky, kx] · gradOutput[n, o, y − (ky−r)d, x − (kx−r)d]
@@ -11,9 +12,9 @@ namespace NativeSeg.Kernels;
 /// Substituting ky' = K−1−ky turns −(ky−r) into +(ky'−r), so with W'[i, o, ky', kx'] = W[o, i, K−1−ky', K−1−kx']
 /// (swap the two channel axes, rotate each kernel by 180°) the sum is the forward convolution of gradOutput by W'
 /// with Cout input channels and Cin output channels, same dilation, same zero padding. The host runs
-/// <see cref="FlipTransposeWeights"/> into scratch, then the forward kernel (V3 for 3×3, V1 for 1×1).
+/// <see cref="FlipTransposeWeights"/> into scratch, then the forward kernel (V3 or V4 for 3×3, V1 or P2 for 1×1).
 /// </summary>
-public static class ConvolutionBackwardDataV2Kernels
+public static class ConvolutionBackwardDataTransposedKernels
 {
     /// <summary>
     /// flipped[i, o, ky, kx] = weights[o, i, K−1−ky, K−1−kx], one thread per element of flipped. g is the geometry

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace NativeSeg.Benchmarks.Gpu;
+namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
-/// Options of the <c>gpu-kernels</c> mode: <c>--device cuda|ilgpu-cpu</c> (default cuda), <c>--batch N</c>,
+/// Options of <c>nativeseg-gpu bench-kernels</c>: <c>--device cuda|ilgpu-cpu</c> (default cuda), <c>--batch N</c>,
 /// <c>--height H</c>, <c>--width W</c> (default 17 × 216 × 296: the training batch of 216-row, 296-column slices; on ilgpu-cpu 1 × 8 × 40 so the
 /// simulator finishes), <c>--seconds S</c> (the most time spent timing one kernel, default 2), <c>--csv PATH</c>,
 /// <c>--dump-ptx DIR</c> (only write every kernel's PTX there, see <see cref="PtxDump"/>).

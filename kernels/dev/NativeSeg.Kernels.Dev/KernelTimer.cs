@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using NativeSeg.Engine;
 
-namespace NativeSeg.Benchmarks.Gpu;
+namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
 /// Times queued device work the way METHOD.md asks: warm up (the first launch compiles the kernel), then

@@ -6,34 +6,32 @@ using NativeSeg.Engine.Reference;
 using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Validation;
 
-namespace NativeSeg.Benchmarks.Gpu;
+namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
-/// Console mode <c>gpu-kernels</c>: every numbered version of every convolution kernel, plus the memory-bound BN,
-/// ReLU and residual passes, on the ILGPU backend at HighResNet2D's layer shapes (default: the training batch,
-/// 17 slices of 216 rows × 296 columns). llm.c's dev/cuda habit: before a version is timed it must match the float64 reference at a
-/// small shape on the same device, and V1 at the full shape, with NaN-poisoned outputs; a version that fails is
-/// reported and not timed, and the exit code is 1. Then per kernel: FLOPs, bytes (each input read once, each
-/// output written once), median time, GFLOP/s, GB/s, the H100 roofline floor and the gap (time / floor).
+/// <c>nativeseg-gpu bench-kernels</c>: every numbered version of every convolution kernel (the product's and the
+/// experiments of <see cref="ExperimentalIlgpuBackend"/>), plus the memory-bound BN, ReLU and residual passes, on the
+/// ILGPU backend at HighResNet2D's layer shapes (default: the training batch, 17 slices of 216 rows × 296 columns).
+/// llm.c's dev/cuda habit: before a version is timed it must match the float64 reference at a small shape on the
+/// same device, and V1 at the full shape, with NaN-poisoned outputs; a version that fails is reported and not
+/// timed, and the exit code is 1. Then per kernel: FLOPs, bytes (each input read once, each output written once),
+/// median time, GFLOP/s, GB/s, the H100 roofline floor and the gap (time / floor).
 /// </summary>
 public static class GpuKernelCommand
 {
-    private const double SmallShapeTolerance = 1e-4;
-    private const double FullShapeTolerance = 1e-4;
-
     private sealed record ConvolutionCase(int InChannels, int OutChannels, int Kernel, int Dilation)
     {
         public override string ToString() => $"{InChannels}->{OutChannels} {Kernel}x{Kernel} d{Dilation}";
     }
 
     /// <summary>
-    /// One timed kernel: the operation, the version label, how to select it, and the only kernel size it applies to
-    /// (0: both). "P2" is the 1×1 GEMM over channels (<c>PointwiseVersion.V2</c>); for backward-data it runs on the
-    /// flipped, transposed weights.
+    /// One timed kernel: the operation, the version label, the versions that select it, and the only kernel size it
+    /// applies to (0: both). "P2" is the 1×1 GEMM over channels (<see cref="PointwiseVersion.V2"/>); for backward-data
+    /// it runs on the flipped, transposed weights.
     /// </summary>
-    private sealed record Variant(string Operation, string Version, Action<IlgpuBackend> Select, ConvolutionOperation Op, int OnlyKernel);
+    private sealed record Variant(string Operation, string Version, KernelVersions Versions, ConvolutionOperation Op, int OnlyKernel);
 
-    private enum ConvolutionOperation { Forward, BackwardData, WeightGradient }
+    private enum ConvolutionOperation { Forward, BackwardData, BackwardWeights }
 
     // HighResNet2D's distinct convolutions: res_1/res_2/res_3 (and conv_0 at 1→16, left out: it is tiny) and the
     // two 1×1 heads.
@@ -46,47 +44,44 @@ public static class GpuKernelCommand
     // it runs end to end, on narrow layers.
     private static readonly ConvolutionCase[] SimulatorCases = [new(8, 8, 3, 2), new(8, 12, 1, 1)];
 
+    private static readonly KernelVersions P = KernelVersions.Product;
+
     private static readonly Variant[] Variants =
     [
-        new("forward", "V1", b => b.ForwardVersion = ConvolutionForwardVersion.V1, ConvolutionOperation.Forward, 0),
-        new("forward", "V2", b => b.ForwardVersion = ConvolutionForwardVersion.V2, ConvolutionOperation.Forward, 3),
-        new("forward", "V3", b => b.ForwardVersion = ConvolutionForwardVersion.V3, ConvolutionOperation.Forward, 3),
-        new("forward", "V4", b => b.ForwardVersion = ConvolutionForwardVersion.V4, ConvolutionOperation.Forward, 3),
-        new("forward", "P2", b => b.PointwiseVersion = PointwiseConvolutionVersion.V2, ConvolutionOperation.Forward, 1),
-        new("backward-data", "V1", b => b.BackwardDataVersion = ConvolutionBackwardDataVersion.V1, ConvolutionOperation.BackwardData, 0),
-        new("backward-data", "V2", b => b.BackwardDataVersion = ConvolutionBackwardDataVersion.V2, ConvolutionOperation.BackwardData, 0),
-        new("backward-data", "V3", b => b.BackwardDataVersion = ConvolutionBackwardDataVersion.V3, ConvolutionOperation.BackwardData, 3),
-        new("backward-data", "P2", b =>
-        {
-            b.BackwardDataVersion = ConvolutionBackwardDataVersion.V2;
-            b.PointwiseVersion = PointwiseConvolutionVersion.V2;
-        }, ConvolutionOperation.BackwardData, 1),
-        new("weight-gradient", "V1", b => b.WeightGradientVersion = ConvolutionWeightGradientVersion.V1, ConvolutionOperation.WeightGradient, 0),
-        new("weight-gradient", "V2", b => b.WeightGradientVersion = ConvolutionWeightGradientVersion.V2, ConvolutionOperation.WeightGradient, 3),
+        new("forward", "V1", P with { Forward = ForwardVersion.V1 }, ConvolutionOperation.Forward, 0),
+        new("forward", "V2", P, ConvolutionOperation.Forward, 3),
+        new("forward", "V3", P with { Forward = ForwardVersion.V3 }, ConvolutionOperation.Forward, 3),
+        new("forward", "V4", P with { Forward = ForwardVersion.V4 }, ConvolutionOperation.Forward, 3),
+        new("forward", "P2", P with { Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.Forward, 1),
+        new("backward-data", "V1", P, ConvolutionOperation.BackwardData, 0),
+        new("backward-data", "V3", P with { BackwardData = BackwardDataVersion.V3 }, ConvolutionOperation.BackwardData, 0),
+        new("backward-data", "V4", P with { BackwardData = BackwardDataVersion.V4 }, ConvolutionOperation.BackwardData, 3),
+        new("backward-data", "P2", P with { BackwardData = BackwardDataVersion.V3, Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.BackwardData, 1),
+        new("backward-weights", "V1", P, ConvolutionOperation.BackwardWeights, 0),
+        new("backward-weights", "V2", P with { BackwardWeights = BackwardWeightsVersion.V2 }, ConvolutionOperation.BackwardWeights, 3),
     ];
 
-    public static bool TryRun(string[] args, out int exitCode)
+    /// <summary>Runs with the given options (see <see cref="GpuKernelOptions"/>); 0 when every version passed, 1 if not, 2 on bad options.</summary>
+    public static int Run(string[] args)
     {
-        exitCode = 0;
-        if (args.Length == 0 || args[0] != "gpu-kernels") return false;
         try
         {
-            var options = GpuKernelOptions.Parse(args[1..]);
-            exitCode = options.PtxDirectory is { } ptx ? PtxDump.Write(ptx) : Run(options);
+            var options = GpuKernelOptions.Parse(args);
+            return options.PtxDirectory is { } ptx ? PtxDump.Write(ptx) : Run(options);
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"gpu-kernels: {e.Message}");
-            exitCode = 2;
+            Console.Error.WriteLine($"bench-kernels: {e.Message}");
+            return 2;
         }
-        return true;
     }
 
     private static int Run(GpuKernelOptions options)
     {
-        using var backend = options.Device == "cuda" ? IlgpuBackend.CreateCuda() : IlgpuBackend.CreateCpuSimulator();
+        using var backend = new ExperimentalIlgpuBackend(
+            options.Device == "cuda" ? IlgpuBackend.CreateCuda() : IlgpuBackend.CreateCpuSimulator(), KernelVersions.Product);
         using var reference = new ReferenceBackend();
-        Console.WriteLine($"gpu-kernels on {backend.Name}: {backend.Description}");
+        Console.WriteLine($"bench-kernels on {backend.Name}: {backend.Description}");
         Console.WriteLine($"shape N={options.Batch} H={options.Height} W={options.Width}; roofline floor = max(FLOP / " +
             $"{Roofline.Fp32FlopsPerSecond / 1e12:F0} TFLOP/s, bytes / {Roofline.BytesPerSecond / 1e12:F1} TB/s) (H100 FP32, measured HBM)");
         var rows = new List<Row>();
@@ -108,8 +103,8 @@ public static class GpuKernelCommand
         }
         if (options.CsvPath is { } path) WriteCsv(path, rows);
         PrintSummary(rows);
-        Console.WriteLine(allCorrect ? "gpu-kernels: every version matched the reference before timing"
-            : "gpu-kernels: SOME VERSIONS FAILED their check (marked FAIL, not timed)");
+        Console.WriteLine(allCorrect ? "bench-kernels: every version matched the reference before timing"
+            : "bench-kernels: SOME VERSIONS FAILED their check (marked FAIL, not timed)");
         return allCorrect ? 0 : 1;
     }
 
@@ -120,7 +115,7 @@ public static class GpuKernelCommand
     }
 
     /// <summary>Every version of the three operations at one layer shape; the full-shape tensors are made once.</summary>
-    private static IEnumerable<Row> RunCase(IlgpuBackend backend, ReferenceBackend reference, GpuKernelOptions o,
+    private static IEnumerable<Row> RunCase(ExperimentalIlgpuBackend backend, ReferenceBackend reference, GpuKernelOptions o,
         ConvolutionCase c, Random random)
     {
         var inputShape = TensorShape.Nchw(o.Batch, c.InChannels, o.Height, o.Width);
@@ -131,7 +126,7 @@ public static class GpuKernelCommand
         using var dy = Upload(backend, outputShape, random);
         double macs = (double)o.Batch * o.Height * o.Width * c.InChannels * c.OutChannels * c.Kernel * c.Kernel;
         double bytes = 4.0 * (inputShape.Length + outputShape.Length + weightShape.Length);
-        foreach (var op in new[] { ConvolutionOperation.Forward, ConvolutionOperation.BackwardData, ConvolutionOperation.WeightGradient })
+        foreach (var op in new[] { ConvolutionOperation.Forward, ConvolutionOperation.BackwardData, ConvolutionOperation.BackwardWeights })
         {
             using var result = backend.Allocate(op switch
             {
@@ -139,7 +134,7 @@ public static class GpuKernelCommand
                 ConvolutionOperation.BackwardData => inputShape,
                 _ => weightShape,
             });
-            void Launch(IlgpuBackend b)
+            void Launch(ExperimentalIlgpuBackend b)
             {
                 switch (op)
                 {
@@ -156,71 +151,65 @@ public static class GpuKernelCommand
                 // 1. Small shape against the float64 reference, on this device (odd width, partial tiles, borders).
                 double small = CompareWithReference(backend, reference, c, v, random);
                 // 2. Full shape against V1 on this device, then the timing.
-                Defaults(backend);
-                v.Select(backend);
+                backend.Versions = v.Versions;
                 var candidate = RunPoisoned(backend, result, Launch);
                 baseline ??= candidate;
                 double full = ErrorMeasures.RelativeError(candidate, baseline);
-                bool correct = small < SmallShapeTolerance && full < FullShapeTolerance;
+                bool correct = small <= Tolerances.Float32Operation && full <= Tolerances.Float32Operation;
                 var timing = correct ? KernelTimer.Measure(backend, () => Launch(backend), o.SecondsPerKernel) : null;
-                Defaults(backend);
+                backend.Versions = KernelVersions.Product;
                 yield return new Row($"conv {v.Operation}", v.Version, c.ToString(), 2 * macs, bytes, small, full, correct, timing);
             }
         }
     }
 
-    private static double CompareWithReference(IlgpuBackend backend, ReferenceBackend reference, ConvolutionCase c, Variant v, Random random)
+    /// <summary>The version against the float64 reference at 2 × 19 × 37 (odd width, partial tiles, borders), through the one harness.</summary>
+    private static double CompareWithReference(ExperimentalIlgpuBackend backend, ReferenceBackend reference, ConvolutionCase c, Variant v, Random random)
     {
         var inputShape = TensorShape.Nchw(2, c.InChannels, 19, 37);
         var outputShape = TensorShape.Nchw(2, c.OutChannels, 19, 37);
         var weightShape = new TensorShape(c.OutChannels, c.InChannels, c.Kernel, c.Kernel);
-        var xs = Values(inputShape.Length, random);
-        var ws = Values(weightShape.Length, random);
-        var dys = Values(outputShape.Length, random);
-        using var x = backend.Allocate(inputShape);
-        using var w = backend.Allocate(weightShape);
-        using var dy = backend.Allocate(outputShape);
-        backend.Upload(xs, x);
-        backend.Upload(ws, w);
-        backend.Upload(dys, dy);
-        using var xr = reference.Allocate(inputShape);
-        using var wr = reference.Allocate(weightShape);
-        using var dyr = reference.Allocate(outputShape);
-        reference.Upload(xs, xr);
-        reference.Upload(ws, wr);
-        reference.Upload(dys, dyr);
-        var shape = v.Op switch
+        var x = new HostTensor(Values(inputShape.Length, random), inputShape);
+        var w = new HostTensor(Values(weightShape.Length, random), weightShape);
+        var dy = new HostTensor(Values(outputShape.Length, random), outputShape);
+        backend.Versions = v.Versions;
+        try
         {
-            ConvolutionOperation.Forward => outputShape,
-            ConvolutionOperation.BackwardData => inputShape,
-            _ => weightShape,
-        };
-        using var result = backend.Allocate(shape);
-        using var expected = reference.Allocate(shape);
-        v.Select(backend);
-        var got = RunPoisoned(backend, result, b =>
-        {
-            switch (v.Op)
+            var result = new BackendComparison(backend, reference).Compare($"{v.Operation} {v.Version} {c}", b =>
             {
-                case ConvolutionOperation.Forward: b.ConvolutionForward(x, w, c.Dilation, result); break;
-                case ConvolutionOperation.BackwardData: b.ConvolutionBackwardData(dy, w, c.Dilation, result); break;
-                default: b.ConvolutionBackwardWeights(x, dy, c.Dilation, result); break;
-            }
-        });
-        Defaults(backend);
-        switch (v.Op)
-        {
-            case ConvolutionOperation.Forward: reference.ConvolutionForward(xr, wr, c.Dilation, expected); break;
-            case ConvolutionOperation.BackwardData: reference.ConvolutionBackwardData(dyr, wr, c.Dilation, expected); break;
-            default: reference.ConvolutionBackwardWeights(xr, dyr, c.Dilation, expected); break;
+                using var tx = x.Upload(b); using var tw = w.Upload(b); using var tdy = dy.Upload(b);
+                switch (v.Op)
+                {
+                    case ConvolutionOperation.Forward:
+                    {
+                        using var y = BackendComparison.Poisoned(b, outputShape);
+                        b.ConvolutionForward(tx, tw, c.Dilation, y);
+                        return [BackendComparison.Download(y)];
+                    }
+                    case ConvolutionOperation.BackwardData:
+                    {
+                        using var dx = BackendComparison.Poisoned(b, inputShape);
+                        b.ConvolutionBackwardData(tdy, tw, c.Dilation, dx);
+                        return [BackendComparison.Download(dx)];
+                    }
+                    default:
+                    {
+                        using var dw = BackendComparison.Poisoned(b, weightShape);
+                        b.ConvolutionBackwardWeights(tx, tdy, c.Dilation, dw);
+                        return [BackendComparison.Download(dw)];
+                    }
+                }
+            }, Tolerances.Float32Operation);
+            return result.WorstRelativeError;
         }
-        var want = new double[expected.Length];
-        reference.Download(expected, want);
-        return ErrorMeasures.RelativeError(Array.ConvertAll(got, f => (double)f), want);
+        finally
+        {
+            backend.Versions = KernelVersions.Product;
+        }
     }
 
     /// <summary>Fills the output with NaN, runs, downloads: an element the kernel never wrote stays NaN and fails.</summary>
-    private static float[] RunPoisoned(IlgpuBackend backend, Tensor output, Action<IlgpuBackend> launch)
+    private static float[] RunPoisoned(ExperimentalIlgpuBackend backend, Tensor output, Action<ExperimentalIlgpuBackend> launch)
     {
         backend.Fill(output, float.NaN);
         launch(backend);
@@ -230,7 +219,7 @@ public static class GpuKernelCommand
     }
 
     /// <summary>The memory-bound passes at the widest activation (64 channels on a GPU), timed with no version choice.</summary>
-    private static IEnumerable<Row> RunElementwise(IlgpuBackend b, GpuKernelOptions o, Random random)
+    private static IEnumerable<Row> RunElementwise(IBackend b, GpuKernelOptions o, Random random)
     {
         int channels = o.Device == "cuda" ? 64 : 8;
         var shape = TensorShape.Nchw(o.Batch, channels, o.Height, o.Width);
@@ -260,14 +249,6 @@ public static class GpuKernelCommand
         b.BatchNormTrainingForward(x, gamma, beta, runMean, runVar, BatchNormSettings.Default, y, mean, invStd);
         yield return Time("batchnorm backward", 8 * n, 12 * n,
             () => b.BatchNormBackward(x, dy, gamma, mean, invStd, dx, dGamma, dBeta));
-    }
-
-    private static void Defaults(IlgpuBackend b)
-    {
-        b.ForwardVersion = ConvolutionForwardVersion.V2;
-        b.BackwardDataVersion = ConvolutionBackwardDataVersion.V1;
-        b.WeightGradientVersion = ConvolutionWeightGradientVersion.V1;
-        b.PointwiseVersion = PointwiseConvolutionVersion.V1;
     }
 
     private static Tensor Upload(IBackend b, TensorShape shape, Random random, float low = -1f, float high = 1f)
@@ -325,6 +306,6 @@ public static class GpuKernelCommand
                 $"{r.Kernel},{r.Version},{r.Shape},{r.Flops:R},{r.Bytes:R},{t?.MedianSeconds:R},{t?.MinSeconds:R},{t?.Launches},{t?.Repetitions},{r.Floor:R},{(t is null ? "" : (t.MedianSeconds / r.Floor).ToString("R", CultureInfo.InvariantCulture))},{r.SmallError:R},{r.FullError:R},{r.Correct}\n"));
         }
         File.WriteAllText(path, csv.ToString());
-        Console.WriteLine($"gpu-kernels: wrote {path}");
+        Console.WriteLine($"bench-kernels: wrote {path}");
     }
 }

@@ -1,6 +1,7 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
 /// 1×1 convolution (forward, and backward-data through the transposed weights), version 2: a small matrix product

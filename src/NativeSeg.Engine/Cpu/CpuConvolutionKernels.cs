@@ -14,23 +14,21 @@ namespace NativeSeg.Engine.Cpu;
 /// for every column strip, and each loaded input vector for every output channel of the block, which is what lifts the
 /// loop from load-bound to FMA-bound.
 /// </summary>
-internal static unsafe class ConvolutionKernels
+internal static unsafe class CpuConvolutionKernels
 {
     public const int Lanes = 16;
 
     /// <summary>Output channels per forward block (the packed weights interleave this many channels per tap).</summary>
     public const int ChannelBlock = 8;
 
-    /// <summary>Output channels per weight-gradient block (<see cref="Weights8x3"/>).</summary>
+    /// <summary>Output channels per backward-weights block (<see cref="Weights8x3"/>).</summary>
     public const int WeightBlock = 8;
 
     /// <summary>
     /// How many input channels ahead the forward kernels prefetch. The tap loads hop between channels 1.2 KB apart
     /// and kernel rows tens of KB apart, a pattern the hardware prefetchers do not follow, so without help each
-    /// channel's first loads wait on L2/L3. Measured on the 2-core AVX-512 machine (padding copy + convolution, best
-    /// of 30 interleaved calls, 2 threads, two runs): 32→32 d2 161/233 → 177/252 GFLOP/s, 64→64 d4 194/225 →
-    /// 166/250 (the first run noisy), 16→16 d1 149/141 → 160/148; distances 1 to 6 were within a few percent of
-    /// each other.
+    /// channel's first loads wait on L2/L3. Four channels ahead measured faster than none, and distances 1 to 6
+    /// within a few percent of each other (benchmarks/RESULTS.md, "Software prefetch").
     /// </summary>
     public const int PrefetchChannelsAhead = 4;
 

@@ -1,6 +1,7 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
 /// Weight gradient of a 3×3 dilated convolution, version 2: an implicit GEMM, deterministic.
@@ -20,7 +21,7 @@ namespace NativeSeg.Kernels;
 /// the shapes only (slices from <see cref="Slices"/>; positions in chunk order inside a slice), not on the group
 /// size or the hardware, so results repeat bit for bit. No atomics.
 /// </summary>
-public static class ConvolutionWeightGradientV2Kernels
+public static class ConvolutionBackwardWeightsV2Kernels
 {
     /// <summary>Input channels of a group's block: one thread lane each.</summary>
     public const int InputLanes = 16;
@@ -76,7 +77,7 @@ public static class ConvolutionWeightGradientV2Kernels
     }
 
     /// <summary>Stage 1 (3×3 weights, dilation ≤ <see cref="MaxDilation"/>, explicitly grouped, DimX a multiple of 16).</summary>
-    public static void WeightGradientV2Partials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
+    public static void BackwardWeightsV2Partials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
         ConvolutionGeometry g, ReductionLayout layout)
     {
         var inputTiles = SharedMemory.Allocate<float>(InputLanes * MaxHaloStride);

@@ -1,0 +1,97 @@
+using ILGPU;
+using NativeSeg.Engine;
+using NativeSeg.Engine.Ilgpu;
+using NativeSeg.Engine.Tensors;
+using NativeSeg.Kernels.Dev.Versions;
+using static NativeSeg.Engine.OperationContracts;
+
+namespace NativeSeg.Kernels.Dev;
+
+/// <summary>
+/// The product's <see cref="IlgpuBackend"/> with the three convolution operations run by the kernel versions chosen in
+/// <see cref="Versions"/>; every other operation, and every version equal to the product's, is the product's own
+/// call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
+/// comparable launch for launch. A version applies where its kernel does (3×3 up to dilation 4 for V3/V4 and the
+/// backward-weights V2, 1×1 for the pointwise V2); elsewhere the product's kernel runs.
+/// </summary>
+public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions versions) : DelegatingBackend(inner)
+{
+    private readonly IlgpuBackend _ilgpu = inner;
+    private readonly ExperimentalKernelSet _kernels = new(inner.Accelerator);
+
+    public KernelVersions Versions { get; set; } = versions ?? throw new ArgumentNullException(nameof(versions));
+
+    /// <summary>Threads per explicit group, shared with the product backend (see <see cref="IlgpuBackend.GroupSize"/>).</summary>
+    public int GroupSize
+    {
+        get => _ilgpu.GroupSize;
+        set => _ilgpu.GroupSize = value;
+    }
+
+    public override string Description => $"{Inner.Description}, kernels: {Versions}";
+
+    public override void ConvolutionForward(Tensor input, Tensor weights, int dilation, Tensor output)
+    {
+        const string op = nameof(ConvolutionForward);
+        var g = Geometry(Convolution(op, input, weights, dilation, output));
+        Forward(Versions.Forward, _ilgpu.ViewOf(op, input), _ilgpu.ViewOf(op, weights), _ilgpu.ViewOf(op, output), g);
+    }
+
+    public override void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
+    {
+        if (Versions.BackwardData == BackwardDataVersion.V1)
+        {
+            Inner.ConvolutionBackwardData(gradOutput, weights, dilation, gradInput);
+            return;
+        }
+        const string op = nameof(ConvolutionBackwardData);
+        var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
+        // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
+        var flipped = _ilgpu.Scratch(weights.Length);
+        _kernels.FlipTransposeWeights(_ilgpu.Stream, weights.Length, _ilgpu.ViewOf(op, weights), flipped, g);
+        var forward = Versions.BackwardData == BackwardDataVersion.V3 ? ForwardVersion.V3 : ForwardVersion.V4;
+        Forward(forward, _ilgpu.ViewOf(op, gradOutput), flipped, _ilgpu.ViewOf(op, gradInput),
+            ConvolutionBackwardDataTransposedKernels.TransposedGeometry(g));
+    }
+
+    public override void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
+    {
+        const string op = nameof(ConvolutionBackwardWeights);
+        var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
+        if (Versions.BackwardWeights == BackwardWeightsVersion.V1 || g.Kernel != 3 || g.Dilation > ConvolutionBackwardWeightsV2Kernels.MaxDilation)
+        {
+            Inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights);
+            return;
+        }
+        var layout = ConvolutionBackwardWeightsV2Kernels.Layout(g);
+        var partials = _ilgpu.Scratch((long)layout.Groups * g.Kernel * g.Kernel);
+        _kernels.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)),
+            _ilgpu.ViewOf(op, input), _ilgpu.ViewOf(op, gradOutput), partials, g, layout);
+        _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, g.Kernel * g.Kernel);
+    }
+
+    /// <summary>
+    /// Queues a forward kernel: for 1×1 weights the pointwise choice, for 3×3 up to dilation 4 the given version,
+    /// V1 otherwise (as the product does).
+    /// </summary>
+    private void Forward(ForwardVersion version, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output, ConvolutionGeometry g)
+    {
+        var stream = _ilgpu.Stream;
+        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionKernels.MaxDilation;
+        if (g.Kernel == 1 && Versions.Pointwise == PointwiseVersion.V2)
+            _kernels.Pointwise(stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ForwardVersion.V4)
+            _kernels.ForwardV4(stream, Groups(ConvolutionForwardV4Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ForwardVersion.V3)
+            _kernels.ForwardV3(stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
+        else if (tiled && version == ForwardVersion.V2)
+            _kernels.ForwardV2(stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
+        else
+            _kernels.ForwardV1(stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
+    }
+
+    private KernelConfig Groups(int groups) => new(groups, GroupSize);
+
+    private static ConvolutionGeometry Geometry(ConvolutionSizes s) =>
+        new(s.Batch, s.InChannels, s.OutChannels, s.Height, s.Width, s.Kernel, s.Dilation);
+}

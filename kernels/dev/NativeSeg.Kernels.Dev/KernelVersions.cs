@@ -1,0 +1,63 @@
+namespace NativeSeg.Kernels.Dev;
+
+/// <summary>Forward 3×3 kernels: V1 (one thread per output), V2 (the product's shared-memory tiles), V3, V4 (register blocking).</summary>
+public enum ForwardVersion { V1 = 1, V2 = 2, V3 = 3, V4 = 4 }
+
+/// <summary>1×1 kernels: V1 (the product's one thread per output) or V2 (a GEMM over channels).</summary>
+public enum PointwiseVersion { V1 = 1, V2 = 2 }
+
+/// <summary>
+/// Backward-data: V1 (the product's gather), V3 / V4 (flip-transpose the weights, then run forward V3 / V4: the number
+/// is the forward kernel's).
+/// </summary>
+public enum BackwardDataVersion { V1 = 1, V3 = 3, V4 = 4 }
+
+/// <summary>Backward-weights (the weight gradient) 3×3: V1 (the product's tree per (o, i) pair) or V2 (implicit GEMM).</summary>
+public enum BackwardWeightsVersion { V1 = 1, V2 = 2 }
+
+/// <summary>
+/// Which kernel version <see cref="ExperimentalIlgpuBackend"/> runs per convolution operation. <see cref="Product"/>
+/// is what the product's IlgpuBackend runs; anything else is an experiment.
+/// </summary>
+public sealed record KernelVersions(ForwardVersion Forward, PointwiseVersion Pointwise, BackwardDataVersion BackwardData,
+    BackwardWeightsVersion BackwardWeights)
+{
+    public static KernelVersions Product { get; } = new(ForwardVersion.V2, PointwiseVersion.V1, BackwardDataVersion.V1, BackwardWeightsVersion.V1);
+
+    /// <summary>The newest of each, for the whole-network benchmark.</summary>
+    public static KernelVersions Newest { get; } = new(ForwardVersion.V4, PointwiseVersion.V2, BackwardDataVersion.V4, BackwardWeightsVersion.V2);
+
+    public bool IsProduct => this == Product;
+
+    /// <summary>
+    /// "operation=version" pairs over <see cref="Product"/>, for example
+    /// <c>forward=V4,backward-data=V4,backward-weights=V2,pointwise=V2</c>; throws <see cref="ArgumentException"/> on an unknown one.
+    /// </summary>
+    public static KernelVersions Parse(string? pairs)
+    {
+        var versions = Product;
+        if (string.IsNullOrWhiteSpace(pairs)) return versions;
+        foreach (var pair in pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            string value = parts.Length == 2 ? parts[1] : "";
+            KernelVersions? parsed = parts[0] switch
+            {
+                "forward" when TryParse(value, out ForwardVersion f) => versions with { Forward = f },
+                "pointwise" when TryParse(value, out PointwiseVersion p) => versions with { Pointwise = p },
+                "backward-data" when TryParse(value, out BackwardDataVersion b) => versions with { BackwardData = b },
+                "backward-weights" when TryParse(value, out BackwardWeightsVersion w) => versions with { BackwardWeights = w },
+                _ => null,
+            };
+            versions = parsed ?? throw new ArgumentException(
+                $"'{pair}' is not forward=V1..V4, backward-data=V1, V3 or V4, backward-weights=V1..V2 or pointwise=V1..V2.");
+        }
+        return versions;
+    }
+
+    public override string ToString() =>
+        $"forward={Forward},backward-data={BackwardData},backward-weights={BackwardWeights},pointwise={Pointwise}";
+
+    private static bool TryParse<T>(string value, out T version) where T : struct, Enum =>
+        Enum.TryParse(value, out version) && Enum.IsDefined(version) && value.StartsWith('V');
+}

@@ -1,0 +1,442 @@
+using NativeSeg.Engine.Cpu;
+using NativeSeg.Engine.Tensors;
+
+namespace NativeSeg.Engine.Validation;
+
+/// <summary>
+/// The op catalogue: every operation of <see cref="IBackend"/> with its check cases, declared once and read by
+/// <c>nativeseg check</c> (<see cref="NumericsCheck"/>), the backend tests (every backend runs every case) and,
+/// for the reference's hand-derived backward passes, the finite-difference proofs (<see cref="GradientProofs"/>).
+/// A case holds its host inputs, drawn from the seed, and runs the operation on any backend into outputs
+/// allocated poisoned (NaN), returning them on the host. Shapes are small and odd (the ILGPU CPU simulator runs them
+/// in seconds): borders where dilation 4 reaches past the image, channel counts off every block size. A new
+/// operation adds its cases here, and every check and backend test picks them up.
+/// </summary>
+public sealed partial class OperationCatalog(int seed)
+{
+    private readonly List<OperationCase> _cases = [];
+    private Random _random = new(seed);
+
+    /// <summary>Every case, in a fixed order; the same seed gives the same inputs.</summary>
+    public IReadOnlyList<OperationCase> Cases()
+    {
+        _cases.Clear();
+        _random = new Random(seed);
+        CheckConvolutions();
+        CheckFusedInferenceConvolution();
+        CheckWinogradConvolution();
+        CheckBatchNorm();
+        CheckElementwise();
+        CheckLoss();
+        CheckOptimiserAndResize();
+        CheckTrainingChain();
+        return [.. _cases];
+    }
+
+    private void CheckConvolutions()
+    {
+        // Odd sizes and a dilation-4 border that reaches past the 9×11 image; channel counts off any block size.
+        foreach (var (inC, outC, kernel, dilation) in new[] { (3, 5, 3, 1), (3, 5, 3, 2), (5, 3, 3, 4), (6, 2, 1, 1) })
+        {
+            var x = Random(2, inC, 9, 11);
+            var w = Random(outC, inC, kernel, kernel);
+            var dy = Random(2, outC, 9, 11);
+            string name = kernel == 1 ? "conv1x1" : $"conv3x3 d{dilation}";
+            Compare($"{name} forward", b =>
+            {
+                using var tx = Up(b, x); using var tw = Up(b, w); using var ty = Poisoned(b, dy.Shape);
+                b.ConvolutionForward(tx, tw, dilation, ty);
+                return [Down(ty)];
+            });
+            Compare($"{name} backward data", b =>
+            {
+                using var tdy = Up(b, dy); using var tw = Up(b, w); using var tdx = Poisoned(b, x.Shape);
+                b.ConvolutionBackwardData(tdy, tw, dilation, tdx);
+                return [Down(tdx)];
+            });
+            Compare($"{name} backward weights", b =>
+            {
+                using var tx = Up(b, x); using var tdy = Up(b, dy); using var tdw = Poisoned(b, w.Shape);
+                b.ConvolutionBackwardWeights(tx, tdy, dilation, tdw);
+                return [Down(tdw)];
+            });
+        }
+    }
+
+    /// <summary>
+    /// The fused inference convolution in its three uses by the network: batch norm + ReLU on both sides (a residual
+    /// block's first convolution), a centred residual add (its second) and a 1×1 with an output batch norm (the head).
+    /// Rows of 19 columns exercise the kernels' ragged tail.
+    /// </summary>
+    private void CheckFusedInferenceConvolution()
+    {
+        foreach (var (inC, outC, kernel, dilation, before, after, skipC) in new[]
+        {
+            (6, 10, 3, 4, true, true, 0),
+            (8, 8, 3, 2, false, false, 4),
+            (5, 3, 1, 1, false, true, 0),
+        })
+        {
+            var x = Random(2, inC, 7, 19, scale: 2, offset: 0.3f);
+            var w = Random(outC, inC, kernel, kernel);
+            var skip = Random(2, Math.Max(skipC, 1), 7, 19);
+            var beforeStats = BatchNormStatistics(inC);
+            var afterStats = BatchNormStatistics(outC);
+            bool afterRelu = kernel == 3;
+            string name = $"fused conv {(kernel == 1 ? "1x1" : $"3x3 d{dilation}")}" +
+                $"{(before ? " bn+relu in" : "")}{(after ? afterRelu ? " bn+relu out" : " bn out" : "")}{(skipC > 0 ? $" skip {skipC}→{outC}" : "")}";
+            Compare(name, b =>
+            {
+                using var tx = Up(b, x); using var tw = Up(b, w); using var ts = Up(b, skip);
+                using var ty = Poisoned(b, new TensorShape(2, outC, 7, 19));
+                var beforeTensors = beforeStats.Select(t => Up(b, t)).ToArray();
+                var afterTensors = afterStats.Select(t => Up(b, t)).ToArray();
+                try
+                {
+                    b.ConvolutionInferenceForward(tx, before ? Stage(beforeTensors, relu: true) : null, tw, dilation,
+                        after ? Stage(afterTensors, afterRelu) : null, skipC > 0 ? ts : null, ty);
+                    return [Down(ty)];
+                }
+                finally
+                {
+                    foreach (var t in beforeTensors.Concat(afterTensors)) t.Dispose();
+                }
+            });
+        }
+
+        static InferenceBatchNorm Stage(Tensor[] t, bool relu) => new(t[0], t[1], t[2], t[3], BatchNormSettings.Default.Epsilon, relu);
+    }
+
+    /// <summary>
+    /// For the cpu backend, the fused inference convolution once more by Winograd F(4×4, 3×3) on every 3×3 layer kind
+    /// of the network (<see cref="CpuConvolutionAlgorithm.Winograd"/>, whatever the candidate's own setting): dilation
+    /// 1, 2 and 4, the stage changes 16 → 32 and 32 → 64 with their centred skips, and 13×37 images that are not
+    /// whole tiles. Float32 Winograd measures about 1e-6 – 6e-6 against float64 (direct: 1e-7 – 1e-6).
+    /// </summary>
+    private void CheckWinogradConvolution()
+    {
+        foreach (var (inC, outC, dilation, before, after, skipC) in new[]
+        {
+            (16, 16, 1, true, true, 0),
+            (16, 32, 2, true, true, 0),
+            (32, 32, 2, false, false, 16),
+            (32, 64, 4, true, true, 0),
+            (64, 64, 4, false, false, 32),
+        })
+        {
+            var x = Random(2, inC, 13, 37, scale: 2, offset: 0.3f);
+            var w = Random(outC, inC, 3, 3);
+            var skip = Random(2, Math.Max(skipC, 1), 13, 37);
+            var beforeStats = BatchNormStatistics(inC);
+            var afterStats = BatchNormStatistics(outC);
+            string name = $"winograd conv3x3 d{dilation} {inC}→{outC}{(before ? " bn+relu in" : "")}{(after ? " bn+relu out" : "")}" +
+                $"{(skipC > 0 ? $" skip {skipC}→{outC}" : "")}";
+            Compare(name, b =>
+            {
+                using var tx = Up(b, x); using var tw = Up(b, w); using var ts = Up(b, skip);
+                using var ty = Poisoned(b, new TensorShape(2, outC, 13, 37));
+                var beforeTensors = beforeStats.Select(t => Up(b, t)).ToArray();
+                var afterTensors = afterStats.Select(t => Up(b, t)).ToArray();
+                try
+                {
+                    b.ConvolutionInferenceForward(tx, before ? Stage(beforeTensors) : null, tw, dilation,
+                        after ? Stage(afterTensors) : null, skipC > 0 ? ts : null, ty);
+                    return [Down(ty)];
+                }
+                finally
+                {
+                    foreach (var t in beforeTensors.Concat(afterTensors)) t.Dispose();
+                }
+            }, Tolerances.Float32Winograd, CpuWinograd: true);
+        }
+
+        static InferenceBatchNorm Stage(Tensor[] t) => new(t[0], t[1], t[2], t[3], BatchNormSettings.Default.Epsilon, Relu: true);
+    }
+
+    /// <summary>γ, β, running mean, running variance for a batch norm of <paramref name="channels"/> channels.</summary>
+    private HostTensor[] BatchNormStatistics(int channels) => [Random(channels), Random(channels), Random(channels), Positive(channels)];
+
+    private void CheckBatchNorm()
+    {
+        const int channels = 5;
+        var x = Random(3, channels, 7, 9, scale: 2, offset: 0.5f);
+        var gamma = Random(channels);
+        var beta = Random(channels);
+        var runningMean = Random(channels);
+        var runningVar = Positive(channels);
+        var dy = Random(3, channels, 7, 9);
+        var settings = BatchNormSettings.Default;
+        Compare("batchnorm training forward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar);
+            using var ty = Poisoned(b, x.Shape); using var sm = Poisoned(b, gamma.Shape); using var si = Poisoned(b, gamma.Shape);
+            b.BatchNormTrainingForward(tx, tg, tb, tm, tv, settings, ty, sm, si);
+            return [Down(ty), Down(tm), Down(tv), Down(sm), Down(si)];
+        });
+        Compare("batchnorm inference forward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar); using var ty = Poisoned(b, x.Shape);
+            b.BatchNormInferenceForward(tx, tg, tb, tm, tv, settings.Epsilon, ty);
+            return [Down(ty)];
+        });
+        Compare("batchnorm backward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma); using var tb = Up(b, beta);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar);
+            using var ty = Poisoned(b, x.Shape); using var sm = Poisoned(b, gamma.Shape); using var si = Poisoned(b, gamma.Shape);
+            b.BatchNormTrainingForward(tx, tg, tb, tm, tv, settings, ty, sm, si);
+            using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+            using var tdg = Poisoned(b, gamma.Shape); using var tdb = Poisoned(b, gamma.Shape);
+            b.BatchNormBackward(tx, tdy, tg, sm, si, tdx, tdg, tdb);
+            return [Down(tdx), Down(tdg), Down(tdb)];
+        });
+    }
+
+    private void CheckElementwise()
+    {
+        var x = Random(2, 8, 5, 7);
+        var dy = Random(2, 8, 5, 7);
+        var skip = Random(2, 4, 5, 7);
+        var gradSkipBefore = Random(2, 4, 5, 7);
+        Compare("relu forward", b =>
+        {
+            using var tx = Up(b, x); using var ty = Poisoned(b, x.Shape);
+            b.ReluForward(tx, ty);
+            return [Down(ty)];
+        });
+        Compare("relu backward", b =>
+        {
+            using var tx = Up(b, x); using var ty = Poisoned(b, x.Shape);
+            b.ReluForward(tx, ty);
+            using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+            b.ReluBackward(ty, tdy, tdx);
+            return [Down(tdx)];
+        });
+        Compare("residual add forward (4 → 8 channels)", b =>
+        {
+            using var tx = Up(b, x); using var ts = Up(b, skip); using var ty = Poisoned(b, x.Shape);
+            b.ResidualAddForward(tx, ts, ty);
+            return [Down(ty)];
+        });
+        Compare("residual add backward skip (accumulating)", b =>
+        {
+            // The skip gradient accumulates, so it starts from values (not NaN) the main path "wrote".
+            using var tdy = Up(b, dy); using var tds = Up(b, gradSkipBefore);
+            b.ResidualAddBackwardSkip(tdy, tds);
+            return [Down(tds)];
+        });
+        Compare("copy", b =>
+        {
+            using var tx = Up(b, x); using var ty = Poisoned(b, x.Shape);
+            b.Copy(tx, ty);
+            return [Down(ty)];
+        });
+    }
+
+    private void CheckLoss()
+    {
+        foreach (int classes in new[] { 2, 3 })
+        {
+            var logits = Random(3, classes, 6, 10, scale: 3);
+            var labels = OneHot(3, classes, 6, 10);
+            const float epsilon = 1e-5f;
+            Compare($"softmax ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape);
+                b.SoftmaxForward(tl, tp);
+                return [Down(tp)];
+            });
+            Compare($"dice-ns loss ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var loss = Poisoned(b, new TensorShape(3));
+                b.SoftmaxForward(tl, tp);
+                b.DiceNsLossForward(tp, tg, epsilon, loss);
+                return [Down(loss)];
+            });
+            Compare($"dice-ns backward to logits ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var grad = Poisoned(b, logits.Shape);
+                b.SoftmaxForward(tl, tp);
+                b.DiceNsLossBackward(tp, tg, epsilon, grad);
+                return [Down(grad)];
+            });
+        }
+    }
+
+    private void CheckOptimiserAndResize()
+    {
+        var v = Random(7, 3, 3, 3);
+        Compare("sum of squares", b =>
+        {
+            using var t = Up(b, v);
+            return [[(float)b.SumOfSquares(t)]];
+        });
+        var parts = new[] { Random(7, 3, 3, 3), Random(1000), Random(5, 1, 1) };
+        Compare("sums of squares (3 tensors, one call)", b =>
+        {
+            var tensors = parts.Select(part => Up(b, part)).ToArray();
+            try
+            {
+                var sums = new double[tensors.Length];
+                b.SumsOfSquares(tensors, sums);
+                return [Array.ConvertAll(sums, sum => (float)sum)];
+            }
+            finally
+            {
+                foreach (var t in tensors) t.Dispose();
+            }
+        });
+        var g1 = Random(7, 3, 3, 3);
+        var g2 = Random(7, 3, 3, 3);
+        Compare("adam (2 steps, l2 folded in)", b =>
+        {
+            using var p = Up(b, v); using var m = Up(b, Zeros(v.Shape)); using var s = Up(b, Zeros(v.Shape));
+            using var tg1 = Up(b, g1); using var tg2 = Up(b, g2);
+            var settings = AdamSettings.Paper;
+            b.AdamStep(p, tg1, m, s, settings, 1, 1e-4f / 3);
+            b.AdamStep(p, tg2, m, s, settings, 2, 1e-4f / 3);
+            return [Down(p), Down(m), Down(s)];
+        });
+        foreach (var (inH, inW, outH, outW) in new[] { (5, 7, 12, 9), (13, 11, 6, 4), (4, 4, 4, 4) })
+        {
+            var x = Random(2, 3, inH, inW);
+            var dy = Random(2, 3, outH, outW);
+            string size = $"{inH}×{inW} → {outH}×{outW}";
+            Compare($"bilinear resize forward {size}", b =>
+            {
+                using var tx = Up(b, x); using var ty = Poisoned(b, dy.Shape);
+                b.ResizeBilinearForward(tx, ty);
+                return [Down(ty)];
+            });
+            Compare($"bilinear resize backward {size}", b =>
+            {
+                using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+                b.ResizeBilinearBackward(tdy, tdx);
+                return [Down(tdx)];
+            });
+        }
+    }
+
+    /// <summary>Five optimiser steps of a miniature residual network; compares each step's loss and the final parameters.</summary>
+    private void CheckTrainingChain()
+    {
+        var x = Random(2, 2, 12, 10);
+        var labels = OneHot(2, 2, 12, 10);
+        var initial = new[] { He(4, 2, 3, 3), Ones(4), Zeros(new TensorShape(4)), He(6, 4, 3, 3), He(2, 6, 1, 1) };
+        Compare("training chain (5 Adam steps)", b => TrainingChain(b, x, labels, initial), Tolerances.Float32TrainingChain);
+    }
+
+    private static float[][] TrainingChain(IBackend b, HostTensor x, HostTensor labels, HostTensor[] initial)
+    {
+        var parameters = initial.Select(p => Up(b, p)).ToArray();
+        var gradients = initial.Select(p => b.Allocate(p.Shape)).ToArray();
+        var moments1 = initial.Select(p => Up(b, Zeros(p.Shape))).ToArray();
+        var moments2 = initial.Select(p => Up(b, Zeros(p.Shape))).ToArray();
+        var (w1, gamma, beta, w2, w3) = (parameters[0], parameters[1], parameters[2], parameters[3], parameters[4]);
+        var (dw1, dgamma, dbeta, dw2, dw3) = (gradients[0], gradients[1], gradients[2], gradients[3], gradients[4]);
+        int n = x.Shape.N, h = x.Shape.H, w = x.Shape.W;
+        var owned = new List<Tensor>();
+        Tensor New(int c) { var t = b.Allocate(TensorShape.Nchw(n, c, h, w)); owned.Add(t); return t; }
+        Tensor Vec(int c) { var t = b.Allocate(new TensorShape(c)); owned.Add(t); return t; }
+        var input = Up(b, x); owned.Add(input);
+        var target = Up(b, labels); owned.Add(target);
+        var runMean = Up(b, Zeros(new TensorShape(4))); owned.Add(runMean);
+        var runVar = Up(b, Ones(4)); owned.Add(runVar);
+        Tensor h0 = New(4), h1 = New(4), a1 = New(4), y = New(6), logits = New(2), probs = New(2);
+        Tensor savedMean = Vec(4), savedInv = Vec(4), sliceLoss = b.Allocate(new TensorShape(n));
+        owned.Add(sliceLoss);
+        Tensor dLogits = New(2), dy = New(6), da1 = New(4), dh1 = New(4), dh0 = New(4);
+        var adam = new AdamSettings(1e-3f);
+        float l2 = 1e-4f / parameters.Length;
+        var losses = new float[5];
+        var lossBuffer = new float[n];
+        for (int step = 1; step <= 5; step++)
+        {
+            b.ConvolutionForward(input, w1, 2, h0);
+            b.BatchNormTrainingForward(h0, gamma, beta, runMean, runVar, BatchNormSettings.Default, h1, savedMean, savedInv);
+            b.ReluForward(h1, a1);
+            b.ConvolutionForward(a1, w2, 4, y);
+            b.ResidualAddForward(y, a1, y);
+            b.ConvolutionForward(y, w3, 1, logits);
+            b.SoftmaxForward(logits, probs);
+            b.DiceNsLossForward(probs, target, 1e-5f, sliceLoss);
+            b.Download(sliceLoss, lossBuffer);
+            losses[step - 1] = lossBuffer.Average();
+
+            b.DiceNsLossBackward(probs, target, 1e-5f, dLogits);
+            b.ConvolutionBackwardWeights(y, dLogits, 1, dw3);
+            b.ConvolutionBackwardData(dLogits, w3, 1, dy);
+            b.ConvolutionBackwardWeights(a1, dy, 4, dw2);
+            b.ConvolutionBackwardData(dy, w2, 4, da1);
+            b.ResidualAddBackwardSkip(dy, da1);
+            b.ReluBackward(a1, da1, dh1);
+            b.BatchNormBackward(h0, dh1, gamma, savedMean, savedInv, dh0, dgamma, dbeta);
+            b.ConvolutionBackwardWeights(input, dh0, 2, dw1);
+            for (int i = 0; i < parameters.Length; i++)
+                b.AdamStep(parameters[i], gradients[i], moments1[i], moments2[i], adam, step, l2);
+        }
+        var result = new List<float[]> { losses };
+        result.AddRange(parameters.Select(Down));
+        result.Add(Down(runMean));
+        result.Add(Down(runVar));
+        foreach (var t in parameters.Concat(gradients).Concat(moments1).Concat(moments2).Concat(owned)) t.Dispose();
+        return [.. result];
+    }
+
+    // ---- host inputs ----
+
+    private void Compare(string operation, Func<IBackend, float[][]> run, double tolerance = Tolerances.Float32Operation,
+        bool CpuWinograd = false) =>
+        _cases.Add(new OperationCase(operation, run, tolerance, CpuWinograd));
+
+    private HostTensor Random(params int[] dims) => Random(dims, 1, 0);
+
+    private HostTensor Random(int n, int c, int h, int w, float scale = 1, float offset = 0) => Random([n, c, h, w], scale, offset);
+
+    private HostTensor Random(int[] dims, float scale, float offset)
+    {
+        var shape = new TensorShape(dims);
+        var data = new float[shape.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = offset + scale * (float)(2 * _random.NextDouble() - 1);
+        return new HostTensor(data, shape);
+    }
+
+    private HostTensor Positive(int length)
+    {
+        var data = new float[length];
+        for (int i = 0; i < length; i++) data[i] = 0.5f + (float)_random.NextDouble();
+        return new HostTensor(data, new TensorShape(length));
+    }
+
+    private HostTensor He(int outC, int inC, int kh, int kw)
+    {
+        var t = Random(outC, inC, kh, kw);
+        float std = MathF.Sqrt(2f / (inC * kh * kw));
+        for (int i = 0; i < t.Data.Length; i++) t.Data[i] *= std * 1.7f;
+        return t;
+    }
+
+    private HostTensor OneHot(int n, int classes, int h, int w)
+    {
+        var shape = TensorShape.Nchw(n, classes, h, w);
+        var data = new float[shape.Length];
+        for (int b = 0; b < n; b++)
+            for (int p = 0; p < h * w; p++)
+                data[(b * classes + _random.Next(classes)) * h * w + p] = 1;
+        return new HostTensor(data, shape);
+    }
+
+    private static HostTensor Zeros(TensorShape shape) => new(new float[shape.Length], shape);
+
+    private static HostTensor Ones(int length) => new(Enumerable.Repeat(1f, length).ToArray(), new TensorShape(length));
+
+    private static Tensor Up(IBackend b, HostTensor host) => host.Upload(b);
+
+    private static Tensor Poisoned(IBackend b, TensorShape shape) => BackendComparison.Poisoned(b, shape);
+
+    private static float[] Down(Tensor t) => BackendComparison.Download(t);
+}

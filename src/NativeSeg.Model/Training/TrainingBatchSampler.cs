@@ -1,0 +1,87 @@
+using NativeSeg.Engine;
+using NativeSeg.Model.Network;
+using NativeSeg.Model.Randomness;
+
+namespace NativeSeg.Model.Training;
+
+/// <summary>
+/// Fills a training workspace with one batch: each slice of the epoch's order augmented, cut to the training window
+/// at a random position (NiftyNet's sampler; the whole slice when there is no window), its labels one-hot, then
+/// uploaded. Draws from the run's random stream in a fixed order (augmentation, then top, then left, slice by slice),
+/// so a resumed run draws the same numbers. Owns its host buffers; nothing is allocated per batch.
+/// </summary>
+internal sealed class TrainingBatchSampler
+{
+    private readonly IBackend _backend;
+    private readonly TrainingSet _data;
+    private readonly SliceAugmentation _augmentation;
+    private readonly int _batch;
+    private readonly float[] _sliceInput;
+    private readonly byte[] _sliceLabels;
+    private readonly byte[] _windowLabels;
+    private readonly float[] _batchLabels;
+
+    public TrainingBatchSampler(IBackend backend, TrainingSet data, TrainerOptions options, int batch)
+    {
+        _backend = backend;
+        _data = data;
+        _augmentation = options.Augmentation;
+        _batch = batch;
+        (WindowHeight, WindowWidth) = options.Window ?? (data.Height, data.Width);
+        if (WindowHeight > data.Height || WindowWidth > data.Width)
+            throw new ArgumentOutOfRangeException(nameof(options), $"the training window {WindowHeight}×{WindowWidth} is larger than the {data.Height}×{data.Width} slices.");
+        int plane = data.Height * data.Width, windowPlane = WindowHeight * WindowWidth;
+        _sliceInput = new float[data.InputChannels * plane];
+        _sliceLabels = new byte[plane];
+        _windowLabels = new byte[windowPlane];
+        BatchInput = new float[batch * data.InputChannels * windowPlane];
+        _batchLabels = new float[batch * data.Classes * windowPlane];
+    }
+
+    public int WindowHeight { get; }
+
+    public int WindowWidth { get; }
+
+    /// <summary>The host copy of the last batch's input (also lent to validation when the window is the whole slice).</summary>
+    public float[] BatchInput { get; }
+
+    /// <summary>Samples the batch of slices order[step·batch …] into the workspace's input and labels.</summary>
+    public void Fill(IReadOnlyList<int> order, int step, SeededRandom random, Workspace workspace)
+    {
+        int channels = _data.InputChannels, classes = _data.Classes, h = _data.Height, w = _data.Width;
+        int windowPlane = WindowHeight * WindowWidth;
+        for (int b = 0; b < _batch; b++)
+        {
+            var slice = _data.Slices[order[step * _batch + b]];
+            _augmentation.Apply(slice, random, _sliceInput, _sliceLabels);
+            int top = WindowHeight == h ? 0 : random.NextInt(h - WindowHeight + 1);
+            int left = WindowWidth == w ? 0 : random.NextInt(w - WindowWidth + 1);
+            CutWindow(_sliceInput, _sliceLabels, h, w, top, left, WindowHeight, WindowWidth,
+                BatchInput.AsSpan(b * channels * windowPlane, channels * windowPlane), _windowLabels);
+            OneHot(_windowLabels, classes, _batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
+        }
+        _backend.Upload(BatchInput, workspace.Input);
+        _backend.Upload(_batchLabels, workspace.Labels);
+    }
+
+    /// <summary>Copies the window at (top, left) of every input channel and of the labels.</summary>
+    private static void CutWindow(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width, int top, int left,
+        int windowHeight, int windowWidth, Span<float> windowInput, Span<byte> windowLabels)
+    {
+        int channels = input.Length / (height * width);
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < windowHeight; y++)
+                input.Slice((c * height + top + y) * width + left, windowWidth)
+                    .CopyTo(windowInput.Slice((c * windowHeight + y) * windowWidth, windowWidth));
+        for (int y = 0; y < windowHeight; y++)
+            labels.Slice((top + y) * width + left, windowWidth).CopyTo(windowLabels.Slice(y * windowWidth, windowWidth));
+    }
+
+    private static void OneHot(ReadOnlySpan<byte> labels, int classes, Span<float> destination)
+    {
+        int plane = labels.Length;
+        destination.Clear();
+        for (int i = 0; i < plane; i++)
+            destination[labels[i] * plane + i] = 1f;
+    }
+}

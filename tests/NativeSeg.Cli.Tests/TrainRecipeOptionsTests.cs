@@ -1,0 +1,23 @@
+namespace NativeSeg.Cli.Tests;
+
+/// <summary>
+/// `train --lr-schedule`, `--warmup-steps` and `--oversample-pleural`: bad values are usage errors (exit 2) found
+/// before any data is read, and the chosen recipe is printed at the start of the run.
+/// </summary>
+public class TrainRecipeOptionsTests
+{
+    [TestCase("--lr-schedule", "linear", "--lr-schedule")]
+    [TestCase("--lr-schedule", "cosine:1.5", "--lr-schedule")]
+    [TestCase("--warmup-steps", "-3", "--warmup-steps")]
+    [TestCase("--oversample-pleural", "0", "--oversample-pleural")]
+    [TestCase("--oversample-pleural", "99", "--oversample-pleural")]
+    public void BadRecipeValuesAreUsageErrors(string option, string value, string named)
+    {
+        using var folder = new TemporaryFolder();
+        string manifest = Path.Combine(folder.Path, "missing-manifest.json");
+        var result = CliRunner.Expect(ExitCodes.UsageError, "train", manifest, "-o", Path.Combine(folder.Path, "run"), "--device", "cpu", option, value);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines[0], Does.Contain(named), result.ToString());
+        Assert.That(Directory.Exists(Path.Combine(folder.Path, "run")), Is.False, "nothing is created for a usage error");
+    }
+}
