@@ -34,7 +34,7 @@ public static class SegmentCommand
         var summary = new Option<string?>("--summary") { Description = "Batch: the summary CSV (default: OUTPUT_FOLDER/summary.csv)." };
         var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
-        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Slices per forward pass.", DefaultValueFactory = _ => 8 };
+        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Slices per forward pass (default: 1 on cpu, where a larger batch only costs memory; 8 on a GPU)." };
         var labels = new Option<string?>("--labels") { Description = "'lr': right lung = 1, left lung = 2 (default: both lungs = 1); a DICOM-SEG then holds two segments." };
         var probabilities = new Option<string?>("--probabilities") { Description = "Also write the lung probability map (float32 NIfTI) here." };
         var preview = new Option<string?>("--preview") { Description = "Also write a PNG preview (axial, coronal slices with the mask contour)." };
@@ -61,7 +61,7 @@ public static class SegmentCommand
 
     /// <summary>Everything `segment` was given.</summary>
     public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? RtStruct, string? Statistics, string? OutputFolder, string? List,
-        string OutputFormat, string? Summary, string? Weights, string Device, int BatchSize, string? Labels, string? Probabilities,
+        string OutputFormat, string? Summary, string? Weights, string Device, int? BatchSize, string? Labels, string? Probabilities,
         string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict)
     {
         public bool SplitLeftRight => Labels == "lr";
@@ -69,7 +69,7 @@ public static class SegmentCommand
 
     private static int Execute(Request r, CancellationToken cancellation)
     {
-        if (r.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
+        if (r.BatchSize is < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
         if (r.Labels is not null && r.Labels != "lr") throw new UsageException($"--labels takes 'lr', got '{r.Labels}'.");
         // The inputs take any number of values, so an unknown option arrives as one; no input path starts with '-'
         // unless it exists (write ./-name for such a file).

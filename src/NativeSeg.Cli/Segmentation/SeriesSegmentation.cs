@@ -9,7 +9,7 @@ namespace NativeSeg.Cli.Segmentation;
 /// <summary>Segments one CT and writes what was asked for; shared by single runs and batches.</summary>
 public static class SeriesSegmentation
 {
-    public static SegmentedSeries Run(LungSegmentationPipeline pipeline, CtInput input, int batchSize, bool postprocess,
+    public static SegmentedSeries Run(LungSegmentationPipeline pipeline, CtInput input, int? batchSize, bool postprocess,
         Action<int, int>? progress, CancellationToken cancellation)
     {
         // Always split: the statistics need right and left; the written mask is made binary unless --labels lr.

@@ -24,7 +24,8 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         Action<int, int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(ct);
-        if (options.BatchSize < 1)
+        int batchSize = options.BatchSize ?? SegmentationOptions.DefaultBatchSize(segmenter.Backend);
+        if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
         var clock = Stopwatch.StartNew();
         var geometry = InputGeometry.For(ct.Grid, source);
@@ -36,7 +37,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         var prepared = SlicePreprocessor.Prepare(axial, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
         var maps = segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
-            options.BatchSize, progress, cancellation);
+            batchSize, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
         double network = clock.Elapsed.TotalSeconds - preprocessing;
         var probabilities = prepared.MapBack(maps);

@@ -3,8 +3,19 @@ namespace NativeSeg.Model.Pipeline;
 /// <summary>How a CT volume is segmented (the options of <c>nativeseg segment</c>).</summary>
 public sealed record SegmentationOptions
 {
-    /// <summary>Slices per forward pass.</summary>
-    public int BatchSize { get; init; } = 8;
+    /// <summary>Slices per forward pass; null takes <see cref="DefaultBatchSize"/> for the backend.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>
+    /// 1 on <c>cpu</c>, 8 elsewhere. On the cpu backend one slice already keeps every core busy (the convolutions
+    /// split their rows), so a larger batch buys no speed and only memory: Case_009 peaks at 0.96 GB resident with
+    /// batch 1 against 1.75 GB with batch 8, the same mask (benchmarks/RESULTS.md). A GPU wants whole batches.
+    /// </summary>
+    public static int DefaultBatchSize(NativeSeg.Engine.IBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return backend.Name == "cpu" ? 1 : 8;
+    }
 
     /// <summary>Keep the lungs' largest 3D components and fill holes (lungmask's behaviour). Off: plain threshold.</summary>
     public bool Postprocess { get; init; } = true;
