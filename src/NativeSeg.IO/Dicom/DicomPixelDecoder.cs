@@ -6,7 +6,7 @@ namespace NativeSeg.IO.Dicom;
 
 /// <summary>
 /// Decodes the pixel data of a DICOM file: native (uncompressed) little or big endian, RLE Lossless, JPEG Lossless
-/// (process 14), lossy JPEG (baseline and extended), JPEG-LS and JPEG 2000 with NativeSeg's own decoders. Other
+/// (process 14), lossy JPEG (baseline, extended, progressive), JPEG-LS and JPEG 2000 with NativeSeg's own decoders. Other
 /// encapsulated syntaxes are refused with the syntax named and the command that converts them.
 /// </summary>
 public static class DicomPixelDecoder
