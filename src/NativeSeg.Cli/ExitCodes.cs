@@ -26,6 +26,12 @@ public static class ExitCodes
     /// </summary>
     public const int ImplausibleResult = 6;
 
+    /// <summary>
+    /// A batch (<c>segment --output-folder</c>) finished, but at least one series or input failed; the others were
+    /// written, and the summary CSV says which failed and why.
+    /// </summary>
+    public const int BatchFailures = 7;
+
     /// <summary>Interrupted by Ctrl-C; work done so far was saved where the command says so.</summary>
     public const int Cancelled = 130;
 }

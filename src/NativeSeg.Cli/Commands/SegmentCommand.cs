@@ -3,27 +3,38 @@ using System.Globalization;
 using System.Text.Json;
 using NativeSeg.Cli.Devices;
 using NativeSeg.Cli.Outputs;
+using NativeSeg.Cli.Segmentation;
 using NativeSeg.Engine;
 using NativeSeg.IO;
-using NativeSeg.IO.Dicom;
-using NativeSeg.IO.Volumes;
-using NativeSeg.IO.Nifti;
 using NativeSeg.Model.Inference;
 using NativeSeg.Model.Pipeline;
 
 namespace NativeSeg.Cli.Commands;
 
-/// <summary>`nativeseg segment INPUT -o OUTPUT`: the lung mask of a CT (DICOM folder or file, or NIfTI) as NIfTI on the input's grid.</summary>
+/// <summary>
+/// `nativeseg segment INPUT -o OUTPUT`: the lung mask of a CT (DICOM folder or file, or NIfTI) as NIfTI on the input's
+/// grid, or as a DICOM Segmentation of a DICOM series; `--output-folder DIR` segments many inputs (see <see cref="BatchSegmentation"/>).
+/// </summary>
 public static class SegmentCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, or a NIfTI file (.nii/.nii.gz)." };
-        var output = new Option<string>("--output", "-o") { Description = "Lung mask to write (.nii.gz), on exactly the input's grid and affine.", Required = true };
+        var inputs = new Argument<string[]>("input")
+        {
+            Description = "CT: a DICOM folder (searched recursively; the largest CT series) or file, or a NIfTI file (.nii/.nii.gz). With --output-folder: any number of these, folders segmented series by series.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var output = new Option<string?>("--output", "-o") { Description = "Lung mask to write: .nii.gz/.nii (on exactly the input's grid and affine) or .dcm (a DICOM Segmentation; DICOM input only)." };
+        var dicomSeg = new Option<string?>("--dicom-seg") { Description = "Also write the mask as a DICOM Segmentation (.dcm) referencing the input series (DICOM input only)." };
+        var statistics = new Option<string?>("--statistics") { Description = "Write per-label statistics (volume, mean and median HU, fractions below -950 HU and from -700 to -100 HU, slice range, weights' SHA-256, version): .json or .csv; with --output-folder a .csv over all series." };
+        var outputFolder = new Option<string?>("--output-folder") { Description = "Batch: segment every input (every CT series of a folder) into this folder, named {PatientID}_{SeriesInstanceUID}_lungs.nii.gz / .dcm; a re-run skips finished series." };
+        var list = new Option<string?>("--list") { Description = "Batch: a text file of inputs, one per line (relative to the list's folder; # comments)." };
+        var format = new Option<string>("--output-format") { Description = "Batch: nii.gz, dcm, or nii.gz,dcm.", DefaultValueFactory = _ => "nii.gz" };
+        var summary = new Option<string?>("--summary") { Description = "Batch: the summary CSV (default: OUTPUT_FOLDER/summary.csv)." };
         var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Slices per forward pass.", DefaultValueFactory = _ => 8 };
-        var labels = new Option<string?>("--labels") { Description = "'lr': right lung = 1, left lung = 2 (default: both lungs = 1)." };
+        var labels = new Option<string?>("--labels") { Description = "'lr': right lung = 1, left lung = 2 (default: both lungs = 1); a DICOM-SEG then holds two segments." };
         var probabilities = new Option<string?>("--probabilities") { Description = "Also write the lung probability map (float32 NIfTI) here." };
         var preview = new Option<string?>("--preview") { Description = "Also write a PNG preview (axial, coronal slices with the mask contour)." };
         var noPostprocess = new Option<bool>("--no-postprocess") { Description = "Threshold the probabilities only: no largest-component selection or hole filling." };
@@ -33,73 +44,105 @@ public static class SegmentCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step and its time." };
         var allowNonCt = new Option<bool>("--allow-non-ct") { Description = "Segment a DICOM series whose Modality is not CT (the result may be meaningless)." };
         var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
-        var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI.")
+        var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI or DICOM-SEG; or of many CTs with --output-folder.")
         {
-            input, output, weights, device, batchSize, labels, probabilities, preview, noPostprocess, series, json, quiet, verbose, allowNonCt, strict,
+            inputs, output, dicomSeg, statistics, outputFolder, list, format, summary, weights, device, batchSize, labels, probabilities, preview,
+            noPostprocess, series, json, quiet, verbose, allowNonCt, strict,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
-            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(weights), result.GetValue(device)!,
-            result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities), result.GetValue(preview),
-            !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
+            result.GetValue(inputs) ?? [], result.GetValue(output), result.GetValue(dicomSeg), result.GetValue(statistics),
+            result.GetValue(outputFolder), result.GetValue(list), result.GetValue(format)!, result.GetValue(summary),
+            result.GetValue(weights), result.GetValue(device)!, result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities),
+            result.GetValue(preview), !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
             result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict)), cancel), CommandContext.Cancellation));
         return command;
     }
 
-    private sealed record Request(string Input, string Output, string? Weights, string Device, int BatchSize, string? Labels,
-        string? Probabilities, string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose,
-        bool AllowNonCt, bool Strict);
+    /// <summary>Everything `segment` was given.</summary>
+    public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? Statistics, string? OutputFolder, string? List,
+        string OutputFormat, string? Summary, string? Weights, string Device, int BatchSize, string? Labels, string? Probabilities,
+        string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict)
+    {
+        public bool SplitLeftRight => Labels == "lr";
+    }
 
     private static int Execute(Request r, CancellationToken cancellation)
     {
         if (r.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
         if (r.Labels is not null && r.Labels != "lr") throw new UsageException($"--labels takes 'lr', got '{r.Labels}'.");
-        CheckOutputPath(r.Output, "--output");
-        if (r.Probabilities is not null) CheckOutputPath(r.Probabilities, "--probabilities");
+        if (r.OutputFolder is not null || r.List is not null)
+            return BatchSegmentation.Run(r, cancellation);
+        return RunSingle(r, cancellation);
+    }
+
+    private static int RunSingle(Request r, CancellationToken cancellation)
+    {
+        if (r.Inputs.Length != 1)
+            throw new UsageException(r.Inputs.Length == 0
+                ? "segment needs an input (a DICOM folder or file, or a NIfTI file)."
+                : $"segment was given {r.Inputs.Length} inputs; segment several with --output-folder DIR.");
+        if (r.OutputFormat != "nii.gz" || r.Summary is not null)
+            throw new UsageException("--output-format and --summary belong to batch runs (--output-folder DIR).");
+        string input = r.Inputs[0];
+        if (r.Output is null && r.DicomSeg is null)
+            throw new UsageException("segment needs --output FILE (.nii.gz or .dcm) or --dicom-seg FILE.");
+        if (r.Output is not null && !SeriesSegmentation.IsNiftiPath(r.Output) && !SeriesSegmentation.IsDicomPath(r.Output))
+            throw new UsageException($"--output {r.Output}: the output must be a NIfTI file (.nii.gz or .nii) or a DICOM Segmentation (.dcm).");
+        if (r.DicomSeg is not null && !SeriesSegmentation.IsDicomPath(r.DicomSeg))
+            throw new UsageException($"--dicom-seg {r.DicomSeg}: a DICOM Segmentation file ends in .dcm.");
+        bool wantsSeg = r.DicomSeg is not null || (r.Output is not null && SeriesSegmentation.IsDicomPath(r.Output));
+        if (wantsSeg && File.Exists(input) && CtReader.IsNifti(input))
+            throw new UsageException($"{input}: a NIfTI input has no DICOM instances for a DICOM Segmentation to reference; write the mask as .nii.gz, or segment the DICOM series.");
+        if (r.Probabilities is not null && !SeriesSegmentation.IsNiftiPath(r.Probabilities))
+            throw new UsageException($"--probabilities {r.Probabilities}: the output must be a NIfTI file ending in .nii.gz or .nii.");
         if (r.Preview is not null && !r.Preview.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--preview {r.Preview}: the preview must be a .png file.");
+        CheckStatisticsPath(r.Statistics, allowJson: true);
         bool chatty = !r.Quiet && !r.Json;
         void Step(string message) { if (r.Verbose && !r.Quiet) Console.Error.WriteLine(message); }
 
         string weightsPath = WeightsLocator.Resolve(r.Weights);
         // Every output location is checked, and the inputs protected, before anything is read or computed.
-        using var outputs = new OutputSet().Read(r.Input).Read(weightsPath);
-        string maskFile = outputs.File(r.Output, "--output");
-        string? probabilityFile = outputs.OptionalFile(r.Probabilities, "--probabilities");
-        string? previewFile = outputs.OptionalFile(r.Preview, "--preview");
+        using var outputs = new OutputSet().Read(input).Read(weightsPath);
+        bool outputIsSeg = r.Output is not null && SeriesSegmentation.IsDicomPath(r.Output);
+        var files = new SeriesOutputFiles(
+            Nifti: r.Output is not null && !outputIsSeg ? outputs.File(r.Output, "--output") : null,
+            DicomSeg: outputIsSeg ? outputs.File(r.Output!, "--output") : outputs.OptionalFile(r.DicomSeg, "--dicom-seg"),
+            Probabilities: outputs.OptionalFile(r.Probabilities, "--probabilities"),
+            Preview: outputs.OptionalFile(r.Preview, "--preview"),
+            StatisticsJson: r.Statistics is not null && !IsCsv(r.Statistics) ? outputs.File(r.Statistics, "--statistics") : null,
+            StatisticsCsv: r.Statistics is not null && IsCsv(r.Statistics) ? outputs.File(r.Statistics, "--statistics") : null);
         foreach (string stale in outputs.RemovedStale) Step($"removed {stale} (left by a killed run)");
         string device = AutoDevice.Resolve(r.Device, r.Quiet);
 
-        Step($"reading {r.Input}");
-        var ct = ReadCt(r.Input, r.Series, r.AllowNonCt);
-        Step($"  {ct.Grid.SizeX}×{ct.Grid.SizeY}×{ct.Grid.SizeZ} voxels");
+        Step($"reading {input}");
+        var ct = CtInput.Read(input, r.Series, r.AllowNonCt);
+        Step($"  {ct.Ct.Grid.SizeX}×{ct.Ct.Grid.SizeY}×{ct.Ct.Grid.SizeZ} voxels");
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
+        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata);
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
-        var result = new LungSegmentationPipeline(segmenter).Run(ct, r.Input,
-            new SegmentationOptions { BatchSize = r.BatchSize, Postprocess = r.Postprocess, SplitLeftRight = r.Labels == "lr" },
-            progress.Report, cancellation);
+        var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess, progress.Report, cancellation);
 
-        cancellation.ThrowIfCancellationRequested();
-        var warnings = LungPlausibility.Judge(result.Summary.TotalVolumeMl, ct.Grid);
+        var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Ct.Grid);
         if (r.Strict && warnings.Count > 0)
         {
-            Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(r.Input)}: {string.Join("; ", warnings)} (--strict: nothing written).");
+            Console.Error.WriteLine($"nativeseg: {TerminalText.Sanitize(input)}: {string.Join("; ", warnings)} (--strict: nothing written).");
             return ExitCodes.ImplausibleResult;
         }
-        NiftiWriter.Write(maskFile, result.Mask);
-        if (probabilityFile is not null) NiftiWriter.Write(probabilityFile, result.Probabilities);
-        if (previewFile is not null) SegmentationPreview.Write(previewFile, ct, result.Mask);
+        SeriesSegmentation.Write(segmented, files, r.SplitLeftRight, tool);
         outputs.Commit();
         foreach (string warning in warnings)
-            Console.Error.WriteLine($"warning: {TerminalText.Sanitize(r.Input)}: {warning}");
+            Console.Error.WriteLine($"warning: {TerminalText.Sanitize(input)}: {warning}");
 
-        var s = result.Summary;
+        string written = string.Join(", ", new[] { r.Output, r.DicomSeg, r.Statistics }.OfType<string>());
+        var s = segmented.Result.Summary;
         if (r.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                input = r.Input, output = r.Output, weights = weightsPath, slices = s.Slices,
+                input, output = r.Output, dicomSeg = r.DicomSeg, statistics = r.Statistics, weights = weightsPath, slices = s.Slices,
                 lungVolumeMl = Math.Round(s.TotalVolumeMl, 1), rightLungVolumeMl = Math.Round(s.RightVolumeMl, 1),
                 leftLungVolumeMl = Math.Round(s.LeftVolumeMl, 1), meanLungHu = Math.Round(s.MeanHu, 1),
                 seconds = Math.Round(s.Seconds, 2), device = s.Device, warnings,
@@ -113,7 +156,7 @@ public static class SegmentCommand
         else if (chatty)
         {
             var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c, $"wrote {r.Output}"));
+            Console.WriteLine(string.Create(c, $"wrote {written}"));
             Console.WriteLine(string.Create(c, $"  lungs        {s.TotalVolumeMl,8:F0} mL  (right {s.RightVolumeMl:F0} mL, left {s.LeftVolumeMl:F0} mL)"));
             Console.WriteLine(string.Create(c, $"  mean HU      {s.MeanHu,8:F0}"));
             Console.WriteLine(string.Create(c, $"  slices       {s.Slices,8}"));
@@ -124,28 +167,15 @@ public static class SegmentCommand
         return ExitCodes.Success;
     }
 
-    private static void CheckOutputPath(string path, string option)
-    {
-        if (!path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"{option} {path}: the output must be a NIfTI file ending in .nii.gz or .nii.");
-    }
+    internal static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Like <see cref="CtReader.Read"/>, with the CLI's own words for the library's non-CT refusal.</summary>
-    private static Volume<float> ReadCt(string path, string? series, bool allowNonCt)
+    internal static void CheckStatisticsPath(string? path, bool allowJson)
     {
-        if (allowNonCt && !(File.Exists(path) && CtReader.IsNifti(path)))
-            return DicomSeriesReader.ReadVolume(path, series, allowNonCt: true);
-        try
-        {
-            return CtReader.Read(path, series);
-        }
-        catch (InvalidInputException e) when (e.Reason.Contains("not CT", StringComparison.Ordinal))
-        {
-            // The library names its own parameter (allowNonCt); a CLI user needs the option.
-            string reason = e.Reason;
-            int hint = reason.IndexOf("; pass allowNonCt", StringComparison.Ordinal);
-            if (hint >= 0) reason = reason[..hint];
-            throw new InvalidInputException(e.Path, reason.TrimEnd('.', ' ') + "; pass --allow-non-ct to segment it anyway.", e);
-        }
+        if (path is null) return;
+        bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (IsCsv(path) || (json && allowJson)) return;
+        throw new UsageException(allowJson
+            ? $"--statistics {path}: the statistics file must end in .json or .csv."
+            : $"--statistics {path}: a batch writes its statistics as one CSV; the file must end in .csv.");
     }
 }

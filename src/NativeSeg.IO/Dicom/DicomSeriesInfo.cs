@@ -14,6 +14,12 @@ public sealed record DicomSeriesInfo(
     int Columns,
     IReadOnlyList<string> Files)
 {
+    /// <summary>PatientID of the series' first file (null when absent): batch output names use it.</summary>
+    public string? PatientId { get; init; }
+
+    /// <summary>StudyInstanceUID of the series' first file (null when absent).</summary>
+    public string? StudyInstanceUid { get; init; }
+
     public override string ToString() =>
         $"{(SeriesInstanceUid.Length == 0 ? "(no SeriesInstanceUID)" : SeriesInstanceUid)} ({Modality}, {ImageCount} image(s) {Columns}×{Rows}{(SeriesNumber is { } n ? $", series {n}" : "")}{(string.IsNullOrEmpty(SeriesDescription) ? "" : $", \"{SeriesDescription}\"")})";
 }
@@ -22,4 +28,8 @@ public sealed record DicomSeriesInfo(
 public sealed record DicomFolderScan(
     IReadOnlyList<DicomSeriesInfo> Series,
     int NonDicomFileCount,
-    int NonImageDicomFileCount);
+    int NonImageDicomFileCount)
+{
+    /// <summary>DICOM files whose header could not be read (only when the scan was asked to go on past them).</summary>
+    public IReadOnlyList<InvalidInputException> UnreadableFiles { get; init; } = [];
+}

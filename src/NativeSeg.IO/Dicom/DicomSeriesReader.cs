@@ -14,7 +14,14 @@ public static class DicomSeriesReader
     /// (one slice, or every frame of an enhanced multi-frame CT). Non-CT modalities are refused unless
     /// <paramref name="allowNonCt"/> is set.
     /// </summary>
-    public static Volume<float> ReadVolume(string fileOrFolder, string? seriesInstanceUid = null, bool allowNonCt = false)
+    public static Volume<float> ReadVolume(string fileOrFolder, string? seriesInstanceUid = null, bool allowNonCt = false) =>
+        ReadSeries(fileOrFolder, seriesInstanceUid, allowNonCt).Volume;
+
+    /// <summary>
+    /// As <see cref="ReadVolume"/>, with the source planes in z order and the header a derived object (a DICOM-SEG)
+    /// needs to reference them (<see cref="DicomSeriesSource"/>).
+    /// </summary>
+    public static DicomSeries ReadSeries(string fileOrFolder, string? seriesInstanceUid = null, bool allowNonCt = false)
     {
         ArgumentNullException.ThrowIfNull(fileOrFolder);
         List<DicomSliceHeader> planes;
@@ -26,23 +33,54 @@ public static class DicomSeriesReader
         }
         else if (Directory.Exists(fileOrFolder))
         {
-            var (series, scan) = ScanPlanes(fileOrFolder);
+            var (series, scan) = ScanPlanes(fileOrFolder, skipUnreadable: false);
             planes = ChooseSeries(fileOrFolder, series, scan, seriesInstanceUid);
         }
         else
         {
             throw new InvalidInputException(fileOrFolder, "no such file or folder");
         }
+        return Read(planes, fileOrFolder, allowNonCt);
+    }
 
+    /// <summary>
+    /// Reads a series that <see cref="Scan(string, bool)"/> found, from its own files only (a batch over a large folder
+    /// scans it once). <paramref name="source"/> names the series in error messages.
+    /// </summary>
+    public static DicomSeries ReadSeries(DicomSeriesInfo series, string source, bool allowNonCt = false)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var files = series.Files.ToArray();
+        var results = new DicomSliceHeader[files.Length][];
+        RunParallel(files.Length, i => results[i] = [.. DicomSliceHeader.FromFile(DicomFile.Open(files[i], headerOnly: true))]);
+        var planes = results.SelectMany(p => p).Where(p => p.SeriesInstanceUid == series.SeriesInstanceUid).ToList();
+        if (planes.Count == 0)
+            throw new InvalidInputException(source, $"series {series.SeriesInstanceUid} has no images left in its files");
+        return Read(planes, source, allowNonCt);
+    }
+
+    private static DicomSeries Read(List<DicomSliceHeader> planes, string source, bool allowNonCt)
+    {
         var modality = planes[0].Modality;
         if (!allowNonCt && modality != "CT")
-            throw new InvalidInputException(fileOrFolder,
+            throw new InvalidInputException(source,
                 $"the series {planes[0].SeriesInstanceUid} has modality '{(modality.Length == 0 ? "(none)" : InputText.Printable(modality))}', not CT; pass allowNonCt to read it anyway");
 
-        CheckVolumeSize(planes, fileOrFolder);
-        var (sorted, grid) = DicomSeriesGeometry.Assemble(planes, fileOrFolder);
-        CtGeometryLimits.RequirePlausible(grid, fileOrFolder);
-        return new Volume<float>(grid, DecodeSlices(sorted, grid));
+        CheckVolumeSize(planes, source);
+        var (sorted, grid) = DicomSeriesGeometry.Assemble(planes, source);
+        CtGeometryLimits.RequirePlausible(grid, source);
+        var volume = new Volume<float>(grid, DecodeSlices(sorted, grid));
+        return new DicomSeries(volume, DescribeSource(sorted, grid));
+    }
+
+    private static DicomSeriesSource DescribeSource(DicomSliceHeader[] sorted, Grid grid)
+    {
+        var framesPerFile = sorted.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Count());
+        var images = sorted.Select(p => new DicomSourceImage(p.Path, p.SopClassUid, p.SopInstanceUid,
+            framesPerFile[p.Path] > 1 ? p.Frame + 1 : null, p.Position)).ToArray();
+        var first = sorted[0];
+        var header = DicomFile.Open(first.Path, headerOnly: true).Dataset;
+        return new DicomSeriesSource(first.SeriesInstanceUid, grid, images, first.Orientation, first.RowSpacing, first.ColumnSpacing, header);
     }
 
     /// <summary>
@@ -65,9 +103,15 @@ public static class DicomSeriesReader
     public static IReadOnlyList<DicomSeriesInfo> ListSeries(string folder) => Scan(folder).Series;
 
     /// <summary>The image series in a folder (recursive), largest first, and how many files were passed over.</summary>
-    public static DicomFolderScan Scan(string folder) => ScanPlanes(folder).Scan;
+    public static DicomFolderScan Scan(string folder) => ScanPlanes(folder, skipUnreadable: false).Scan;
 
-    private static (Dictionary<string, List<DicomSliceHeader>> Planes, DicomFolderScan Scan) ScanPlanes(string folder)
+    /// <summary>
+    /// As <see cref="Scan(string)"/>; with <paramref name="skipUnreadable"/> a file whose header cannot be read is
+    /// listed in <see cref="DicomFolderScan.UnreadableFiles"/> instead of failing the scan (a batch goes on).
+    /// </summary>
+    public static DicomFolderScan Scan(string folder, bool skipUnreadable) => ScanPlanes(folder, skipUnreadable).Scan;
+
+    private static (Dictionary<string, List<DicomSliceHeader>> Planes, DicomFolderScan Scan) ScanPlanes(string folder, bool skipUnreadable)
     {
         if (!Directory.Exists(folder)) throw new InvalidInputException(folder, "no such folder");
         string[] files;
@@ -83,16 +127,24 @@ public static class DicomSeriesReader
 
         var results = new DicomSliceHeader[]?[files.Length];
         var isDicom = new bool[files.Length];
+        var unreadable = new InvalidInputException?[files.Length];
         RunParallel(files.Length, i =>
         {
             if (!DicomFile.LooksLikeDicom(files[i])) return;
             isDicom[i] = true;
-            var file = DicomFile.Open(files[i], headerOnly: true);
-            var ds = file.Dataset;
-            // DICOMDIR, structured reports, presentation states and the like have no image: pass over them.
-            // Images without a SeriesInstanceUID (over-eager anonymisers remove it) group together under "".
-            if (!ds.Contains(DicomTags.Rows)) return;
-            results[i] = [.. DicomSliceHeader.FromFile(file)];
+            try
+            {
+                var file = DicomFile.Open(files[i], headerOnly: true);
+                var ds = file.Dataset;
+                // DICOMDIR, structured reports, presentation states and the like have no image: pass over them.
+                // Images without a SeriesInstanceUID (over-eager anonymisers remove it) group together under "".
+                if (!ds.Contains(DicomTags.Rows)) return;
+                results[i] = [.. DicomSliceHeader.FromFile(file)];
+            }
+            catch (InvalidInputException e) when (skipUnreadable)
+            {
+                unreadable[i] = e;
+            }
         });
 
         var bySeries = new Dictionary<string, List<DicomSliceHeader>>(StringComparer.Ordinal);
@@ -100,6 +152,7 @@ public static class DicomSeriesReader
         for (int i = 0; i < files.Length; i++)
         {
             if (!isDicom[i]) { nonDicom++; continue; }
+            if (unreadable[i] is not null) continue;
             if (results[i] is not { } planes) { nonImage++; continue; }
             foreach (var plane in planes)
             {
@@ -112,7 +165,7 @@ public static class DicomSeriesReader
             .Select(list => Describe(list))
             .OrderByDescending(s => s.ImageCount).ThenBy(s => s.SeriesInstanceUid, StringComparer.Ordinal)
             .ToList();
-        return (bySeries, new DicomFolderScan(infos, nonDicom, nonImage));
+        return (bySeries, new DicomFolderScan(infos, nonDicom, nonImage) { UnreadableFiles = [.. unreadable.OfType<InvalidInputException>()] });
     }
 
     private static DicomSeriesInfo Describe(List<DicomSliceHeader> planes)
@@ -123,7 +176,11 @@ public static class DicomSeriesReader
         try { ds = DicomFile.Open(first.Path, headerOnly: true).Dataset; } catch (InvalidInputException) { }
         int? number = ds?.GetDecimals(DicomTags.SeriesNumber) is { Length: > 0 } n ? (int)n[0] : null;
         return new DicomSeriesInfo(first.SeriesInstanceUid, first.Modality, ds?.GetString(DicomTags.SeriesDescription), number,
-            planes.Count, first.Rows, first.Columns, files);
+            planes.Count, first.Rows, first.Columns, files)
+        {
+            PatientId = ds?.GetString(DicomTags.PatientId),
+            StudyInstanceUid = ds?.GetString(DicomTags.StudyInstanceUid),
+        };
     }
 
     private static List<DicomSliceHeader> ChooseSeries(string folder, Dictionary<string, List<DicomSliceHeader>> series, DicomFolderScan scan, string? uid)

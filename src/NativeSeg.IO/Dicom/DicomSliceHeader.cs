@@ -17,7 +17,9 @@ internal sealed record DicomSliceHeader(
     double ColumnSpacing,  // PixelSpacing[1]: between columns (horizontal)
     DicomPixelDecoder.Rescale Rescale,
     double? GantryTilt,
-    DicomSliceHeader.SpacingHint? SliceSpacingHint) // SpacingBetweenSlices or SliceThickness, for a single slice
+    DicomSliceHeader.SpacingHint? SliceSpacingHint, // SpacingBetweenSlices or SliceThickness, for a single slice
+    string SopClassUid = "",     // what a derived object (a DICOM-SEG) references
+    string SopInstanceUid = "")
 {
     /// <summary>A slice spacing a header states (checked only where it is used: a lone slice), with the field it came from.</summary>
     public readonly record struct SpacingHint(double Millimetres, string Field);
@@ -34,6 +36,7 @@ internal sealed record DicomSliceHeader(
         double frameCount = ds.GetDecimal(DicomTags.NumberOfFrames, 1);
         double? tilt = ds.Contains(DicomTags.GantryDetectorTilt) ? ds.GetDecimal(DicomTags.GantryDetectorTilt, 0) : null;
         var hint = ReadSpacingHint(ds, null);
+        string sopClass = ds.GetString(DicomTags.SopClassUid) ?? "", sopInstance = ds.GetString(DicomTags.SopInstanceUid) ?? "";
 
         var perFrame = ds.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
         var shared = ds.GetSequence(DicomTags.SharedFunctionalGroupsSequence);
@@ -44,7 +47,7 @@ internal sealed record DicomSliceHeader(
             var (rowSpacing, columnSpacing) = ReadSpacing(ds, file.Path);
             yield return new DicomSliceHeader(file.Path, 0, series, modality, rows, columns,
                 ReadVector(ds, DicomTags.ImagePositionPatient, 3, file.Path), ReadVector(ds, DicomTags.ImageOrientationPatient, 6, file.Path),
-                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(ds, file.Path), tilt, hint);
+                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(ds, file.Path), tilt, hint, sopClass, sopInstance);
             yield break;
         }
 
@@ -64,7 +67,8 @@ internal sealed record DicomSliceHeader(
             var (rowSpacing, columnSpacing) = ReadSpacing(measures, file.Path);
             yield return new DicomSliceHeader(file.Path, frame, series, modality, rows, columns,
                 ReadVector(position, DicomTags.ImagePositionPatient, 3, file.Path), ReadVector(orientation, DicomTags.ImageOrientationPatient, 6, file.Path),
-                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(transformation ?? ds, file.Path), tilt, ReadSpacingHint(measures, hint));
+                rowSpacing, columnSpacing, DicomPixelDecoder.Rescale.Read(transformation ?? ds, file.Path), tilt, ReadSpacingHint(measures, hint),
+                sopClass, sopInstance);
         }
     }
 

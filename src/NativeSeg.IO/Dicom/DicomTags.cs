@@ -13,6 +13,8 @@ public static class DicomTags
     public static readonly DicomTag Modality = new(0x0008, 0x0060);
     public static readonly DicomTag SeriesDescription = new(0x0008, 0x103E);
 
+    public static readonly DicomTag PatientId = new(0x0010, 0x0020);
+
     public static readonly DicomTag SliceThickness = new(0x0018, 0x0050);
     public static readonly DicomTag SpacingBetweenSlices = new(0x0018, 0x0088);
     public static readonly DicomTag GantryDetectorTilt = new(0x0018, 0x1120);
