@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NativeSeg.Engine;
 using NativeSeg.IO;
 
@@ -169,10 +170,10 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
         foreach (string instance in candidate.Instances)
             orthanc.Download($"instances/{instance}/file", Path.Combine(folder, instance + ".dcm"), cancellation);
 
-        SeriesSegmentation segmentation;
+        PacsSegmentation segmentation;
         try
         {
-            segmentation = segmenter.Run(folder, candidate.SeriesInstanceUid, cancellation);
+            segmentation = segmenter.Run(folder, candidate.SeriesInstanceUid, $"{orthanc.BaseUri}series/{candidate.Id}", cancellation);
         }
         catch (InvalidInputException e)
         {
@@ -202,13 +203,18 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
         return JobOutcome.Success(new StoredSegmentation(id, segmentation.SopInstanceUid, segmentation.StatisticsJson, segmentation.Summary, null));
     }
 
-    /// <summary>The reason as Orthanc users know the files: instance ids, not this worker's download folder.</summary>
+    /// <summary>
+    /// The reason as Orthanc's users know the files: each downloaded file (named after its instance) as
+    /// "instance ID", never this worker's download folder.
+    /// </summary>
     private static string DescribeInputFailure(InvalidInputException e, string folder)
     {
-        string full = Path.GetFullPath(e.Path);
-        if (full.StartsWith(Path.GetFullPath(folder), StringComparison.Ordinal) && File.Exists(full))
-            return $"instance {Path.GetFileNameWithoutExtension(full)}: {e.Reason}";
-        return e.Reason;
+        string root = Path.GetFullPath(folder);
+        string Local(string text) => Regex.Replace(text.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal),
+            @"\b([0-9a-f]{8}(?:-[0-9a-f]{8}){4})\.dcm\b", "instance $1");
+        string path = Path.GetFullPath(e.Path);
+        if (path == root) return Local(e.Reason);
+        return path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? $"{Local(path)}: {Local(e.Reason)}" : e.Message;
     }
 
     /// <summary>Writes (or replaces) the statistics metadata; only the claim's holder writes it.</summary>

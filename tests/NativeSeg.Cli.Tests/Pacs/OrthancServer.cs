@@ -46,11 +46,12 @@ public sealed class OrthancServer : IDisposable
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    /// <summary>Starts a fresh Orthanc in <paramref name="folder"/> (which must exist) and waits until it answers.</summary>
+    /// <summary>Starts a fresh Orthanc in <paramref name="folder"/> (created if needed) and waits until it answers.</summary>
     public static OrthancServer Start(string folder, bool checkRevisions = true, bool declareMetadata = true)
     {
         if (!File.Exists(Binary))
             Assert.Fail($"{Binary} is missing: install the Debian packages orthanc and orthanc-dicomweb (.ci/run does).");
+        Directory.CreateDirectory(folder);
         var server = new OrthancServer(folder, checkRevisions, declareMetadata);
         server.StartProcess();
         return server;

@@ -9,8 +9,7 @@ namespace NativeSeg.Cli.Tests.Pacs;
 public static class PacsSeries
 {
     /// <summary>LCTSC Case_009 (512×512, 3 mm), 4 slices at the lungs' widest (1-059 … 1-062).</summary>
-    public static string Case009Slab(string folder) =>
-        Copy(RepositoryPaths.SharedData("lctsc", "Case_009_dicom"), folder, [.. Enumerable.Range(59, 4).Select(n => $"1-{n:D3}.dcm")]);
+    public static string Case009Slab(string folder) => RealSeries.CopyCase009(folder, 59, 4);
 
     /// <summary>The Chest Imaging Platform CT (64×64, 4 mm, implicit VR), 4 slices through the lungs (IMG0041 … IMG0044).</summary>
     public static string CipSlab(string folder) =>
@@ -22,7 +21,7 @@ public static class PacsSeries
     /// </summary>
     public static string CorruptSeries(string folder)
     {
-        string series = Copy(RepositoryPaths.SharedData("dicom"), folder, "slice001.dcm", "slice002.dcm");
+        string series = RealSeries.CopyGeSlices(folder);
         string victim = Path.Combine(series, "slice002.dcm");
         byte[] bytes = File.ReadAllBytes(victim);
         // Explicit VR little endian: (0028,0010) "US" length 2, value 512.
