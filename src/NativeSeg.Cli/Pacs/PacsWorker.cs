@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.IO;
 
@@ -15,7 +16,7 @@ namespace NativeSeg.Cli.Pacs;
 /// records the statistics and marks the series done — or failed, with the reason, when the series cannot be used.
 /// While it works the claim is renewed (<see cref="LeaseKeeper"/>); a stop (Ctrl-C, SIGTERM) removes the claim.
 /// </summary>
-public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options, SeriesSegmenter segmenter, TextWriter log)
+public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options, SeriesSegmenter segmenter, TextWriter log)
 {
     /// <summary>The Orthanc metadata that holds a done series' statistics (JSON; declared in Orthanc's "UserMetadata").</summary>
     public const string StatisticsMetadataName = "NativeSegStatistics";
@@ -24,6 +25,9 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
 
     private readonly ServerClock _clock = new(orthanc);
     private readonly LungSegmentationIndex _segmentations = new(orthanc);
+
+    /// <summary>Series seen done: a SEG is stored, so they never need reading again (a failed one may be reset by hand).</summary>
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private SeriesClaims? _claims;
 
     private SeriesClaims Claims => _claims ??= new SeriesClaims(orthanc, _clock, options.WorkerId, options.LeaseLength,
@@ -37,6 +41,7 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
     public PassTally Run(CancellationToken cancellation)
     {
         CheckServer(cancellation);
+        RemoveStaleJobFolders();
         var total = new PassTally();
         while (true)
         {
@@ -86,9 +91,11 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
 
     private PassTally Consider(SeriesCandidate candidate, CancellationToken cancellation)
     {
+        if (_done.Contains(candidate.Id)) return new PassTally { Finished = 1 };
         if (options.StableOnly && !candidate.IsStable) return new PassTally { Waiting = 1 };
         var (status, raw) = Claims.Read(candidate.Id, cancellation);
         if (raw is not null && status is null) return new PassTally { Busy = 1 }; // a status this version cannot read: leave it
+        if (status is { State: SeriesStatus.Done }) _done.Add(candidate.Id);
         if (status is { IsFinal: true }) return new PassTally { Finished = 1 };
         if (status is not null && !status.IsExpiredClaim(_clock.UtcNow(cancellation))) return new PassTally { Busy = 1 };
 
@@ -257,6 +264,23 @@ public sealed class PacsWorker(OrthancClient orthanc, PacsWorkerOptions options,
             }
         }
     }
+
+    /// <summary>Removes the download folders of workers that were killed (their process id is gone).</summary>
+    private void RemoveStaleJobFolders()
+    {
+        if (!Directory.Exists(options.WorkFolder)) return;
+        foreach (string folder in Directory.EnumerateDirectories(options.WorkFolder, "job-*"))
+        {
+            var match = JobFolderPattern().Match(Path.GetFileName(folder));
+            if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture, out int pid)) continue;
+            if (pid == Environment.ProcessId || StaleTemporaries.IsAlive(pid)) continue;
+            DeleteFolder(folder);
+            if (!Directory.Exists(folder)) Log($"removed {folder} (left by a killed worker)");
+        }
+    }
+
+    [GeneratedRegex(@"^job-(\d+)-")]
+    private static partial Regex JobFolderPattern();
 
     private static void DeleteFolder(string folder)
     {

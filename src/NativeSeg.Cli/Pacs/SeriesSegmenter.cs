@@ -16,7 +16,7 @@ namespace NativeSeg.Cli.Pacs;
 /// </summary>
 public sealed class SeriesSegmenter(string weightsPath, string device, int batchSize) : IDisposable
 {
-    private IBackend? _backend;
+    private readonly IBackend _backend = Backends.Create(device); // now, so a missing GPU stops the worker before it claims anything
     private Segmenter? _segmenter;
     private ToolIdentity? _tool;
 
@@ -28,7 +28,6 @@ public sealed class SeriesSegmenter(string weightsPath, string device, int batch
     public PacsSegmentation Run(string folder, string seriesInstanceUid, string source, CancellationToken cancellation)
     {
         var input = CtInput.Read(folder, seriesInstanceUid, allowNonCt: false);
-        _backend ??= Backends.Create(device);
         _segmenter ??= Segmenter.Load(weightsPath, _backend);
         _tool ??= ToolIdentity.Of(weightsPath, _segmenter.Metadata);
         var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(_segmenter), input, batchSize, postprocess: true, null, cancellation);
@@ -43,7 +42,7 @@ public sealed class SeriesSegmenter(string weightsPath, string device, int batch
     public void Dispose()
     {
         _segmenter?.Dispose();
-        _backend?.Dispose();
+        _backend.Dispose();
     }
 }
 

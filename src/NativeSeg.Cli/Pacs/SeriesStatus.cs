@@ -22,6 +22,8 @@ public sealed record SeriesStatus
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Read by people in Orthanc Explorer and curl, never embedded in HTML: "1.0.0+abc", not "1.0.0\u002Babc".
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     [JsonPropertyName("state")] public required string State { get; init; }

@@ -21,7 +21,7 @@ public sealed class OrthancServer : IDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private OrthancServer(string folder, bool checkRevisions, bool declareMetadata)
+    private OrthancServer(string folder, bool checkRevisions, bool declareMetadata, (string User, string Password)? account)
     {
         Folder = folder;
         Port = FreePort();
@@ -34,25 +34,33 @@ public sealed class OrthancServer : IDisposable
             ["HttpPort"] = Port,
             ["DicomPort"] = FreePort(),
             ["RemoteAccessAllowed"] = false,
-            ["AuthenticationEnabled"] = false,
+            ["AuthenticationEnabled"] = account is not null,
             ["CheckRevisions"] = checkRevisions,
             ["StableAge"] = 1, // seconds without a new instance before a series counts as complete (default 60)
             ["Plugins"] = File.Exists(DicomWebPlugin) ? new[] { DicomWebPlugin } : Array.Empty<string>(),
         };
+        if (account is { } registered)
+            configuration["RegisteredUsers"] = new Dictionary<string, string> { [registered.User] = registered.Password };
         if (declareMetadata)
             configuration["UserMetadata"] = new Dictionary<string, int> { ["NativeSegStatus"] = 4400, ["NativeSegStatistics"] = 4401 };
         _configuration = Path.Combine(folder, "orthanc.json");
         File.WriteAllText(_configuration, JsonSerializer.Serialize(configuration, new JsonSerializerOptions { WriteIndented = true }));
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
+        if (account is { } credentials)
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.User}:{credentials.Password}")));
     }
 
-    /// <summary>Starts a fresh Orthanc in <paramref name="folder"/> (created if needed) and waits until it answers.</summary>
-    public static OrthancServer Start(string folder, bool checkRevisions = true, bool declareMetadata = true)
+    /// <summary>
+    /// Starts a fresh Orthanc in <paramref name="folder"/> (created if needed) and waits until it answers. With
+    /// <paramref name="account"/>, Orthanc asks for HTTP Basic credentials and knows that one user.
+    /// </summary>
+    public static OrthancServer Start(string folder, bool checkRevisions = true, bool declareMetadata = true, (string User, string Password)? account = null)
     {
         if (!File.Exists(Binary))
             Assert.Fail($"{Binary} is missing: install the Debian packages orthanc and orthanc-dicomweb (.ci/run does).");
         Directory.CreateDirectory(folder);
-        var server = new OrthancServer(folder, checkRevisions, declareMetadata);
+        var server = new OrthancServer(folder, checkRevisions, declareMetadata, account);
         server.StartProcess();
         return server;
     }
@@ -182,7 +190,8 @@ public sealed class OrthancServer : IDisposable
             try
             {
                 using var probe = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
-                if (probe.GetAsync("system").GetAwaiter().GetResult().IsSuccessStatusCode) return;
+                using var answer = probe.GetAsync("system").GetAwaiter().GetResult();
+                if (answer.IsSuccessStatusCode || answer.StatusCode == HttpStatusCode.Unauthorized) return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -132,6 +132,8 @@ public sealed partial class PacsWorkerTests
         var late = CliRunner.Expect(ExitCodes.Success, Worker(orthanc, folder, "heir"));
         Assert.That(late.Out, Does.Contain($"series {ct}: claimed, taking over the expired claim of doomed"), late.ToString());
         Assert.That(late.Out, Does.Contain("pass: 1 done"), late.ToString());
+        Assert.That(early.Out, Does.Contain("(left by a killed worker)"), "the dead worker's download folder is removed");
+        Assert.That(Directory.GetFileSystemEntries(folder.File("work")), Is.Empty);
         var segs = orthanc.SegmentationInstances(study);
         Assert.That(segs, Has.Count.EqualTo(1));
         var done = Status(orthanc, ct);
