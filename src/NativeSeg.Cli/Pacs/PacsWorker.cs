@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -172,10 +173,17 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
 
     private JobOutcome Process(SeriesCandidate candidate, SeriesLease lease, string folder, CancellationToken cancellation)
     {
+        var clock = Stopwatch.StartNew();
         DeleteFolder(folder);
         Directory.CreateDirectory(folder);
+        long downloaded = 0;
         foreach (string instance in candidate.Instances)
-            orthanc.Download($"instances/{instance}/file", Path.Combine(folder, instance + ".dcm"), cancellation);
+        {
+            string file = Path.Combine(folder, instance + ".dcm");
+            orthanc.Download($"instances/{instance}/file", file, cancellation);
+            downloaded += new FileInfo(file).Length;
+        }
+        double downloadSeconds = clock.Elapsed.TotalSeconds;
 
         PacsSegmentation segmentation;
         try
@@ -198,6 +206,7 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
             return JobOutcome.Success(new StoredSegmentation(existing, null, null, null, "a lung SEG referencing this series was stored meanwhile"));
 
         JsonElement answer;
+        double storeStart = clock.Elapsed.TotalSeconds;
         try
         {
             answer = orthanc.StoreInstance(segmentation.Dicom, cancellation);
@@ -207,7 +216,9 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
             return JobOutcome.Failure($"Orthanc refused the SEG: {e.Message}");
         }
         string id = answer.GetProperty("ID").GetString()!;
-        return JobOutcome.Success(new StoredSegmentation(id, segmentation.SopInstanceUid, segmentation.StatisticsJson, segmentation.Summary, null));
+        string timing = string.Create(CultureInfo.InvariantCulture,
+            $"{segmentation.Summary}; downloaded {candidate.Instances.Count} instances ({downloaded / 1e6:F1} MB) in {downloadSeconds:F1} s, stored the SEG ({segmentation.Dicom.Length / 1e3:F0} kB) in {clock.Elapsed.TotalSeconds - storeStart:F1} s, {clock.Elapsed.TotalSeconds:F1} s in all");
+        return JobOutcome.Success(new StoredSegmentation(id, segmentation.SopInstanceUid, segmentation.StatisticsJson, timing, null));
     }
 
     /// <summary>
