@@ -70,6 +70,10 @@ public static class SegmentCommand
     {
         if (r.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
         if (r.Labels is not null && r.Labels != "lr") throw new UsageException($"--labels takes 'lr', got '{r.Labels}'.");
+        // The inputs take any number of values, so an unknown option arrives as one; no input path starts with '-'
+        // unless it exists (write ./-name for such a file).
+        if (r.Inputs.FirstOrDefault(i => i.StartsWith('-') && !File.Exists(i) && !Directory.Exists(i)) is { } unknown)
+            throw new UsageException($"unrecognized option '{unknown}'; run 'nativeseg segment --help' for the options.");
         if (r.OutputFolder is not null || r.List is not null)
             return BatchSegmentation.Run(r, cancellation);
         return RunSingle(r, cancellation);

@@ -19,10 +19,13 @@ public sealed record BatchJob(string Input, string Stem, DicomSeriesInfo? Series
 
     public static BatchJob ForNifti(string path) => new(path, Safe(StripNiftiExtension(Path.GetFileName(path))), null, null, null, null);
 
+    /// <summary>A series found in a folder; <see cref="Input"/> is the folder holding its first file (where a user finds it).</summary>
     public static BatchJob ForSeries(string source, DicomSeriesInfo series, bool allowNonCt)
     {
+        if (Directory.Exists(source) && series.Files.Count > 0)
+            source = Path.GetDirectoryName(series.Files[0]) ?? source;
         string? ignored = !allowNonCt && series.Modality != "CT"
-            ? $"modality '{InputText.Printable(series.Modality)}', not CT (--allow-non-ct segments it)"
+            ? $"modality {(series.Modality.Length == 0 ? "(none)" : $"'{InputText.Printable(series.Modality)}'")}, not CT (--allow-non-ct segments it)"
             : null;
         return new BatchJob(source, StemOf(series.PatientId, series.SeriesInstanceUid), series, series.PatientId, series.StudyInstanceUid,
             series.SeriesInstanceUid, IgnoredReason: ignored);

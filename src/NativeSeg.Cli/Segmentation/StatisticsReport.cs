@@ -47,6 +47,8 @@ public sealed record StatisticsReport(
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Plain text for the version's '+' and file names; the file is data, not HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };

@@ -124,14 +124,14 @@ public static class DicomSegmentationWriter
         ds.Raw(DicomTags.PixelData, "OB", PackFrames(labels, frames));
 
         using var output = new MemoryStream();
-        WritePart10(output, ds, instanceUid);
+        WritePart10(output, ds, SopClassUid, instanceUid);
         var result = new DicomSegmentationResult(seriesUid, instanceUid, frames.Count, [.. Enumerable.Range(1, written.Count)]);
         return (output.ToArray(), result);
     }
 
     private sealed record Frame(SegmentDefinition Segment, int Slice);
 
-    private static void CheckArguments(DicomSeriesSource source, Volume<byte> labels, IReadOnlyList<SegmentDefinition> segments)
+    internal static void CheckArguments(DicomSeriesSource source, Volume<byte> labels, IReadOnlyList<SegmentDefinition> segments)
     {
         if (!labels.Grid.SameGeometry(source.Grid, 1e-3))
             throw new ArgumentException($"The label volume's grid ({labels.Grid}) is not the series' grid ({source.Grid}).", nameof(labels));
@@ -179,7 +179,7 @@ public static class DicomSegmentationWriter
     }
 
     /// <summary>Patient, General Study, Patient Study and Frame of Reference modules, and the character set, as in the source.</summary>
-    private static void CopySourceModules(DicomOutputDataset ds, DicomDataset header)
+    internal static void CopySourceModules(DicomOutputDataset ds, DicomDataset header, bool frameOfReference = true)
     {
         ds.CopyText(header, SegTags.SpecificCharacterSet, "CS", emptyIfAbsent: false)
           .CopyText(header, SegTags.PatientName, "PN", emptyIfAbsent: true)
@@ -198,9 +198,10 @@ public static class DicomSegmentationWriter
           .CopyText(header, SegTags.ReferringPhysicianName, "PN", emptyIfAbsent: true)
           .CopyText(header, SegTags.StudyId, "SH", emptyIfAbsent: true)
           .CopyText(header, SegTags.AccessionNumber, "SH", emptyIfAbsent: true)
-          .CopyText(header, SegTags.StudyDescription, "LO", emptyIfAbsent: false)
-          .CopyText(header, SegTags.FrameOfReferenceUid, "UI", emptyIfAbsent: true)
-          .CopyText(header, SegTags.PositionReferenceIndicator, "LO", emptyIfAbsent: true);
+          .CopyText(header, SegTags.StudyDescription, "LO", emptyIfAbsent: false);
+        if (frameOfReference)
+            ds.CopyText(header, SegTags.FrameOfReferenceUid, "UI", emptyIfAbsent: true)
+              .CopyText(header, SegTags.PositionReferenceIndicator, "LO", emptyIfAbsent: true);
     }
 
     private static DicomOutputDataset SegmentItem(SegmentDefinition segment, int number, SegmentationAlgorithm algorithm)
@@ -261,11 +262,11 @@ public static class DicomSegmentationWriter
         .Text(SegTags.DimensionDescriptionLabel, "LO", label);
 
     /// <summary>PS3.10 7.1: 128-byte preamble, "DICM", the file meta group (explicit VR little endian), then the dataset.</summary>
-    private static void WritePart10(Stream output, DicomOutputDataset dataset, string instanceUid)
+    internal static void WritePart10(Stream output, DicomOutputDataset dataset, string sopClassUid, string instanceUid)
     {
         var meta = new DicomOutputDataset()
             .Raw(SegTags.FileMetaInformationVersion, "OB", [0x00, 0x01])
-            .Text(DicomTags.MediaStorageSopClassUid, "UI", SopClassUid)
+            .Text(DicomTags.MediaStorageSopClassUid, "UI", sopClassUid)
             .Text(SegTags.MediaStorageSopInstanceUid, "UI", instanceUid)
             .Text(DicomTags.TransferSyntaxUid, "UI", ExplicitVrLittleEndian)
             .Text(SegTags.ImplementationClassUid, "UI", DicomUids.ImplementationClassUid)
@@ -278,5 +279,5 @@ public static class DicomSegmentationWriter
         dataset.WriteTo(output);
     }
 
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+    internal static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

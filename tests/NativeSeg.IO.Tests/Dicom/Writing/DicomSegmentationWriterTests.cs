@@ -22,7 +22,7 @@ public sealed class DicomSegmentationWriterTests
     private DicomSeries _series = null!;
     private Volume<byte> _lungs = null!;       // the ground truth on the DICOM grid, 0/1
     private Volume<byte> _rightLeft = null!;   // split: right 1, left 2
-    private string _binarySeg = null!, _splitSeg = null!, _splitNifti = null!;
+    private string _binarySeg = null!, _splitSeg = null!, _splitNifti = null!, _splitRtStruct = null!;
     private DicomSegmentationResult _binaryResult = null!;
 
     private static string MaskPath => RepositoryPaths.SharedData("lctsc", "Case_009_lungmask.nii.gz");
@@ -40,6 +40,8 @@ public sealed class DicomSegmentationWriterTests
         _binaryResult = DicomSegmentationWriter.Write(_binarySeg, _series.Source, _lungs, SegmentDefinition.BothLungs, Algorithm);
         DicomSegmentationWriter.Write(_splitSeg, _series.Source, _rightLeft, SegmentDefinition.RightAndLeftLung, Algorithm);
         NiftiWriter.Write(_splitNifti, _rightLeft);
+        _splitRtStruct = _folder.File("right_left_rtstruct.dcm");
+        DicomRtStructWriter.Write(_splitRtStruct, _series.Source, _rightLeft, SegmentDefinition.RightAndLeftLung, Algorithm);
     }
 
     [OneTimeTearDown]
@@ -146,6 +148,28 @@ public sealed class DicomSegmentationWriterTests
         Assert.That(split.GetProperty("off_grid").GetInt32(), Is.EqualTo(0));
         Assert.That(split.GetProperty("mismatches").GetInt64(), Is.EqualTo(0));
         Assert.That(split.GetProperty("nifti_voxels").GetInt64(), Is.EqualTo(split.GetProperty("voxels").GetInt64()));
+    }
+
+    [Test]
+    public void RtStructContoursFilledByPydicomGiveBackEveryVoxelAndDciodvfyFindsNoErrors()
+    {
+        string script = RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Seg", "rtstruct_check.py");
+        var run = ExternalTool.Run("/usr/bin/python3", script, _splitRtStruct, _splitNifti);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.That(json.GetProperty("sop_class").GetString(), Is.EqualTo(DicomRtStructWriter.SopClassUid));
+        Assert.That(json.GetProperty("rois").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Is.EqualTo(new[] { "Right lung", "Left lung" }));
+        Assert.That(json.GetProperty("referenced_images").GetInt32(), Is.EqualTo(117));
+        Assert.That(json.GetProperty("off_plane").GetInt32(), Is.Zero);
+        Assert.That(json.GetProperty("contours").GetInt32(), Is.GreaterThan(100));
+        Assert.That(json.GetProperty("voxels").GetInt64(), Is.EqualTo(_rightLeft.Voxels.Count(v => v != 0)));
+        Assert.That(json.GetProperty("mismatches").GetInt64(), Is.Zero);
+
+        var verify = ExternalTool.Run("dciodvfy", _splitRtStruct);
+        string all = verify.Out + verify.Err;
+        TestContext.Out.WriteLine($"dciodvfy {Path.GetFileName(_splitRtStruct)}:\n{all}");
+        Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
+        Assert.That(all, Does.Contain("RTStructureSet"));
     }
 
     [Test]
