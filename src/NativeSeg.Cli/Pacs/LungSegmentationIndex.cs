@@ -22,12 +22,14 @@ public sealed class LungSegmentationIndex(OrthancClient orthanc)
     public string? Find(string studyId, string seriesInstanceUid, CancellationToken cancellation)
     {
         var series = orthanc.GetJson($"studies/{studyId}/series", cancellation);
+        if (series.ValueKind != JsonValueKind.Array) return null;
         foreach (var s in series.EnumerateArray())
         {
-            if (Tag(s, "Modality") != "SEG" || !s.TryGetProperty("Instances", out var instances)) continue;
+            if (Tag(s, "Modality") != "SEG" || !s.TryGetProperty("Instances", out var instances) || instances.ValueKind != JsonValueKind.Array) continue;
             foreach (var instance in instances.EnumerateArray())
             {
-                string id = instance.GetString()!;
+                string id = instance.ValueKind == JsonValueKind.String ? instance.GetString()! : "";
+                if (!SeriesCandidate.IsOrthancId(id)) continue;
                 var facts = _facts.GetOrAdd(id, _ => Read(id, cancellation));
                 if (facts.IsLung && facts.ReferencedSeries.Contains(seriesInstanceUid)) return id;
             }
@@ -61,7 +63,8 @@ public sealed class LungSegmentationIndex(OrthancClient orthanc)
         {
             using var document = JsonDocument.Parse(text);
             return document.RootElement.ValueKind == JsonValueKind.Array
-                ? document.RootElement.EnumerateArray().Select(e => e.GetString() ?? "").Where(s => s.Length > 0).ToList()
+                ? document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String)
+                    .Select(e => e.GetString()!).Where(s => s.Length > 0 && s.All(char.IsAsciiDigit)).ToList()
                 : [];
         }
         catch (JsonException)
@@ -74,7 +77,8 @@ public sealed class LungSegmentationIndex(OrthancClient orthanc)
     private static string Clean(string value) => value.Trim().TrimEnd('\0').Trim();
 
     private static string? Tag(JsonElement resource, string name) =>
-        resource.TryGetProperty("MainDicomTags", out var tags) && tags.TryGetProperty(name, out var value) ? value.GetString() : null;
+        resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("MainDicomTags", out var tags) && tags.ValueKind == JsonValueKind.Object
+        && tags.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private sealed record SegmentationFacts(IReadOnlySet<string> ReferencedSeries, bool IsLung);
 }

@@ -71,7 +71,9 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
         var tally = new PassTally();
         _clock.Synchronize(cancellation);
         var found = orthanc.PostJson("tools/find", """{"Level":"Series","Query":{"Modality":"CT"},"Expand":true}""", cancellation);
-        var candidates = found.EnumerateArray().Select(SeriesCandidate.From)
+        if (found.ValueKind != JsonValueKind.Array)
+            throw new OrthancException("POST /tools/find: Orthanc's answer is not a list", HttpStatusCode.OK);
+        var candidates = found.EnumerateArray().Select(SeriesCandidate.From).OfType<SeriesCandidate>()
             .OrderBy(c => c.LastUpdate, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
         foreach (var candidate in candidates)
         {
@@ -215,7 +217,8 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
         {
             return JobOutcome.Failure($"Orthanc refused the SEG: {e.Message}");
         }
-        string id = answer.GetProperty("ID").GetString()!;
+        string id = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("ID", out var stored) && stored.ValueKind == JsonValueKind.String
+            ? stored.GetString()! : throw new OrthancException($"POST /instances: Orthanc's answer names no stored instance ({answer})", HttpStatusCode.OK);
         string timing = string.Create(CultureInfo.InvariantCulture,
             $"{segmentation.Summary}; downloaded {candidate.Instances.Count} instances ({downloaded / 1e6:F1} MB) in {downloadSeconds:F1} s, stored the SEG ({segmentation.Dicom.Length / 1e3:F0} kB) in {clock.Elapsed.TotalSeconds - storeStart:F1} s, {clock.Elapsed.TotalSeconds:F1} s in all");
         return JobOutcome.Success(new StoredSegmentation(id, segmentation.SopInstanceUid, segmentation.StatisticsJson, timing, null));
@@ -320,38 +323,5 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
         public static JobOutcome Success(StoredSegmentation stored) => new(stored, null);
 
         public static JobOutcome Failure(string reason) => new(null, reason);
-    }
-}
-
-/// <summary>What passes over the series did: series finished now, failed now, held by others, still arriving, finished before.</summary>
-public sealed record PassTally
-{
-    public int Done { get; init; }
-
-    public int Failed { get; init; }
-
-    public int Busy { get; init; }
-
-    public int Waiting { get; init; }
-
-    public int Finished { get; init; }
-
-    public PassTally Add(PassTally other) => new()
-    {
-        Done = Done + other.Done, Failed = Failed + other.Failed, Busy = Busy + other.Busy,
-        Waiting = Waiting + other.Waiting, Finished = Finished + other.Finished,
-    };
-}
-
-/// <summary>A CT series as Orthanc's /tools/find lists it (expanded).</summary>
-public sealed record SeriesCandidate(string Id, string StudyId, string SeriesInstanceUid, IReadOnlyList<string> Instances, bool IsStable, string LastUpdate)
-{
-    public static SeriesCandidate From(JsonElement series)
-    {
-        string Get(string name) => series.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-        string uid = series.TryGetProperty("MainDicomTags", out var tags) && tags.TryGetProperty("SeriesInstanceUID", out var u) ? u.GetString() ?? "" : "";
-        var instances = series.TryGetProperty("Instances", out var list) ? list.EnumerateArray().Select(i => i.GetString()!).ToList() : [];
-        bool stable = series.TryGetProperty("IsStable", out var s) && s.ValueKind == JsonValueKind.True;
-        return new SeriesCandidate(Get("ID"), Get("ParentStudy"), uid, instances, stable, Get("LastUpdate"));
     }
 }

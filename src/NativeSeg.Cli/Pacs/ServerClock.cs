@@ -16,7 +16,7 @@ public sealed class ServerClock(OrthancClient orthanc)
     public void Synchronize(CancellationToken cancellation)
     {
         var before = Stopwatch.StartNew();
-        // /tools/now answers JSON-less text in some versions and a JSON string in others: accept both.
+        // Orthanc 1.10 answers bare text (20261204T081502); accept it quoted as well.
         string text = orthanc.GetTextOrNull("tools/now", cancellation)?.Trim().Trim('"')
             ?? throw new OrthancException("GET /tools/now: not found (Orthanc 1.9.2 or later is needed)", System.Net.HttpStatusCode.NotFound);
         if (!DateTime.TryParseExact(text, "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
