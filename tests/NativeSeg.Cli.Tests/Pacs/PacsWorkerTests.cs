@@ -17,7 +17,7 @@ namespace NativeSeg.Cli.Tests.Pacs;
 /// polling worker takes a series that arrives later and survives an Orthanc restart mid-run. Workers that must run
 /// concurrently or be killed run as processes of their own.
 /// </summary>
-public sealed partial class PacsWorkerTests
+public sealed class PacsWorkerTests
 {
     private static readonly TimeSpan WorkerLimit = TimeSpan.FromMinutes(4);
 
