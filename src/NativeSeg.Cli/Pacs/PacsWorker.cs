@@ -182,7 +182,15 @@ public sealed partial class PacsWorker(OrthancClient orthanc, PacsWorkerOptions 
         foreach (string instance in candidate.Instances)
         {
             string file = Path.Combine(folder, instance + ".dcm");
-            orthanc.Download($"instances/{instance}/file", file, cancellation);
+            try
+            {
+                orthanc.Download($"instances/{instance}/file", file, cancellation);
+            }
+            catch (OrthancException e) when (!e.Unreachable && !e.IsUnknownResource)
+            {
+                // Orthanc has the instance but cannot serve it (its stored file lost or unreadable): retrying will not help.
+                return JobOutcome.Failure($"Orthanc could not serve instance {instance}: {e.Message}");
+            }
             downloaded += new FileInfo(file).Length;
         }
         double downloadSeconds = clock.Elapsed.TotalSeconds;
