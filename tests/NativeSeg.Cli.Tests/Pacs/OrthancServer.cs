@@ -37,6 +37,7 @@ public sealed class OrthancServer : IDisposable
             ["AuthenticationEnabled"] = account is not null,
             ["CheckRevisions"] = checkRevisions,
             ["StableAge"] = 1, // seconds without a new instance before a series counts as complete (default 60)
+            ["MaximumStorageCacheSize"] = 0, // MB: files are read from the storage folder each time (a test removes one)
             ["Plugins"] = File.Exists(DicomWebPlugin) ? new[] { DicomWebPlugin } : Array.Empty<string>(),
         };
         if (account is { } registered)
@@ -129,6 +130,17 @@ public sealed class OrthancServer : IDisposable
         Assert.That(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>The file in the storage folder that holds an instance (Orthanc names it after its attachment's uuid).</summary>
+    public string StoredFile(string instanceId)
+    {
+        using var response = Http.GetAsync($"instances/{instanceId}/file", HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+        // Orthanc sends `filename="UUID.dcm"` without a disposition type, which .NET's parser does not accept: read it raw.
+        string header = string.Join(";", response.Content.Headers.GetValues("Content-Disposition"));
+        string uuid = System.Text.RegularExpressions.Regex.Match(header, "filename=\"?([0-9a-f-]{36})\\.dcm").Groups[1].Value;
+        Assert.That(uuid, Has.Length.EqualTo(36), $"Content-Disposition: {header}");
+        return Path.Combine(Folder, "storage", uuid[..2], uuid[2..4], uuid);
     }
 
     public byte[] GetBytes(string path) => Http.GetByteArrayAsync(path).GetAwaiter().GetResult();

@@ -78,6 +78,23 @@ public sealed class PacsWorkerTests
     }
 
     [Test]
+    public void InstanceOrthancCannotServe_FailsTheSeries()
+    {
+        using var folder = new TemporaryFolder();
+        using var orthanc = OrthancServer.Start(folder.File("orthanc"));
+        string ct = orthanc.UploadSeries(PacsSeries.Case009Slab(folder.File("ct")));
+        WaitUntilStable(orthanc, ct);
+        string lost = orthanc.GetJson($"series/{ct}").GetProperty("Instances")[2].GetString()!;
+        File.Delete(orthanc.StoredFile(lost)); // a disk fault under Orthanc: the index knows the instance, the file is gone
+
+        var run = CliRunner.Expect(ExitCodes.Success, Worker(orthanc, folder, "w"));
+        Assert.That(run.Out, Does.Contain("pass: 0 done, 1 failed"), run.ToString());
+        var status = Status(orthanc, ct);
+        Assert.That(status.State, Is.EqualTo(SeriesStatus.Failed));
+        Assert.That(status.Reason, Does.StartWith($"Orthanc could not serve instance {lost}: GET /instances/{lost}/file: HTTP "));
+    }
+
+    [Test]
     public void TwoWorkersAtOnce_ShareTheQueue_ExactlyOneSegPerSeries()
     {
         using var folder = new TemporaryFolder();
