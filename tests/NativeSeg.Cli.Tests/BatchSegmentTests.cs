@@ -47,7 +47,7 @@ public sealed class BatchSegmentTests
 
         _out = _folder.File("out");
         _statistics = Path.Combine(_out, "stats.csv");
-        string[] args = ["segment", _studies, RealSeries.Case009Nifti, "--output-folder", _out, "--output-format", "nii.gz,dcm",
+        string[] args = ["segment", _studies, RealSeries.Case009Nifti, "--output-folder", _out, "--output-format", "nii.gz,dcm,rtstruct",
             "--statistics", _statistics, "--device", "cpu"];
         _first = CliRunner.Expect(ExitCodes.BatchFailures, args);
         _writtenFirst = Directory.GetFiles(_out).Where(f => f.Contains("_lungs") || f.EndsWith("_statistics.json")).ToDictionary(f => f, File.GetLastWriteTimeUtc);
@@ -71,7 +71,7 @@ public sealed class BatchSegmentTests
         foreach (var (patient, uid) in new[] { ("Case_009", case009Uid), ("123456", cipUid) })
         {
             string stem = $"{patient}_{uid}";
-            foreach (string suffix in new[] { "_lungs.nii.gz", "_lungs.dcm", "_statistics.json" })
+            foreach (string suffix in new[] { "_lungs.nii.gz", "_lungs.dcm", "_lungs_rtstruct.dcm", "_statistics.json" })
                 Assert.That(File.Exists(Path.Combine(_out, stem + suffix)), Is.True, stem + suffix);
         }
 
@@ -102,7 +102,7 @@ public sealed class BatchSegmentTests
     [Test]
     public void ARerunSkipsFinishedSeriesWithoutTouchingThem()
     {
-        Assert.That(_writtenFirst, Has.Count.EqualTo(6));
+        Assert.That(_writtenFirst, Has.Count.EqualTo(8), "two series × mask, SEG, RT Structure Set, statistics");
         foreach (var (file, time) in _writtenFirst)
             Assert.That(File.GetLastWriteTimeUtc(file), Is.EqualTo(time), file);
         // The skipped series still carry their numbers into the summary and the statistics.
@@ -117,6 +117,12 @@ public sealed class BatchSegmentTests
     [Test]
     public void EachSegHoldsItsNiftiMask()
     {
+        foreach (string rt in Directory.GetFiles(_out, "*_lungs_rtstruct.dcm"))
+        {
+            var verify = ExternalTool.Run("dciodvfy", rt);
+            string all = verify.Out + verify.Err;
+            Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
+        }
         foreach (string seg in Directory.GetFiles(_out, "*_lungs.dcm"))
         {
             string nifti = seg[..^".dcm".Length] + ".nii.gz";
@@ -139,7 +145,7 @@ public sealed class BatchSegmentTests
     {
         string list = _folder.File("inputs.txt");
         File.WriteAllLines(list, ["# the finished Case_009 series", "", "studies/case009"]);
-        var result = CliRunner.Expect(ExitCodes.Success, "segment", "--list", list, "--output-folder", _out, "--output-format", "nii.gz,dcm",
+        var result = CliRunner.Expect(ExitCodes.Success, "segment", "--list", list, "--output-folder", _out, "--output-format", "rtstruct,nii.gz,dcm",
             "--summary", _folder.File("list-summary.csv"), "--device", "cpu");
         Assert.That(result.Out, Does.Contain("] skipped "));
         Assert.That(ReadCsv(_folder.File("list-summary.csv"), Columns).Single()["status"], Is.EqualTo("skipped"));

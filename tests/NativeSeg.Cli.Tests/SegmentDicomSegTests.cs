@@ -17,7 +17,7 @@ namespace NativeSeg.Cli.Tests;
 public sealed class SegmentDicomSegTests
 {
     private TemporaryFolder _folder = null!;
-    private string _input = null!, _nifti = null!, _seg = null!, _statistics = null!;
+    private string _input = null!, _nifti = null!, _seg = null!, _rtStruct = null!, _statistics = null!;
     private CliResult _run = null!;
 
     [OneTimeSetUp]
@@ -28,7 +28,8 @@ public sealed class SegmentDicomSegTests
         _nifti = _folder.File("mask.nii.gz");
         _seg = _folder.File("lungs.dcm");
         _statistics = _folder.File("stats.json");
-        _run = CliRunner.Expect(ExitCodes.Success, "segment", _input, "-o", _nifti, "--dicom-seg", _seg, "--statistics", _statistics,
+        _rtStruct = _folder.File("lungs_rtstruct.dcm");
+        _run = CliRunner.Expect(ExitCodes.Success, "segment", _input, "-o", _nifti, "--dicom-seg", _seg, "--rtstruct", _rtStruct, "--statistics", _statistics,
             "--labels", "lr", "--device", "cpu", "--quiet");
     }
 
@@ -59,6 +60,22 @@ public sealed class SegmentDicomSegTests
         Assert.That(json.GetProperty("segments")[0].GetProperty("algorithm_parameters").GetString(), Does.Contain("weights_sha256=" + WeightsSha256()));
 
         var verify = ExternalTool.Run("dciodvfy", _seg);
+        string all = verify.Out + verify.Err;
+        Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
+    }
+
+    [Test]
+    public void TheRtStructOutlinesFillToTheNiftiMask()
+    {
+        string script = RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Seg", "rtstruct_check.py");
+        var check = ExternalTool.Run("/usr/bin/python3", script, _rtStruct, _nifti);
+        Assert.That(check.ExitCode, Is.EqualTo(0), check.ToString());
+        var json = JsonDocument.Parse(check.Out).RootElement;
+        Assert.That(json.GetProperty("mismatches").GetInt64(), Is.Zero);
+        Assert.That(json.GetProperty("off_plane").GetInt32(), Is.Zero);
+        Assert.That(json.GetProperty("voxels").GetInt64(), Is.GreaterThan(20_000));
+        Assert.That(json.GetProperty("rois").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Is.EqualTo(new[] { "Right lung", "Left lung" }));
+        var verify = ExternalTool.Run("dciodvfy", _rtStruct);
         string all = verify.Out + verify.Err;
         Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
     }
@@ -101,7 +118,7 @@ public sealed class SegmentDicomSegTests
     public void ADicomSegOfANiftiInputIsRefusedBeforeAnyWork()
     {
         using var folder = new TemporaryFolder();
-        foreach (var args in new[] { new[] { "-o", folder.File("lungs.dcm") }, ["-o", folder.File("m.nii.gz"), "--dicom-seg", folder.File("lungs.dcm")] })
+        foreach (var args in new[] { new[] { "-o", folder.File("lungs.dcm") }, ["-o", folder.File("m.nii.gz"), "--dicom-seg", folder.File("lungs.dcm")], ["--rtstruct", folder.File("rt.dcm")] })
         {
             var result = CliRunner.Expect(ExitCodes.UsageError, ["segment", RealSeries.Case009Nifti, .. args, "--device", "cpu"]);
             Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
@@ -112,6 +129,7 @@ public sealed class SegmentDicomSegTests
 
     [TestCase("--statistics", "stats.txt", "must end in .json or .csv")]
     [TestCase("--dicom-seg", "lungs.nii.gz", "ends in .dcm")]
+    [TestCase("--rtstruct", "lungs.nii.gz", "ends in .dcm")]
     [TestCase("-o", "lungs.png", "DICOM Segmentation (.dcm)")]
     public void WrongOutputNamesAreUsageErrors(string option, string name, string message)
     {

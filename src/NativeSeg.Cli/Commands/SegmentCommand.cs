@@ -26,10 +26,11 @@ public static class SegmentCommand
         };
         var output = new Option<string?>("--output", "-o") { Description = "Lung mask to write: .nii.gz/.nii (on exactly the input's grid and affine) or .dcm (a DICOM Segmentation; DICOM input only)." };
         var dicomSeg = new Option<string?>("--dicom-seg") { Description = "Also write the mask as a DICOM Segmentation (.dcm) referencing the input series (DICOM input only)." };
+        var rtStruct = new Option<string?>("--rtstruct") { Description = "Also write the lung outlines as a DICOM RT Structure Set (.dcm), one contour per lung outline per slice (DICOM input only)." };
         var statistics = new Option<string?>("--statistics") { Description = "Write per-label statistics (volume, mean and median HU, fractions below -950 HU and from -700 to -100 HU, slice range, weights' SHA-256, version): .json or .csv; with --output-folder a .csv over all series." };
         var outputFolder = new Option<string?>("--output-folder") { Description = "Batch: segment every input (every CT series of a folder) into this folder, named {PatientID}_{SeriesInstanceUID}_lungs.nii.gz / .dcm; a re-run skips finished series." };
         var list = new Option<string?>("--list") { Description = "Batch: a text file of inputs, one per line (relative to the list's folder; # comments)." };
-        var format = new Option<string>("--output-format") { Description = "Batch: nii.gz, dcm, or nii.gz,dcm.", DefaultValueFactory = _ => "nii.gz" };
+        var format = new Option<string>("--output-format") { Description = "Batch: any of nii.gz, dcm (DICOM-SEG), rtstruct, comma-separated.", DefaultValueFactory = _ => "nii.gz" };
         var summary = new Option<string?>("--summary") { Description = "Batch: the summary CSV (default: OUTPUT_FOLDER/summary.csv)." };
         var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
@@ -46,11 +47,11 @@ public static class SegmentCommand
         var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
         var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI or DICOM-SEG; or of many CTs with --output-folder.")
         {
-            inputs, output, dicomSeg, statistics, outputFolder, list, format, summary, weights, device, batchSize, labels, probabilities, preview,
+            inputs, output, dicomSeg, rtStruct, statistics, outputFolder, list, format, summary, weights, device, batchSize, labels, probabilities, preview,
             noPostprocess, series, json, quiet, verbose, allowNonCt, strict,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
-            result.GetValue(inputs) ?? [], result.GetValue(output), result.GetValue(dicomSeg), result.GetValue(statistics),
+            result.GetValue(inputs) ?? [], result.GetValue(output), result.GetValue(dicomSeg), result.GetValue(rtStruct), result.GetValue(statistics),
             result.GetValue(outputFolder), result.GetValue(list), result.GetValue(format)!, result.GetValue(summary),
             result.GetValue(weights), result.GetValue(device)!, result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities),
             result.GetValue(preview), !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
@@ -59,7 +60,7 @@ public static class SegmentCommand
     }
 
     /// <summary>Everything `segment` was given.</summary>
-    public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? Statistics, string? OutputFolder, string? List,
+    public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? RtStruct, string? Statistics, string? OutputFolder, string? List,
         string OutputFormat, string? Summary, string? Weights, string Device, int BatchSize, string? Labels, string? Probabilities,
         string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict)
     {
@@ -88,15 +89,17 @@ public static class SegmentCommand
         if (r.OutputFormat != "nii.gz" || r.Summary is not null)
             throw new UsageException("--output-format and --summary belong to batch runs (--output-folder DIR).");
         string input = r.Inputs[0];
-        if (r.Output is null && r.DicomSeg is null)
-            throw new UsageException("segment needs --output FILE (.nii.gz or .dcm) or --dicom-seg FILE.");
+        if (r.Output is null && r.DicomSeg is null && r.RtStruct is null)
+            throw new UsageException("segment needs --output FILE (.nii.gz or .dcm), --dicom-seg FILE or --rtstruct FILE.");
         if (r.Output is not null && !SeriesSegmentation.IsNiftiPath(r.Output) && !SeriesSegmentation.IsDicomPath(r.Output))
             throw new UsageException($"--output {r.Output}: the output must be a NIfTI file (.nii.gz or .nii) or a DICOM Segmentation (.dcm).");
         if (r.DicomSeg is not null && !SeriesSegmentation.IsDicomPath(r.DicomSeg))
             throw new UsageException($"--dicom-seg {r.DicomSeg}: a DICOM Segmentation file ends in .dcm.");
-        bool wantsSeg = r.DicomSeg is not null || (r.Output is not null && SeriesSegmentation.IsDicomPath(r.Output));
-        if (wantsSeg && File.Exists(input) && CtReader.IsNifti(input))
-            throw new UsageException($"{input}: a NIfTI input has no DICOM instances for a DICOM Segmentation to reference; write the mask as .nii.gz, or segment the DICOM series.");
+        if (r.RtStruct is not null && !SeriesSegmentation.IsDicomPath(r.RtStruct))
+            throw new UsageException($"--rtstruct {r.RtStruct}: an RT Structure Set file ends in .dcm.");
+        bool wantsDicom = r.DicomSeg is not null || r.RtStruct is not null || (r.Output is not null && SeriesSegmentation.IsDicomPath(r.Output));
+        if (wantsDicom && File.Exists(input) && CtReader.IsNifti(input))
+            throw new UsageException($"{input}: a NIfTI input has no DICOM instances for a DICOM Segmentation or RT Structure Set to reference; write the mask as .nii.gz, or segment the DICOM series.");
         if (r.Probabilities is not null && !SeriesSegmentation.IsNiftiPath(r.Probabilities))
             throw new UsageException($"--probabilities {r.Probabilities}: the output must be a NIfTI file ending in .nii.gz or .nii.");
         if (r.Preview is not null && !r.Preview.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
@@ -112,6 +115,7 @@ public static class SegmentCommand
         var files = new SeriesOutputFiles(
             Nifti: r.Output is not null && !outputIsSeg ? outputs.File(r.Output, "--output") : null,
             DicomSeg: outputIsSeg ? outputs.File(r.Output!, "--output") : outputs.OptionalFile(r.DicomSeg, "--dicom-seg"),
+            RtStruct: outputs.OptionalFile(r.RtStruct, "--rtstruct"),
             Probabilities: outputs.OptionalFile(r.Probabilities, "--probabilities"),
             Preview: outputs.OptionalFile(r.Preview, "--preview"),
             StatisticsJson: r.Statistics is not null && !IsCsv(r.Statistics) ? outputs.File(r.Statistics, "--statistics") : null,
@@ -140,13 +144,13 @@ public static class SegmentCommand
         foreach (string warning in warnings)
             Console.Error.WriteLine($"warning: {TerminalText.Sanitize(input)}: {warning}");
 
-        string written = string.Join(", ", new[] { r.Output, r.DicomSeg, r.Statistics }.OfType<string>());
+        string written = string.Join(", ", new[] { r.Output, r.DicomSeg, r.RtStruct, r.Statistics }.OfType<string>());
         var s = segmented.Result.Summary;
         if (r.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                input, output = r.Output, dicomSeg = r.DicomSeg, statistics = r.Statistics, weights = weightsPath, slices = s.Slices,
+                input, output = r.Output, dicomSeg = r.DicomSeg, rtStruct = r.RtStruct, statistics = r.Statistics, weights = weightsPath, slices = s.Slices,
                 lungVolumeMl = Math.Round(s.TotalVolumeMl, 1), rightLungVolumeMl = Math.Round(s.RightVolumeMl, 1),
                 leftLungVolumeMl = Math.Round(s.LeftVolumeMl, 1), meanLungHu = Math.Round(s.MeanHu, 1),
                 seconds = Math.Round(s.Seconds, 2), device = s.Device, warnings,

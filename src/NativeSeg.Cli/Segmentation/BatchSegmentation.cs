@@ -15,7 +15,7 @@ namespace NativeSeg.Cli.Segmentation;
 /// <summary>
 /// <c>segment INPUT... [--list FILE] --output-folder DIR</c>: every NIfTI file and every CT series of every DICOM
 /// file or folder (scanned recursively; a file whose header cannot be read is a failure of its own) is segmented
-/// into DIR as <c>{stem}_lungs.nii.gz</c> and/or <c>{stem}_lungs.dcm</c>, with <c>{stem}_statistics.json</c> (see
+/// into DIR as <c>{stem}_lungs.nii.gz</c>, <c>{stem}_lungs.dcm</c> (DICOM-SEG) and/or <c>{stem}_lungs_rtstruct.dcm</c>, with <c>{stem}_statistics.json</c> (see
 /// <see cref="BatchJob"/> for the stem). Each series is all-or-nothing (<see cref="OutputSet"/>); a series whose
 /// outputs all exist is skipped, so a re-run finishes what an interrupted or failed run left. One status line per
 /// series on stdout, a summary CSV at the end (DIR/summary.csv, or --summary), exit 0 when none failed and
@@ -24,18 +24,18 @@ namespace NativeSeg.Cli.Segmentation;
 public static class BatchSegmentation
 {
     public const string SummaryCsvHeader =
-        "input,patient_id,study_instance_uid,series_instance_uid,status,reason,nifti,dicom_seg,statistics,lung_ml,right_ml,left_ml,mean_hu,seconds,warnings";
+        "input,patient_id,study_instance_uid,series_instance_uid,status,reason,nifti,dicom_seg,rtstruct,statistics,lung_ml,right_ml,left_ml,mean_hu,seconds,warnings";
 
-    private sealed record Outcome(BatchJob Job, string Status, string? Reason, string? Nifti, string? DicomSeg, string? Statistics,
+    private sealed record Outcome(BatchJob Job, string Status, string? Reason, string? Nifti, string? DicomSeg, string? RtStruct, string? Statistics,
         StatisticsReport? Report, double? Seconds, IReadOnlyList<string> Warnings);
 
     public static int Run(SegmentCommand.Request r, CancellationToken cancellation)
     {
         if (r.OutputFolder is null) throw new UsageException("--list needs --output-folder DIR: a batch writes one output per series into a folder.");
-        foreach (var (value, option) in new[] { (r.Output, "--output"), (r.DicomSeg, "--dicom-seg"), (r.Probabilities, "--probabilities"), (r.Preview, "--preview"), (r.Series, "--series") })
+        foreach (var (value, option) in new[] { (r.Output, "--output"), (r.DicomSeg, "--dicom-seg"), (r.RtStruct, "--rtstruct"), (r.Probabilities, "--probabilities"), (r.Preview, "--preview"), (r.Series, "--series") })
             if (value is not null) throw new UsageException($"{option} names one series' output; a batch (--output-folder) names its outputs by pattern.");
         if (r.Json) throw new UsageException("--json prints one series' summary; a batch writes its summary CSV (--summary).");
-        var (nifti, dicom) = ParseFormat(r.OutputFormat);
+        var formats = ParseFormat(r.OutputFormat);
         SegmentCommand.CheckStatisticsPath(r.Statistics, allowJson: false);
         if (r.Summary is not null && !SegmentCommand.IsCsv(r.Summary))
             throw new UsageException($"--summary {r.Summary}: the summary is a CSV file; the name must end in .csv.");
@@ -74,12 +74,12 @@ public static class BatchSegmentation
             cancellation.ThrowIfCancellationRequested();
             if (job.IgnoredReason is not null)
             {
-                outcomes.Add(new Outcome(job, "ignored", job.IgnoredReason, null, null, null, null, null, []));
+                outcomes.Add(new Outcome(job, "ignored", job.IgnoredReason, null, null, null, null, null, null, []));
                 Say($"[-/{planned}] ignored  {Describe(job)}: {job.IgnoredReason}");
                 continue;
             }
             index++;
-            var outcome = RunJob(job, folder, nifti, dicom, stems, weightsPath, pipeline, tool, r, cancellation);
+            var outcome = RunJob(job, folder, formats, stems, weightsPath, pipeline, tool, r, cancellation);
             outcomes.Add(outcome);
             Say(StatusLine(index, planned, outcome));
         }
@@ -93,12 +93,18 @@ public static class BatchSegmentation
         return failed == 0 ? ExitCodes.Success : ExitCodes.BatchFailures;
     }
 
-    private static (bool Nifti, bool Dicom) ParseFormat(string format)
+    /// <summary>Which outputs each series gets.</summary>
+    private sealed record Formats(bool Nifti, bool DicomSeg, bool RtStruct)
     {
-        var parts = format.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (parts.Count == 0 || parts.Any(p => p is not ("nii.gz" or "dcm")))
-            throw new UsageException($"--output-format takes nii.gz, dcm or nii.gz,dcm; got '{format}'.");
-        return (parts.Contains("nii.gz"), parts.Contains("dcm"));
+        public bool NeedsDicom => DicomSeg || RtStruct;
+    }
+
+    private static Formats ParseFormat(string format)
+    {
+        var parts = format.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.ToLowerInvariant()).ToHashSet();
+        if (parts.Count == 0 || parts.Any(p => p is not ("nii.gz" or "dcm" or "rtstruct")))
+            throw new UsageException($"--output-format takes nii.gz, dcm and rtstruct, comma-separated (nii.gz,dcm); got '{format}'.");
+        return new Formats(parts.Contains("nii.gz"), parts.Contains("dcm"), parts.Contains("rtstruct"));
     }
 
     /// <summary>The inputs a list file names: one per line, blank lines and lines starting with # skipped, relative paths from the list's folder.</summary>
@@ -172,25 +178,26 @@ public static class BatchSegmentation
         return jobs;
     }
 
-    private static Outcome RunJob(BatchJob job, string folder, bool wantsNifti, bool wantsDicom, Dictionary<string, string> stems,
+    private static Outcome RunJob(BatchJob job, string folder, Formats formats, Dictionary<string, string> stems,
         string weightsPath, LungSegmentationPipeline pipeline, ToolIdentity tool, SegmentCommand.Request r, CancellationToken cancellation)
     {
         if (job.PlanningError is not null) return Failed(job, job.PlanningError);
-        if (wantsDicom && job.IsNifti)
-            return Failed(job, "a NIfTI input has no DICOM instances for a DICOM Segmentation to reference (--output-format nii.gz writes its mask)");
+        if (formats.NeedsDicom && job.IsNifti)
+            return Failed(job, "a NIfTI input has no DICOM instances for a DICOM Segmentation or RT Structure Set to reference (--output-format nii.gz writes its mask)");
         if (stems.TryGetValue(job.Stem, out var first))
             return Failed(job, $"its output name {job.Stem} is already taken by {first} in this batch (the same series given twice?)");
         stems[job.Stem] = job.Input;
 
-        string? niftiPath = wantsNifti ? Path.Combine(folder, job.Stem + "_lungs.nii.gz") : null;
-        string? segPath = wantsDicom ? Path.Combine(folder, job.Stem + "_lungs.dcm") : null;
+        string? niftiPath = formats.Nifti ? Path.Combine(folder, job.Stem + "_lungs.nii.gz") : null;
+        string? segPath = formats.DicomSeg ? Path.Combine(folder, job.Stem + "_lungs.dcm") : null;
+        string? rtStructPath = formats.RtStruct ? Path.Combine(folder, job.Stem + "_lungs_rtstruct.dcm") : null;
         string statisticsPath = Path.Combine(folder, job.Stem + "_statistics.json");
-        if (new[] { niftiPath, segPath, statisticsPath }.OfType<string>().All(File.Exists))
+        if (new[] { niftiPath, segPath, rtStructPath, statisticsPath }.OfType<string>().All(File.Exists))
         {
             try
             {
                 var earlier = StatisticsReport.ReadJson(statisticsPath);
-                return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, statisticsPath, earlier, null, []);
+                return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, rtStructPath, statisticsPath, earlier, null, []);
             }
             catch (InvalidInputException)
             {
@@ -206,6 +213,7 @@ public static class BatchSegmentation
             var files = new SeriesOutputFiles(
                 Nifti: niftiPath is null ? null : outputs.File(niftiPath, "--output-folder"),
                 DicomSeg: segPath is null ? null : outputs.File(segPath, "--output-folder"),
+                RtStruct: rtStructPath is null ? null : outputs.File(rtStructPath, "--output-folder"),
                 StatisticsJson: outputs.File(statisticsPath, "--output-folder"));
             var input = job.Series is { } series ? CtInput.Read(series, job.Input, r.AllowNonCt) : CtInput.Read(job.Input, null, r.AllowNonCt);
             var segmented = SeriesSegmentation.Run(pipeline, input, r.BatchSize, r.Postprocess, new ConsoleProgress("segmenting", r.Quiet).Report, cancellation);
@@ -216,7 +224,7 @@ public static class BatchSegmentation
             outputs.Commit();
             var report = StatisticsReport.Create(input, tool, segmented.Statistics);
             return new Outcome(job with { PatientId = input.PatientId ?? job.PatientId, StudyInstanceUid = input.StudyInstanceUid ?? job.StudyInstanceUid },
-                "ok", null, niftiPath, segPath, statisticsPath, report, clock.Elapsed.TotalSeconds, warnings);
+                "ok", null, niftiPath, segPath, rtStructPath, statisticsPath, report, clock.Elapsed.TotalSeconds, warnings);
         }
         catch (OperationCanceledException)
         {
@@ -241,7 +249,7 @@ public static class BatchSegmentation
         }
     }
 
-    private static Outcome Failed(BatchJob job, string reason) => new(job, "failed", InputText.EscapeControlCharacters(reason), null, null, null, null, null, []);
+    private static Outcome Failed(BatchJob job, string reason) => new(job, "failed", InputText.EscapeControlCharacters(reason), null, null, null, null, null, null, []);
 
     private static string Describe(BatchJob job) =>
         TerminalText.Sanitize(job.SeriesInstanceUid is null ? job.Input : $"{job.Input} series {job.SeriesInstanceUid}");
@@ -273,7 +281,7 @@ public static class BatchSegmentation
             var labels = o.Report?.Labels;
             text.Append(string.Join(",", [
                 Csv.Field(o.Job.Input), Csv.Field(o.Job.PatientId), Csv.Field(o.Job.StudyInstanceUid), Csv.Field(o.Job.SeriesInstanceUid),
-                o.Status, Csv.Field(o.Reason), Csv.Field(o.Nifti), Csv.Field(o.DicomSeg), Csv.Field(o.Statistics),
+                o.Status, Csv.Field(o.Reason), Csv.Field(o.Nifti), Csv.Field(o.DicomSeg), Csv.Field(o.RtStruct), Csv.Field(o.Statistics),
                 Csv.Number(labels?[0].VolumeMl), Csv.Number(labels?[1].VolumeMl), Csv.Number(labels?[2].VolumeMl), Csv.Number(labels?[0].MeanHu),
                 Csv.Number(o.Seconds is { } s ? Math.Round(s, 2) : null), Csv.Field(string.Join("; ", o.Warnings))])).Append('\n');
         }

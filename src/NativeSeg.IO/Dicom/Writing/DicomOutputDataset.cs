@@ -5,18 +5,25 @@ using System.Text;
 namespace NativeSeg.IO.Dicom.Writing;
 
 /// <summary>
-/// A dataset being built for writing: elements kept in tag order, each already encoded as explicit VR little endian
-/// (PS3.5 7.1.2), sequences and items with defined lengths. Text values are padded to even length (UI with NUL,
-/// others with a space, PS3.5 6.2); the caller passes values that fit their VR.
+/// A dataset being built for writing: elements kept in tag order, encoded when written, in explicit VR little endian
+/// (PS3.5 7.1.2) or, where a value outgrows explicit VR's 16-bit lengths, implicit VR little endian (7.1.3); sequences
+/// and items with defined lengths. Text values are padded to even length (UI with NUL, others with a space, PS3.5
+/// 6.2); the caller passes values that fit their VR.
 /// </summary>
 internal sealed class DicomOutputDataset
 {
     // VRs whose explicit encoding has 2 reserved bytes and a 32-bit length (PS3.5 7.1.2).
     private static readonly HashSet<string> LongVrs = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"];
 
-    private readonly SortedDictionary<uint, byte[]> _encoded = [];
+    private sealed record Entry(DicomTag Tag, string Vr, byte[] Value, IReadOnlyList<DicomOutputDataset>? Items);
 
-    public bool Contains(DicomTag tag) => _encoded.ContainsKey(tag.Value);
+    private readonly SortedDictionary<uint, Entry> _entries = [];
+
+    public bool Contains(DicomTag tag) => _entries.ContainsKey(tag.Value);
+
+    /// <summary>True when some value (here or in a nested item) is too long for explicit VR's 16-bit length field.</summary>
+    public bool NeedsImplicitVr => _entries.Values.Any(e =>
+        e.Items is { } items ? items.Any(i => i.NeedsImplicitVr) : !LongVrs.Contains(e.Vr) && e.Value.Length > ushort.MaxValue - 1);
 
     /// <summary>A text attribute; several values are joined with backslashes. An empty value writes a zero-length element (type 2).</summary>
     public DicomOutputDataset Text(DicomTag tag, string vr, params string[] values)
@@ -69,18 +76,8 @@ internal sealed class DicomOutputDataset
 
     public DicomOutputDataset Sequence(DicomTag tag, params IEnumerable<DicomOutputDataset> items)
     {
-        using var body = new MemoryStream();
-        Span<byte> header = stackalloc byte[8];
-        foreach (var item in items)
-        {
-            byte[] content = item.Encode();
-            BinaryPrimitives.WriteUInt16LittleEndian(header, DicomTags.Item.Group);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[2..], DicomTags.Item.Element);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], checked((uint)content.Length));
-            body.Write(header);
-            body.Write(content);
-        }
-        return Raw(tag, "SQ", body.ToArray());
+        _entries[tag.Value] = new Entry(tag, "SQ", [], [.. items]);
+        return this;
     }
 
     /// <summary>
@@ -103,43 +100,74 @@ internal sealed class DicomOutputDataset
     public DicomOutputDataset Raw(DicomTag tag, string vr, byte[] value)
     {
         if (tag.Group == 0xFFFE) throw new ArgumentException($"{tag} is an item tag, not an attribute.", nameof(tag));
-        bool pad = (value.Length & 1) == 1;
-        bool longForm = LongVrs.Contains(vr);
-        if (!longForm && value.Length + (pad ? 1 : 0) > ushort.MaxValue)
-            throw new ArgumentException($"{tag} {vr}: {value.Length} bytes do not fit a 16-bit length.", nameof(value));
-        int valueLength = checked(value.Length + (pad ? 1 : 0));
-        var bytes = new byte[(longForm ? 12 : 8) + valueLength];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteUInt16LittleEndian(span, tag.Group);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], tag.Element);
-        span[4] = (byte)vr[0];
-        span[5] = (byte)vr[1];
-        if (longForm)
+        if (vr.Length != 2) throw new ArgumentException($"'{vr}' is not a VR.", nameof(vr));
+        if ((value.Length & 1) == 1)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)valueLength);
-            value.CopyTo(span[12..]);
+            var padded = new byte[value.Length + 1];
+            value.CopyTo(padded, 0);
+            padded[^1] = vr is "UI" or "OB" ? (byte)0 : (byte)' ';
+            value = padded;
         }
-        else
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)valueLength);
-            value.CopyTo(span[8..]);
-        }
-        if (pad) bytes[^1] = vr is "UI" or "OB" ? (byte)0 : (byte)' ';
-        _encoded[tag.Value] = bytes;
+        _entries[tag.Value] = new Entry(tag, vr, value, null);
         return this;
     }
 
     /// <summary>Every element in tag order.</summary>
-    public byte[] Encode()
+    public byte[] Encode(bool explicitVr = true)
     {
         using var stream = new MemoryStream();
-        WriteTo(stream);
+        WriteTo(stream, explicitVr);
         return stream.ToArray();
     }
 
-    public void WriteTo(Stream stream)
+    public void WriteTo(Stream stream, bool explicitVr = true)
     {
-        foreach (var element in _encoded.Values) stream.Write(element);
+        Span<byte> header = stackalloc byte[12];
+        foreach (var entry in _entries.Values)
+        {
+            byte[] value = entry.Items is { } items ? EncodeItems(items, explicitVr) : entry.Value;
+            BinaryPrimitives.WriteUInt16LittleEndian(header, entry.Tag.Group);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[2..], entry.Tag.Element);
+            if (!explicitVr)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(header[4..], checked((uint)value.Length));
+                stream.Write(header[..8]);
+            }
+            else if (LongVrs.Contains(entry.Vr))
+            {
+                header[4] = (byte)entry.Vr[0];
+                header[5] = (byte)entry.Vr[1];
+                header[6] = header[7] = 0;
+                BinaryPrimitives.WriteUInt32LittleEndian(header[8..], checked((uint)value.Length));
+                stream.Write(header);
+            }
+            else
+            {
+                if (value.Length > ushort.MaxValue - 1)
+                    throw new InvalidOperationException($"{entry.Tag} {entry.Vr}: {value.Length} bytes do not fit explicit VR's 16-bit length; write implicit VR.");
+                header[4] = (byte)entry.Vr[0];
+                header[5] = (byte)entry.Vr[1];
+                BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)value.Length);
+                stream.Write(header[..8]);
+            }
+            stream.Write(value);
+        }
+    }
+
+    private static byte[] EncodeItems(IReadOnlyList<DicomOutputDataset> items, bool explicitVr)
+    {
+        using var body = new MemoryStream();
+        Span<byte> header = stackalloc byte[8];
+        foreach (var item in items)
+        {
+            byte[] content = item.Encode(explicitVr);
+            BinaryPrimitives.WriteUInt16LittleEndian(header, DicomTags.Item.Group);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[2..], DicomTags.Item.Element);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], checked((uint)content.Length));
+            body.Write(header);
+            body.Write(content);
+        }
+        return body.ToArray();
     }
 
     /// <summary>

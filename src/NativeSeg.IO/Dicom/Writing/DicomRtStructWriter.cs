@@ -5,17 +5,16 @@ using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Dicom.Writing;
 
-/// <summary>A written RT Structure Set: its UIDs and how many contours it holds.</summary>
-public sealed record DicomRtStructResult(string SeriesInstanceUid, string SopInstanceUid, int ContourCount);
-
 /// <summary>
 /// Writes a label volume on a DICOM series' grid as an RT Structure Set (PS3.3 A.19, SOP class
 /// 1.2.840.10008.5.1.4.1.1.481.3) for radiotherapy planning systems, which read contours, not SEG: one ROI per segment
 /// (ROIGenerationAlgorithm AUTOMATIC, interpreted type ORGAN), and per source slice the closed planar outlines of
 /// that segment's pixels along pixel edges (<see cref="PixelContours"/>; holes are nested contours, filled by the
 /// even-odd rule), each referencing its source image. Vertices are written to 0.01 mm. Patient and study come from
-/// the source; the frame of reference, study, series and every slice are referenced. Part 10, explicit VR little
-/// endian, like <see cref="DicomSegmentationWriter"/>.
+/// the source; the frame of reference, study, series and every slice are referenced. Part 10 in explicit VR little
+/// endian, like <see cref="DicomSegmentationWriter"/> — unless one contour's ContourData outgrows the 65,534 bytes
+/// explicit VR's 16-bit length allows a DS value (about 2,700 vertices), when the file is written in implicit VR
+/// little endian, whose lengths are 32-bit (the default transfer syntax every DICOM reader supports).
 /// </summary>
 public static class DicomRtStructWriter
 {
@@ -23,9 +22,6 @@ public static class DicomRtStructWriter
 
     /// <summary>The SOP class an RT Referenced Study item names (Detached Study Management, as PS3.3 C.8.8.5 asks).</summary>
     private const string StudyReferenceClassUid = "1.2.840.10008.3.1.2.3.1";
-
-    // Explicit VR gives DS a 16-bit length: a contour's ContourData must fit 65,534 bytes.
-    private const int MaxValueBytes = 65534;
 
     public static DicomRtStructResult Write(string path, DicomSeriesSource source, Volume<byte> labels,
         IReadOnlyList<SegmentDefinition> segments, SegmentationAlgorithm algorithm, DicomSegmentationOptions? options = null)
@@ -123,9 +119,10 @@ public static class DicomRtStructWriter
           .Text(SegTags.InstanceCreationDate, "DA", date)
           .Text(SegTags.InstanceCreationTime, "TM", time);
 
+        bool implicitVr = ds.NeedsImplicitVr;
         using var output = new MemoryStream();
-        DicomSegmentationWriter.WritePart10(output, ds, SopClassUid, instanceUid);
-        return (output.ToArray(), new DicomRtStructResult(seriesUid, instanceUid, totalContours));
+        DicomSegmentationWriter.WritePart10(output, ds, SopClassUid, instanceUid, explicitVr: !implicitVr);
+        return (output.ToArray(), new DicomRtStructResult(seriesUid, instanceUid, totalContours, implicitVr));
     }
 
     private static DicomOutputDataset ImageReference(DicomSourceImage image)
@@ -167,8 +164,6 @@ public static class DicomRtStructWriter
                         text.Append(Coordinate(v));
                     }
                 }
-                if (text.Length > MaxValueBytes)
-                    throw new InvalidOperationException($"A contour of {loop.Length} points on slice {z} does not fit one ContourData value ({text.Length} bytes).");
                 items.Add(new DicomOutputDataset()
                     .Sequence(RtTags.ContourImageSequence, ImageReference(image))
                     .Text(RtTags.ContourGeometricType, "CS", "CLOSED_PLANAR")

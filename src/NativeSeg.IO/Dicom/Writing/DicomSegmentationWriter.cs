@@ -19,6 +19,7 @@ public static class DicomSegmentationWriter
 {
     public const string SopClassUid = "1.2.840.10008.5.1.4.1.1.66.4";
     public const string ExplicitVrLittleEndian = "1.2.840.10008.1.2.1";
+    public const string ImplicitVrLittleEndian = "1.2.840.10008.1.2";
 
     /// <summary>Encodes the segmentation and writes it atomically to <paramref name="path"/> (see <see cref="AtomicFile"/>).</summary>
     public static DicomSegmentationResult Write(string path, DicomSeriesSource source, Volume<byte> labels,
@@ -261,14 +262,17 @@ public static class DicomSegmentationWriter
         .Tags(SegTags.FunctionalGroupPointer, group)
         .Text(SegTags.DimensionDescriptionLabel, "LO", label);
 
-    /// <summary>PS3.10 7.1: 128-byte preamble, "DICM", the file meta group (explicit VR little endian), then the dataset.</summary>
-    internal static void WritePart10(Stream output, DicomOutputDataset dataset, string sopClassUid, string instanceUid)
+    /// <summary>
+    /// PS3.10 7.1: 128-byte preamble, "DICM", the file meta group (always explicit VR little endian), then the dataset
+    /// in explicit or implicit VR little endian.
+    /// </summary>
+    internal static void WritePart10(Stream output, DicomOutputDataset dataset, string sopClassUid, string instanceUid, bool explicitVr = true)
     {
         var meta = new DicomOutputDataset()
             .Raw(SegTags.FileMetaInformationVersion, "OB", [0x00, 0x01])
             .Text(DicomTags.MediaStorageSopClassUid, "UI", sopClassUid)
             .Text(SegTags.MediaStorageSopInstanceUid, "UI", instanceUid)
-            .Text(DicomTags.TransferSyntaxUid, "UI", ExplicitVrLittleEndian)
+            .Text(DicomTags.TransferSyntaxUid, "UI", explicitVr ? ExplicitVrLittleEndian : ImplicitVrLittleEndian)
             .Text(SegTags.ImplementationClassUid, "UI", DicomUids.ImplementationClassUid)
             .Text(SegTags.ImplementationVersionName, "SH", "NATIVESEG");
         byte[] metaBytes = meta.Encode();
@@ -276,7 +280,7 @@ public static class DicomSegmentationWriter
         output.Write(Encoding.ASCII.GetBytes("DICM"));
         output.Write(new DicomOutputDataset().UInt32(DicomTags.FileMetaInformationGroupLength, (uint)metaBytes.Length).Encode());
         output.Write(metaBytes);
-        dataset.WriteTo(output);
+        dataset.WriteTo(output, explicitVr);
     }
 
     internal static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

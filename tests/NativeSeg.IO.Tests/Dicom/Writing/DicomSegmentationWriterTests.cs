@@ -37,11 +37,19 @@ public sealed class DicomSegmentationWriterTests
         _binarySeg = _folder.File("lungs.dcm");
         _splitSeg = _folder.File("right_left.dcm");
         _splitNifti = _folder.File("right_left.nii.gz");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         _binaryResult = DicomSegmentationWriter.Write(_binarySeg, _series.Source, _lungs, SegmentDefinition.BothLungs, Algorithm);
+        double binarySeconds = clock.Elapsed.TotalSeconds;
         DicomSegmentationWriter.Write(_splitSeg, _series.Source, _rightLeft, SegmentDefinition.RightAndLeftLung, Algorithm);
+        double splitSeconds = clock.Elapsed.TotalSeconds - binarySeconds;
         NiftiWriter.Write(_splitNifti, _rightLeft);
         _splitRtStruct = _folder.File("right_left_rtstruct.dcm");
-        DicomRtStructWriter.Write(_splitRtStruct, _series.Source, _rightLeft, SegmentDefinition.RightAndLeftLung, Algorithm);
+        clock.Restart();
+        var rt = DicomRtStructWriter.Write(_splitRtStruct, _series.Source, _rightLeft, SegmentDefinition.RightAndLeftLung, Algorithm);
+        // Timings for benchmarks/RESULTS.md (no assertion: the machine is shared).
+        TestContext.Progress.WriteLine($"Case_009 SEG one segment: {binarySeconds:F3} s, {new FileInfo(_binarySeg).Length} bytes, {_binaryResult.FrameCount} frames; " +
+            $"right/left: {splitSeconds:F3} s, {new FileInfo(_splitSeg).Length} bytes; RTSTRUCT right/left: {clock.Elapsed.TotalSeconds:F3} s, " +
+            $"{new FileInfo(_splitRtStruct).Length} bytes, {rt.ContourCount} contours");
     }
 
     [OneTimeTearDown]
@@ -170,6 +178,42 @@ public sealed class DicomSegmentationWriterTests
         TestContext.Out.WriteLine($"dciodvfy {Path.GetFileName(_splitRtStruct)}:\n{all}");
         Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
         Assert.That(all, Does.Contain("RTStructureSet"));
+    }
+
+    [Test]
+    public void AnOutlineTooLongForExplicitVrIsWrittenInImplicitVr()
+    {
+        // A 400×400 square with one-pixel teeth every other pixel on all four sides: one outline of about 3,200
+        // vertices, whose ContourData (about 75 KB) cannot have explicit VR's 16-bit length.
+        var gear = new Volume<byte>(_series.Volume.Grid);
+        var grid = gear.Grid;
+        for (int y = 56; y < 456; y++)
+            for (int x = 56; x < 456; x++) gear[x, y, 60] = 1;
+        for (int t = 56; t < 456; t += 2)
+            for (int d = 1; d <= 2; d++)
+            {
+                gear[t, 56 - d, 60] = 1;
+                gear[t, 455 + d, 60] = 1;
+                gear[56 - d, t, 60] = 1;
+                gear[455 + d, t, 60] = 1;
+            }
+        Assert.That(grid.SizeX, Is.EqualTo(512));
+        string rt = _folder.File("gear_rtstruct.dcm"), nifti = _folder.File("gear.nii.gz");
+        var result = DicomRtStructWriter.Write(rt, _series.Source, gear, SegmentDefinition.BothLungs, Algorithm);
+        NiftiWriter.Write(nifti, gear);
+        Assert.That(result.ImplicitVr, Is.True);
+        Assert.That(result.ContourCount, Is.EqualTo(1));
+        Assert.That(DicomFile.Open(rt, headerOnly: true).TransferSyntax.Uid, Is.EqualTo(DicomSegmentationWriter.ImplicitVrLittleEndian));
+
+        string script = RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Seg", "rtstruct_check.py");
+        var run = ExternalTool.Run("/usr/bin/python3", script, rt, nifti);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.That(json.GetProperty("voxels").GetInt64(), Is.EqualTo(gear.Voxels.Count(v => v != 0)));
+        Assert.That(json.GetProperty("mismatches").GetInt64(), Is.Zero);
+        var verify = ExternalTool.Run("dciodvfy", rt);
+        string all = verify.Out + verify.Err;
+        Assert.That(all.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, all);
     }
 
     [Test]
