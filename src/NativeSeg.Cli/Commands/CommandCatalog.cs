@@ -8,6 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return SegmentCommand.Create();
+        yield return PacsCommand.Create();
         yield return SimulateCommand.Create();
         yield return PhantomCommand.Create();
         yield return BuildDatasetCommand.Create();

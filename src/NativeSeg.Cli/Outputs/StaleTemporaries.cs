@@ -56,7 +56,7 @@ public static partial class StaleTemporaries
         return match.Success && int.TryParse(match.Groups[1].Value, out int pid) ? pid : null;
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
         try
