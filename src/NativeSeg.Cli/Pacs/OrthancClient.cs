@@ -149,11 +149,13 @@ public sealed class OrthancClient : IDisposable
                     else
                         return read(response);
                 }
-                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                catch (Exception e) when (cancellation.IsCancellationRequested)
                 {
-                    throw;
+                    // A request aborted because the caller stops fails in whatever way the connection was cut
+                    // (OperationCanceledException, or ObjectDisposedException from a synchronous read): it is a stop.
+                    throw e as OperationCanceledException ?? new OperationCanceledException("stopped", e, cancellation);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (timeout.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or HttpRequestException or IOException)
                 {
                     failure = $"no answer within {_requestTimeout.TotalSeconds:F0} s";
                 }
