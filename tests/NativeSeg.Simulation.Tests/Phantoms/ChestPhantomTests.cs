@@ -2,7 +2,7 @@ using NativeSeg.IO.Volumes;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Phantoms;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Phantoms;
 
 public class ChestPhantomTests
 {

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using NativeSeg.IO.Imaging;
 
-namespace NativeSeg.Evaluation.Tests.Imaging;
+namespace NativeSeg.IO.Tests.Imaging;
 
 public class PngWriterTests
 {

@@ -3,7 +3,7 @@ using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Morphology;
 using NativeSeg.Simulation.Phantoms;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Lesions;
 
 public class LesionSimulatorTests
 {

@@ -6,7 +6,7 @@ using NativeSeg.Simulation.Files;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Phantoms;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Files;
 
 public class FileAndDatasetTests
 {

@@ -3,7 +3,7 @@ using NativeSeg.Simulation.Datasets;
 using NativeSeg.Simulation.Lesions;
 using NativeSeg.Simulation.Phantoms;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Datasets;
 
 /// <summary>The hard-case options of the simulator: pleural emphasis, effusion (not lung), air bronchograms, and the
 /// recipe that draws them.</summary>

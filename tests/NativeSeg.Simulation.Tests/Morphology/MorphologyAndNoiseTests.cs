@@ -4,7 +4,7 @@ using NativeSeg.Simulation.Morphology;
 using NativeSeg.Simulation.Noise;
 using NativeSeg.Simulation.Randomness;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Morphology;
 
 public class MorphologyAndNoiseTests
 {

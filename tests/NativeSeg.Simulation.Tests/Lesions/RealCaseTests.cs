@@ -4,7 +4,7 @@ using NativeSeg.IO.Volumes;
 using NativeSeg.Simulation.Files;
 using NativeSeg.Simulation.Lesions;
 
-namespace NativeSeg.Simulation.Tests;
+namespace NativeSeg.Simulation.Tests.Lesions;
 
 /// <summary>
 /// LCTSC Case_009 (../shared/data), downsampled 2× in-plane (2×2 mean for the CT, ≥ 2 of 4 for the mask) to keep the
