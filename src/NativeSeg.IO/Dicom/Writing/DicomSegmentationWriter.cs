@@ -18,8 +18,6 @@ namespace NativeSeg.IO.Dicom.Writing;
 public static class DicomSegmentationWriter
 {
     public const string SopClassUid = "1.2.840.10008.5.1.4.1.1.66.4";
-    public const string ExplicitVrLittleEndian = "1.2.840.10008.1.2.1";
-    public const string ImplicitVrLittleEndian = "1.2.840.10008.1.2";
 
     /// <summary>Encodes the segmentation and writes it atomically to <paramref name="path"/> (see <see cref="AtomicFile"/>).</summary>
     public static DicomSegmentationResult Write(string path, DicomSeriesSource source, Volume<byte> labels,
@@ -272,7 +270,7 @@ public static class DicomSegmentationWriter
             .Raw(SegTags.FileMetaInformationVersion, "OB", [0x00, 0x01])
             .Text(DicomTags.MediaStorageSopClassUid, "UI", sopClassUid)
             .Text(SegTags.MediaStorageSopInstanceUid, "UI", instanceUid)
-            .Text(DicomTags.TransferSyntaxUid, "UI", explicitVr ? ExplicitVrLittleEndian : ImplicitVrLittleEndian)
+            .Text(DicomTags.TransferSyntaxUid, "UI", (explicitVr ? TransferSyntax.ExplicitVrLittleEndian : TransferSyntax.ImplicitVrLittleEndian).Uid)
             .Text(SegTags.ImplementationClassUid, "UI", DicomUids.ImplementationClassUid)
             .Text(SegTags.ImplementationVersionName, "SH", "NATIVESEG");
         byte[] metaBytes = meta.Encode();

@@ -203,7 +203,7 @@ public sealed class DicomSegmentationWriterTests
         NiftiWriter.Write(nifti, gear);
         Assert.That(result.ImplicitVr, Is.True);
         Assert.That(result.ContourCount, Is.EqualTo(1));
-        Assert.That(DicomFile.Open(rt, headerOnly: true).TransferSyntax.Uid, Is.EqualTo(DicomSegmentationWriter.ImplicitVrLittleEndian));
+        Assert.That(DicomFile.Open(rt, headerOnly: true).TransferSyntax.Uid, Is.EqualTo(TransferSyntax.ImplicitVrLittleEndian.Uid));
 
         string script = RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Seg", "rtstruct_check.py");
         var run = ExternalTool.Run("/usr/bin/python3", script, rt, nifti);
