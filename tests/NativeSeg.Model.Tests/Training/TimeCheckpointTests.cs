@@ -62,13 +62,7 @@ public class TimeCheckpointTests
         Assert.That(resumed.Outcome, Is.EqualTo(TrainingOutcome.Completed));
         Assert.That(resumed.GlobalStep, Is.EqualTo(6));
 
-        var a = WeightsFile.Load(straight.CheckpointPath);
-        var b = WeightsFile.Load(resumed.CheckpointPath);
-        foreach (var (name, values) in a.NetworkTensors.Concat(a.ExtraTensors))
-        {
-            var other = b.NetworkTensors.TryGetValue(name, out var v) ? v : b.ExtraTensors[name];
-            Assert.That(other.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(values.Select(BitConverter.SingleToInt32Bits)), name);
-        }
+        CheckpointAssert.BitIdentical(straight.CheckpointPath, resumed.CheckpointPath);
         Assert.That(resumed.History.Select(h => h.MeanLoss), Is.EqualTo(straight.History.Select(h => h.MeanLoss)));
         Assert.That(resumed.History.Select(h => h.ValidationDice), Is.EqualTo(straight.History.Select(h => h.ValidationDice)));
         Assert.That(Directory.GetFiles(Path.GetDirectoryName(trainer.CheckpointPath)!, ".nativeseg-tmp-*"), Is.Empty, "no temporary left");
