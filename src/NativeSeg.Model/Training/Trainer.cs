@@ -73,7 +73,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             throw new InvalidInputException(checkpointPath, $"the checkpoint's network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         if (state.Seed != Options.Seed || state.BatchSize != Options.BatchSize || state.ValidationFraction != Options.ValidationFraction)
             throw new InvalidInputException(checkpointPath, $"the checkpoint was made with seed {state.Seed}, batch {state.BatchSize}, validation fraction {state.ValidationFraction}; a resume must keep them.");
-        string checkpointRecipe = state.Recipe.Length == 0 ? new TrainerOptions { OutputDirectory = "." }.Recipe : state.Recipe;
+        string checkpointRecipe = state.Recipe.Length == 0 ? TrainerOptions.PaperRecipe : state.Recipe;
         if (checkpointRecipe != Options.Recipe)
             throw new InvalidInputException(checkpointPath, $"the checkpoint was made with {checkpointRecipe}, this run asks for {Options.Recipe}; a resume must keep them.");
         using var network = new HighResNet2D(Backend, file.Configuration);

@@ -27,7 +27,13 @@ public sealed record TrainerOptions
     public int PleuralOversampling { get; init; } = 1;
 
     /// <summary>The schedule and sampling in words, stored in checkpoints so a resume cannot change them silently.</summary>
-    public string Recipe => $"schedule {Schedule}; pleural oversampling ×{PleuralOversampling}";
+    public string Recipe => RecipeOf(Schedule, PleuralOversampling);
+
+    /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
+    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1);
+
+    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling) =>
+        $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}";
 
     public double Decay { get; init; } = 1e-4;
 
