@@ -6,32 +6,16 @@ namespace NativeSeg.Cli.Tests;
 /// Error lines say what is wrong in the CLI's words: corrupt gzip data as such, options the CLI really has, never a
 /// raw control character from a file name, and an evaluate that fails leaves no empty report folder.
 /// </summary>
-public sealed class ErrorMessageTests
+public sealed class ErrorMessageTests : PhantomWithGarbageWeightsTest
 {
-    private TemporaryFolder _folder = null!;
-    private Phantoms.Files _phantom = null!;
-    private string _weights = null!;
-
-    [SetUp]
-    public void MakeInputs()
-    {
-        _folder = new TemporaryFolder();
-        _phantom = Phantoms.Make(_folder, "p", "32x32x8");
-        _weights = _folder.File("garbage.safetensors");
-        File.WriteAllBytes(_weights, new byte[4096]);
-    }
-
-    [TearDown]
-    public void DeleteFolder() => _folder.Dispose();
-
-    private string Mask => _folder.File("mask.nii.gz");
+    private string Mask => Folder.File("mask.nii.gz");
 
     private CliResult ExpectFailure(int exitCode, params string[] args)
     {
-        var before = FolderSnapshot.Take(_folder.Path);
+        var before = FolderSnapshot.Take(Folder.Path);
         var result = CliRunner.Expect(exitCode, args);
         Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
-        FolderSnapshot.AssertUnchanged(before, _folder.Path, "inputs unchanged, nothing left behind");
+        FolderSnapshot.AssertUnchanged(before, Folder.Path, "inputs unchanged, nothing left behind");
         return result;
     }
 
@@ -39,12 +23,12 @@ public sealed class ErrorMessageTests
     [TestCase("stream")]
     public void CorruptGzip_SaysSo(string where)
     {
-        var bytes = File.ReadAllBytes(_phantom.Ct);
+        var bytes = File.ReadAllBytes(Phantom.Ct);
         // The trailer's CRC-32 (8 bytes from the end), or a byte in the middle of the deflate stream.
         bytes[where == "crc" ? bytes.Length - 6 : bytes.Length / 2] ^= 0xFF;
-        string corrupt = _folder.File("corrupt.nii.gz");
+        string corrupt = Folder.File("corrupt.nii.gz");
         File.WriteAllBytes(corrupt, bytes);
-        var result = ExpectFailure(ExitCodes.InvalidInput, "segment", corrupt, "-o", Mask, "--weights", _weights, "--device", "cpu");
+        var result = ExpectFailure(ExitCodes.InvalidInput, "segment", corrupt, "-o", Mask, "--weights", GarbageWeights, "--device", "cpu");
         Assert.That(result.ErrorLines[0], Does.Contain(corrupt).And.Contain("corrupt gzip data (CRC or stream error)"));
         Assert.That(result.ErrorLines[0], Does.Not.Contain("unsupported compression method"));
     }
@@ -52,8 +36,8 @@ public sealed class ErrorMessageTests
     [Test]
     public void ControlCharactersFromAFileName_AreNotEchoed()
     {
-        string hostile = _folder.File("ct\u001b[2J\u0007.nii.gz");
-        var result = ExpectFailure(ExitCodes.InvalidInput, "segment", hostile, "-o", Mask, "--weights", _weights, "--device", "cpu");
+        string hostile = Folder.File("ct\u001b[2J\u0007.nii.gz");
+        var result = ExpectFailure(ExitCodes.InvalidInput, "segment", hostile, "-o", Mask, "--weights", GarbageWeights, "--device", "cpu");
         Assert.That(result.Err.Any(c => c < 0x20 && c != '\n' && c != '\r'), Is.False, "no raw control character");
         Assert.That(result.ErrorLines[0], Does.Contain("ct\\x1B[2J\\x07.nii.gz"));
     }
@@ -61,7 +45,7 @@ public sealed class ErrorMessageTests
     [Test]
     public void NonCtSeries_NamesTheCliOption_WhichWorks()
     {
-        string series = Path.Combine(_folder.Path, "mr");
+        string series = Path.Combine(Folder.Path, "mr");
         Directory.CreateDirectory(series);
         for (int z = 0; z < 3; z++)
         {
@@ -69,24 +53,24 @@ public sealed class ErrorMessageTests
                 .Text(IO.Dicom.DicomTags.SopInstanceUid, "UI", $"1.2.3.4.{z + 1}");
             File.WriteAllBytes(Path.Combine(series, $"IM{z}.dcm"), slice.ToFile());
         }
-        var refused = ExpectFailure(ExitCodes.InvalidInput, "segment", series, "-o", Mask, "--weights", _weights, "--device", "cpu");
+        var refused = ExpectFailure(ExitCodes.InvalidInput, "segment", series, "-o", Mask, "--weights", GarbageWeights, "--device", "cpu");
         Assert.That(refused.ErrorLines[0], Does.Contain(series).And.Contain("--allow-non-ct").And.Not.Contain("allowNonCt"));
 
         // With the option the series is read, and the command goes on to the (garbage) weights.
-        var allowed = ExpectFailure(ExitCodes.InvalidInput, "segment", series, "-o", Mask, "--weights", _weights, "--device", "cpu", "--allow-non-ct");
-        Assert.That(allowed.ErrorLines[0], Does.Contain(_weights));
+        var allowed = ExpectFailure(ExitCodes.InvalidInput, "segment", series, "-o", Mask, "--weights", GarbageWeights, "--device", "cpu", "--allow-non-ct");
+        Assert.That(allowed.ErrorLines[0], Does.Contain(GarbageWeights));
     }
 
     [Test]
     public void EvaluateThatFails_LeavesNoReportFolder()
     {
-        string corrupt = _folder.File("prediction.nii.gz");
+        string corrupt = Folder.File("prediction.nii.gz");
         File.WriteAllBytes(corrupt, new byte[100]);
-        string manifest = Phantoms.WriteManifest(_folder, "manifest.json", new
+        string manifest = Phantoms.WriteManifest(Folder, "manifest.json", new
         {
-            id = "c1", patient = "P1", group = "normal", ct = Path.GetFileName(_phantom.Ct), mask = Path.GetFileName(_phantom.Mask), prediction = "prediction.nii.gz",
+            id = "c1", patient = "P1", group = "normal", ct = Path.GetFileName(Phantom.Ct), mask = Path.GetFileName(Phantom.Mask), prediction = "prediction.nii.gz",
         });
-        string report = _folder.File("report");
+        string report = Folder.File("report");
         var result = ExpectFailure(ExitCodes.InvalidInput, "evaluate", manifest, "-o", report);
         Assert.That(result.ErrorLines[0], Does.Contain(corrupt));
         Assert.That(Directory.Exists(report), Is.False);
