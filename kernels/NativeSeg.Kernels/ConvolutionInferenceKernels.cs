@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace NativeSeg.Kernels;
 
 /// <summary>
-/// Which stages <see cref="ConvolutionInferenceKernels.ConvolutionInferenceForwardV2"/> applies around the convolution
+/// Which stages <see cref="ConvolutionInferenceKernels.ConvolutionInferenceForwardV3"/> applies around the convolution
 /// (ints, not bools, so the struct is blittable for the kernel launch). SkipChannels = 0: no residual add.
 /// </summary>
 public readonly struct FusedStages(bool inputNormalized, bool inputRelu, bool outputNormalized, bool outputRelu, int skipChannels, int skipOffset)
@@ -36,99 +36,121 @@ public static class ConvolutionInferenceKernels
     }
 
     /// <summary>
-    /// <see cref="ConvolutionKernels.ConvolutionForwardV2"/> (3×3, dilation ≤ 4, the same tiles, groups and summation
-    /// order) with the stages of <see cref="FusedStages"/>. residual is [N, SkipChannels, H, W] (any view when
-    /// SkipChannels is 0); its channel k adds to output channel SkipOffset + k.
+    /// <see cref="ConvolutionForwardV3Kernels.ConvolutionForwardV3"/> (3×3, dilation ≤ 4, the same tiles, groups and
+    /// summation order) with the stages of <see cref="FusedStages"/>: the input's batch norm + ReLU while a chunk of
+    /// input channels is staged in shared memory, the output's batch norm + ReLU and the residual on the 4 × 8
+    /// accumulators before the only store. residual is [N, SkipChannels, H, W] (any view when SkipChannels is 0);
+    /// its channel k adds to output channel SkipOffset + k.
     /// </summary>
-    public static void ConvolutionInferenceForwardV2(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output,
+    public static void ConvolutionInferenceForwardV3(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output,
         ConvolutionGeometry g, ArrayView<float> inputConstants, ArrayView<float> outputConstants, ArrayView<float> residual, FusedStages stages)
     {
-        var tile = SharedMemory.Allocate<float>((ConvolutionKernels.MaxTileHeight + 2 * ConvolutionKernels.MaxDilation)
-            * (ConvolutionKernels.TileWidth + 2 * ConvolutionKernels.MaxDilation));
-        var weightBlock = SharedMemory.Allocate<float>(ConvolutionKernels.OutChannelBlock * 9);
-        const int block4 = ConvolutionKernels.OutChannelBlock;
+        const int chunkSize = ConvolutionForwardV3Kernels.InputChannelChunk;
+        const int lanes8 = ConvolutionForwardV3Kernels.OutChannelBlock;
+        const int tileWidth = ConvolutionForwardV3Kernels.TileWidth;
+        var tiles = SharedMemory.Allocate<float>(chunkSize * ConvolutionForwardV3Kernels.MaxHaloCount);
+        var weightBlock = SharedMemory.Allocate<float>(ConvolutionForwardV3Kernels.WeightChunk);
 
-        int tileWidth = ConvolutionKernels.TileWidth;
-        int tileHeight = Group.DimX / tileWidth;
+        int tileHeight = ConvolutionForwardV3Kernels.TileHeight(Group.DimX);
         int tilesX = (g.Width + tileWidth - 1) / tileWidth;
         int tilesY = (g.Height + tileHeight - 1) / tileHeight;
-        int blocks = (g.OutChannels + block4 - 1) / block4;
+        int blocks = (g.OutChannels + lanes8 - 1) / lanes8;
         int group = Grid.IdxX;
-        int tileX = group % tilesX;
-        int tileY = group / tilesX % tilesY;
-        int block = group / (tilesX * tilesY) % blocks;
-        int n = group / (tilesX * tilesY * blocks);
+        int block = group % blocks;
+        int tileX = group / blocks % tilesX;
+        int tileY = group / (blocks * tilesX) % tilesY;
+        int n = group / (blocks * tilesX * tilesY);
 
         int thread = Group.IdxX;
         int tx = thread % tileWidth;
-        int ty = thread / tileWidth;
+        int firstRow = thread / tileWidth * ConvolutionForwardV3Kernels.PixelsPerThread;
         int d = g.Dilation;
         int haloWidth = tileWidth + 2 * d;
         int haloCount = (tileHeight + 2 * d) * haloWidth;
         int originY = tileY * tileHeight - d;
         int originX = tileX * tileWidth - d;
-        int plane = g.Plane;
-        int firstOut = block * block4;
+        int firstOut = block * lanes8;
 
-        float acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
-        for (int i = 0; i < g.InChannels; i++)
+        var acc0 = new Block8();
+        var acc1 = new Block8();
+        var acc2 = new Block8();
+        var acc3 = new Block8();
+        for (int chunk = 0; chunk < g.InChannels; chunk += chunkSize)
         {
             Group.Barrier();
-            int inputBase = (n * g.InChannels + i) * plane;
-            float mean = 0, scale = 1, bias = 0;
-            if (stages.InputNormalized != 0)
+            for (int t = thread; t < chunkSize * haloCount; t += Group.DimX)
             {
-                mean = inputConstants[i];
-                scale = inputConstants[g.InChannels + i];
-                bias = inputConstants[2 * g.InChannels + i];
-            }
-            for (int t = thread; t < haloCount; t += Group.DimX)
-            {
-                int sy = originY + t / haloWidth;
-                int sx = originX + t % haloWidth;
+                int c = t / haloCount;
+                int h = t % haloCount;
+                int sy = originY + h / haloWidth;
+                int sx = originX + h % haloWidth;
+                int i = chunk + c;
                 float value = 0f;
-                if (sy >= 0 && sy < g.Height && sx >= 0 && sx < g.Width)
+                // The halo outside the image stays zero: it pads the normalised, activated tensor.
+                if (i < g.InChannels && sy >= 0 && sy < g.Height && sx >= 0 && sx < g.Width)
                 {
-                    value = input[inputBase + sy * g.Width + sx];
-                    if (stages.InputNormalized != 0) value = (value - mean) * scale + bias;
+                    value = input[((n * g.InChannels + i) * g.Height + sy) * g.Width + sx];
+                    if (stages.InputNormalized != 0)
+                        value = (value - inputConstants[i]) * inputConstants[g.InChannels + i] + inputConstants[2 * g.InChannels + i];
                     if (stages.InputRelu != 0 && !(value > 0f)) value = 0f;
                 }
-                tile[t] = value;
+                tiles[t] = value;
             }
-            for (int t = thread; t < block4 * 9; t += Group.DimX)
+            for (int t = thread; t < ConvolutionForwardV3Kernels.WeightChunk; t += Group.DimX)
             {
-                int o = firstOut + t / 9;
-                weightBlock[t] = o < g.OutChannels ? weights[(o * g.InChannels + i) * 9 + t % 9] : 0f;
+                int lane = t % lanes8;
+                int tap = t / lanes8 % 9;
+                int c = t / (9 * lanes8);
+                int o = firstOut + lane;
+                int i = chunk + c;
+                weightBlock[t] = o < g.OutChannels && i < g.InChannels ? weights[(o * g.InChannels + i) * 9 + tap] : 0f;
             }
             Group.Barrier();
 
-            for (int ky = 0; ky < 3; ky++)
+            int channels = IntrinsicMath.Min(chunkSize, g.InChannels - chunk);
+            for (int c = 0; c < channels; c++)
             {
-                int rowBase = (ty + ky * d) * haloWidth + tx;
-                for (int kx = 0; kx < 3; kx++)
+                int tileBase = c * haloCount + firstRow * haloWidth + tx;
+                for (int ky = 0; ky < 3; ky++)
                 {
-                    float v = tile[rowBase + kx * d];
-                    int tap = ky * 3 + kx;
-                    acc0 += weightBlock[tap] * v;
-                    acc1 += weightBlock[9 + tap] * v;
-                    acc2 += weightBlock[18 + tap] * v;
-                    acc3 += weightBlock[27 + tap] * v;
+                    for (int kx = 0; kx < 3; kx++)
+                    {
+                        var w = Block8.Load(weightBlock, (c * 9 + ky * 3 + kx) * lanes8);
+                        int at = tileBase + ky * d * haloWidth + kx * d;
+                        acc0 = acc0.MultiplyAdd(w, tiles[at]);
+                        acc1 = acc1.MultiplyAdd(w, tiles[at + haloWidth]);
+                        acc2 = acc2.MultiplyAdd(w, tiles[at + 2 * haloWidth]);
+                        acc3 = acc3.MultiplyAdd(w, tiles[at + 3 * haloWidth]);
+                    }
                 }
             }
         }
 
-        int y = tileY * tileHeight + ty;
         int x = tileX * tileWidth + tx;
-        if (y >= g.Height || x >= g.Width) return;
-        int pixel = y * g.Width + x;
-        Finish(output, g, outputConstants, residual, stages, n, firstOut, pixel, acc0);
-        Finish(output, g, outputConstants, residual, stages, n, firstOut + 1, pixel, acc1);
-        Finish(output, g, outputConstants, residual, stages, n, firstOut + 2, pixel, acc2);
-        Finish(output, g, outputConstants, residual, stages, n, firstOut + 3, pixel, acc3);
+        if (x >= g.Width) return;
+        int y = tileY * tileHeight + firstRow;
+        if (y < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, y * g.Width + x, acc0);
+        if (y + 1 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 1) * g.Width + x, acc1);
+        if (y + 2 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 2) * g.Width + x, acc2);
+        if (y + 3 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 3) * g.Width + x, acc3);
     }
 
-    /// <summary>Output batch norm (+ ReLU), then the residual, then the store of one output value.</summary>
-    private static void Finish(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
+    /// <summary>The output stages and the store of one pixel's 8 output channels (lanes past OutChannels are dropped).</summary>
+    private static void FinishBlock(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
+        ArrayView<float> residual, FusedStages stages, int n, int firstOut, int pixel, Block8 v)
+    {
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut, pixel, v.A0);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 1, pixel, v.A1);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 2, pixel, v.A2);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 3, pixel, v.A3);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 4, pixel, v.A4);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 5, pixel, v.A5);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 6, pixel, v.A6);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 7, pixel, v.A7);
+    }
+
+    /// <summary>Output batch norm (+ ReLU), then the residual, then the store of one output value (none past OutChannels).</summary>
+    public static void FinishAndStore(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
         ArrayView<float> residual, FusedStages stages, int n, int o, int pixel, float value)
     {
         if (o >= g.OutChannels) return;

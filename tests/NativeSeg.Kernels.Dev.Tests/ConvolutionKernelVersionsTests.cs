@@ -203,7 +203,7 @@ public sealed class ConvolutionKernelVersionsTests
             Assert.That(files, Has.Count.EqualTo(PtxDump.Kernels().Count()));
             foreach (var experiment in new[] { "ConvolutionForwardV3Kernels.ConvolutionForwardV3", "ConvolutionForwardV4Kernels.ConvolutionForwardV4",
                          "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights",
-                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionKernels.ConvolutionForwardV2" })
+                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionForwardV2Kernels.ConvolutionForwardV2" })
             {
                 Assert.That(files, Does.Contain(experiment));
                 Assert.That(File.ReadAllText(Path.Combine(directory, experiment + ".ptx")), Does.Contain(".entry"), experiment);

@@ -9,8 +9,8 @@ namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
 /// The product's <see cref="IlgpuBackend"/> with the three convolution operations run by the kernel versions chosen in
-/// <see cref="Versions"/>; every other operation, and every version equal to the product's, is the product's own
-/// call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
+/// <see cref="Versions"/> (all of them launched from here, the product's versions included, so that any mix runs);
+/// every other operation is the product's own call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
 /// comparable launch for launch. A version applies where its kernel does (3×3 up to dilation 4 for V3/V4 and the
 /// backward-weights V2, 1×1 for the pointwise V2); elsewhere the product's kernel runs.
 /// </summary>
@@ -39,13 +39,14 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
 
     public override void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
     {
-        if (Versions.BackwardData == BackwardDataVersion.V1)
-        {
-            Inner.ConvolutionBackwardData(gradOutput, weights, dilation, gradInput);
-            return;
-        }
         const string op = nameof(ConvolutionBackwardData);
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
+        if (Versions.BackwardData == BackwardDataVersion.V1)
+        {
+            _kernels.BackwardDataV1(_ilgpu.Stream, gradInput.Length, _ilgpu.ViewOf(op, gradOutput), _ilgpu.ViewOf(op, weights),
+                _ilgpu.ViewOf(op, gradInput), g);
+            return;
+        }
         // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
         var flipped = _ilgpu.Scratch(weights.Length);
         _kernels.FlipTransposeWeights(_ilgpu.Stream, weights.Length, _ilgpu.ViewOf(op, weights), flipped, g);
@@ -58,26 +59,33 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
     {
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
-        if (Versions.BackwardWeights == BackwardWeightsVersion.V1 || g.Kernel != 3 || g.Dilation > ConvolutionBackwardWeightsV2Kernels.MaxDilation)
-        {
-            Inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights);
-            return;
-        }
-        var layout = ConvolutionBackwardWeightsV2Kernels.Layout(g);
-        var partials = _ilgpu.Scratch((long)layout.Groups * g.Kernel * g.Kernel);
-        _kernels.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)),
-            _ilgpu.ViewOf(op, input), _ilgpu.ViewOf(op, gradOutput), partials, g, layout);
-        _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, g.Kernel * g.Kernel);
+        int taps = g.Kernel * g.Kernel;
+        bool gemm = Versions.BackwardWeights == BackwardWeightsVersion.V2;
+        bool blocked = gemm && g.Kernel == 3 && g.Dilation <= ConvolutionBackwardWeightsV2Kernels.MaxDilation;
+        bool pointwise = gemm && g.Kernel == 1;
+        var layout = blocked ? ConvolutionBackwardWeightsV2Kernels.Layout(g)
+            : pointwise ? Convolution1x1WeightGradientKernels.Layout(g)
+            : new ReductionLayout(g.OutChannels * g.InChannels, g.Batch * g.Plane, IlgpuBackend.SlicesFor(g.Batch * g.Plane));
+        var partials = _ilgpu.Scratch((long)layout.Groups * taps);
+        var x = _ilgpu.ViewOf(op, input);
+        var dy = _ilgpu.ViewOf(op, gradOutput);
+        if (blocked)
+            _kernels.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
+        else if (pointwise)
+            _kernels.PointwiseWeightGradientPartials(_ilgpu.Stream, Groups(Convolution1x1WeightGradientKernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
+        else
+            _kernels.BackwardWeightsV1Partials(_ilgpu.Stream, Groups(layout.Groups), x, dy, partials, g, layout);
+        _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, taps);
     }
 
     /// <summary>
     /// Queues a forward kernel: for 1×1 weights the pointwise choice, for 3×3 up to dilation 4 the given version,
-    /// V1 otherwise (as the product does).
+    /// V1 otherwise.
     /// </summary>
     private void Forward(ForwardVersion version, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output, ConvolutionGeometry g)
     {
         var stream = _ilgpu.Stream;
-        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionKernels.MaxDilation;
+        bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation;
         if (g.Kernel == 1 && Versions.Pointwise == PointwiseVersion.V2)
             _kernels.Pointwise(stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
         else if (tiled && version == ForwardVersion.V4)
@@ -85,7 +93,7 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         else if (tiled && version == ForwardVersion.V3)
             _kernels.ForwardV3(stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
         else if (tiled && version == ForwardVersion.V2)
-            _kernels.ForwardV2(stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
+            _kernels.ForwardV2(stream, Groups(ConvolutionForwardV2Kernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
         else
             _kernels.ForwardV1(stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
     }

@@ -46,19 +46,22 @@ public static class GpuKernelCommand
 
     private static readonly KernelVersions P = KernelVersions.Product;
 
+    // The last number is the kernel size a variant applies to (0: both). Product = forward V3, 1×1 P2, backward-data
+    // V3 (P2 on 1×1), backward-weights V2 (on 1×1 a GEMM over positions, new on 2026-12-04, not yet timed on a GPU);
+    // promoted after the first H200 run (2026-12-04).
     private static readonly Variant[] Variants =
     [
-        new("forward", "V1", P with { Forward = ForwardVersion.V1 }, ConvolutionOperation.Forward, 0),
-        new("forward", "V2", P, ConvolutionOperation.Forward, 3),
-        new("forward", "V3", P with { Forward = ForwardVersion.V3 }, ConvolutionOperation.Forward, 3),
+        new("forward", "V1", P with { Forward = ForwardVersion.V1, Pointwise = PointwiseVersion.V1 }, ConvolutionOperation.Forward, 0),
+        new("forward", "V2", P with { Forward = ForwardVersion.V2 }, ConvolutionOperation.Forward, 3),
+        new("forward", "V3", P, ConvolutionOperation.Forward, 3),
         new("forward", "V4", P with { Forward = ForwardVersion.V4 }, ConvolutionOperation.Forward, 3),
-        new("forward", "P2", P with { Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.Forward, 1),
-        new("backward-data", "V1", P, ConvolutionOperation.BackwardData, 0),
-        new("backward-data", "V3", P with { BackwardData = BackwardDataVersion.V3 }, ConvolutionOperation.BackwardData, 0),
+        new("forward", "P2", P, ConvolutionOperation.Forward, 1),
+        new("backward-data", "V1", P with { BackwardData = BackwardDataVersion.V1 }, ConvolutionOperation.BackwardData, 0),
+        new("backward-data", "V3", P with { Pointwise = PointwiseVersion.V1 }, ConvolutionOperation.BackwardData, 0),
         new("backward-data", "V4", P with { BackwardData = BackwardDataVersion.V4 }, ConvolutionOperation.BackwardData, 3),
-        new("backward-data", "P2", P with { BackwardData = BackwardDataVersion.V3, Pointwise = PointwiseVersion.V2 }, ConvolutionOperation.BackwardData, 1),
-        new("backward-weights", "V1", P, ConvolutionOperation.BackwardWeights, 0),
-        new("backward-weights", "V2", P with { BackwardWeights = BackwardWeightsVersion.V2 }, ConvolutionOperation.BackwardWeights, 3),
+        new("backward-data", "P2", P, ConvolutionOperation.BackwardData, 1),
+        new("backward-weights", "V1", P with { BackwardWeights = BackwardWeightsVersion.V1 }, ConvolutionOperation.BackwardWeights, 0),
+        new("backward-weights", "V2", P, ConvolutionOperation.BackwardWeights, 0),
     ];
 
     /// <summary>Runs with the given options (see <see cref="GpuKernelOptions"/>); 0 when every version passed, 1 if not, 2 on bad options.</summary>

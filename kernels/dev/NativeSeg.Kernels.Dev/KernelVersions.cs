@@ -1,18 +1,21 @@
 namespace NativeSeg.Kernels.Dev;
 
-/// <summary>Forward 3×3 kernels: V1 (one thread per output), V2 (the product's shared-memory tiles), V3, V4 (register blocking).</summary>
+/// <summary>Forward 3×3 kernels: V1 (one thread per output), V2 (shared-memory tiles), V3 (the product's), V4 (register blocking).</summary>
 public enum ForwardVersion { V1 = 1, V2 = 2, V3 = 3, V4 = 4 }
 
-/// <summary>1×1 kernels: V1 (the product's one thread per output) or V2 (a GEMM over channels).</summary>
+/// <summary>1×1 kernels: V1 (one thread per output) or V2 (the product's GEMM over channels).</summary>
 public enum PointwiseVersion { V1 = 1, V2 = 2 }
 
 /// <summary>
-/// Backward-data: V1 (the product's gather), V3 / V4 (flip-transpose the weights, then run forward V3 / V4: the number
+/// Backward-data: V1 (a gather), V3 (the product's) / V4 (flip-transpose the weights, then run forward V3 / V4: the number
 /// is the forward kernel's).
 /// </summary>
 public enum BackwardDataVersion { V1 = 1, V3 = 3, V4 = 4 }
 
-/// <summary>Backward-weights (the weight gradient) 3×3: V1 (the product's tree per (o, i) pair) or V2 (implicit GEMM).</summary>
+/// <summary>
+/// Backward-weights (the weight gradient): V1 (a tree per (o, i) pair) or V2 (the product's GEMMs: implicit GEMM for 3×3,
+/// a GEMM over positions for 1×1).
+/// </summary>
 public enum BackwardWeightsVersion { V1 = 1, V2 = 2 }
 
 /// <summary>
@@ -22,7 +25,7 @@ public enum BackwardWeightsVersion { V1 = 1, V2 = 2 }
 public sealed record KernelVersions(ForwardVersion Forward, PointwiseVersion Pointwise, BackwardDataVersion BackwardData,
     BackwardWeightsVersion BackwardWeights)
 {
-    public static KernelVersions Product { get; } = new(ForwardVersion.V2, PointwiseVersion.V1, BackwardDataVersion.V1, BackwardWeightsVersion.V1);
+    public static KernelVersions Product { get; } = new(ForwardVersion.V3, PointwiseVersion.V2, BackwardDataVersion.V3, BackwardWeightsVersion.V2);
 
     /// <summary>The newest of each, for the whole-network benchmark.</summary>
     public static KernelVersions Newest { get; } = new(ForwardVersion.V4, PointwiseVersion.V2, BackwardDataVersion.V4, BackwardWeightsVersion.V2);

@@ -10,13 +10,14 @@
 //   a second kernel, or the host for the sum of squares, adds the partials of a segment in slice order
 //   (stage 2). The slicing depends only on the shapes (see SlicesFor), so results repeat bit for bit; float
 //   atomics, which ILGPU.Algorithms' reductions use, would not.
-// - The 3×3 forward convolution (ConvolutionForwardV2) is explicitly grouped too: a group shares an 8×32 output
-//   tile, stages the haloed input tile and a 4-output-channel weight block in shared memory once per input
-//   channel, and every thread reuses them for 9 taps × 4 channels. V1 runs 1×1 weights and dilations past 4.
-// - Only the kernels this backend runs live here. Numbered experiments (register-blocked forward V3/V4, a 1×1
-//   GEMM, backward-data through the flipped weights, an implicit-GEMM weight gradient) live in kernels/dev with
-//   their checker and timer (the `nativeseg-gpu` program); one is promoted here only once it has measured faster
-//   on a GPU (benchmarks/gpu/README.md).
+// - The convolutions are explicitly grouped and register-blocked (kernels measured fastest on an H200, 2026-12-04,
+//   benchmarks/RESULTS.md "GPU"): 3×3 forward V3 (a 32×32 output tile × 8 output channels per group, each thread
+//   4 pixels × 8 channels in registers, 4 input channels staged per barrier pair), 1×1 forward V2 (a GEMM over
+//   channels), backward-data as the forward kernel on flipped, transposed weights, and the weight gradients as
+//   GEMMs with fixed-order partials (3×3 V2, an implicit GEMM; 1×1 over positions). V1 runs anything else.
+// - Only the kernels this backend runs live here. The losers and newer experiments (forward V2 and V4, the fused
+//   inference on V2 tiles) live in kernels/dev with their checker and timer (the `nativeseg-gpu` program); one
+//   is promoted here only once it has measured faster on a GPU (benchmarks/gpu/README.md).
 // - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
 //   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
 //   group barriers cost milliseconds with 256 of them on a small machine, so it defaults to one warp (32
@@ -197,17 +198,25 @@ public sealed class IlgpuBackend : IBackend
     {
         const string op = nameof(ConvolutionForward);
         var g = Geometry(Convolution(op, input, weights, dilation, output));
-        var x = Own(op, input).View;
-        var w = Own(op, weights).View;
-        var y = Own(op, output).View;
-        if (g.Kernel == 3 && g.Dilation <= ConvolutionKernels.MaxDilation)
-            _kernels.ConvolutionForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), x, w, y, g);
+        Forward(Own(op, input).View, Own(op, weights).View, Own(op, output).View, g);
+    }
+
+    /// <summary>
+    /// Queues the forward kernel for a geometry: register-blocked V3 for 3×3 up to dilation 4, the channel GEMM V2
+    /// for 1×1, the one-thread-per-output V1 for anything else. Also runs the backward-data pass on flipped weights.
+    /// </summary>
+    private void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, ConvolutionGeometry g)
+    {
+        if (g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation)
+            _kernels.ConvolutionForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), x, w, y, g);
+        else if (g.Kernel == 1)
+            _kernels.Convolution1x1V2(_stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), x, w, y, g);
         else
             _kernels.ConvolutionForwardV1(_stream, g.Batch * g.OutChannels * g.Plane, x, w, y, g);
     }
 
     /// <summary>
-    /// 3×3 convolutions run as one fused kernel (the V2 tiles with the batch norms, ReLUs and residual add applied
+    /// 3×3 convolutions run as one fused kernel (the V3 tiles with the batch norms, ReLUs and residual add applied
     /// while staging the input and before the store); 1×1 and anything else run the composition of separate kernels.
     /// </summary>
     public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
@@ -216,7 +225,7 @@ public sealed class IlgpuBackend : IBackend
         const string op = nameof(ConvolutionInferenceForward);
         var (s, skipChannels, skipOffset) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
         var g = Geometry(s);
-        if (g.Kernel != 3 || g.Dilation > ConvolutionKernels.MaxDilation)
+        if (g.Kernel != 3 || g.Dilation > ConvolutionForwardV3Kernels.MaxDilation)
         {
             ConvolutionInferenceComposition.Run(this, input, before, weights, dilation, after, residual, output);
             return;
@@ -230,7 +239,7 @@ public sealed class IlgpuBackend : IBackend
         var outputView = Own(op, output).View;
         // Without a residual the kernel never reads that argument; any valid view will do.
         var residualView = residual is null ? outputView : Own(op, residual).View;
-        _kernels.ConvolutionInferenceForwardV2(_stream, Groups(ConvolutionKernels.ForwardV2Groups(g, GroupSize)), Own(op, input).View,
+        _kernels.ConvolutionInferenceForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), Own(op, input).View,
             Own(op, weights).View, outputView, g, inputConstants, outputConstants, residualView, stages);
     }
 
@@ -238,18 +247,52 @@ public sealed class IlgpuBackend : IBackend
         _kernels.FoldBatchNorm(_stream, channels, Own(op, norm.Gamma).View, Own(op, norm.Beta).View, Own(op, norm.RunningMean).View,
             Own(op, norm.RunningVariance).View, norm.Epsilon, constants, channels);
 
+    /// <summary>
+    /// The transposed convolution as a forward one: gradOutput convolved with the flipped, channel-transposed weights
+    /// (<see cref="ConvolutionBackwardDataTransposedKernels"/>) by the forward kernel of that geometry.
+    /// </summary>
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
     {
         const string op = nameof(ConvolutionBackwardData);
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
-        _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
+        bool viaForward = g.Kernel == 1 || (g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation);
+        if (!viaForward)
+        {
+            _kernels.ConvolutionBackwardData(_stream, gradInput.Length, Own(op, gradOutput).View, Own(op, weights).View, Own(op, gradInput).View, g);
+            return;
+        }
+        var flipped = Scratch(weights.Length);
+        _kernels.FlipTransposeWeights(_stream, weights.Length, Own(op, weights).View, flipped, g);
+        Forward(Own(op, gradOutput).View, flipped, Own(op, gradInput).View, ConvolutionBackwardDataTransposedKernels.TransposedGeometry(g));
     }
 
+    /// <summary>
+    /// Stage 1 writes per-slice partials, stage 2 adds them in slice order: the implicit-GEMM V2 for 3×3 up to
+    /// dilation 4, the channel GEMM for 1×1, one tree per (o, i) pair (V1) otherwise.
+    /// </summary>
     public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
     {
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
         int taps = g.Kernel * g.Kernel;
+        if (g.Kernel == 3 && g.Dilation <= ConvolutionBackwardWeightsV2Kernels.MaxDilation)
+        {
+            var blocked = ConvolutionBackwardWeightsV2Kernels.Layout(g);
+            var blockedPartials = Scratch((long)blocked.Groups * taps);
+            _kernels.BackwardWeightsV2Partials(_stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)),
+                Own(op, input).View, Own(op, gradOutput).View, blockedPartials, g, blocked);
+            _kernels.SumPartials(_stream, gradWeights.Length, blockedPartials, Own(op, gradWeights).View, blocked, taps);
+            return;
+        }
+        if (g.Kernel == 1)
+        {
+            var pointwise = Convolution1x1WeightGradientKernels.Layout(g);
+            var pointwisePartials = Scratch(pointwise.Groups);
+            _kernels.Convolution1x1WeightGradientPartials(_stream, Groups(Convolution1x1WeightGradientKernels.Groups(g, GroupSize)),
+                Own(op, input).View, Own(op, gradOutput).View, pointwisePartials, g, pointwise);
+            _kernels.SumPartials(_stream, gradWeights.Length, pointwisePartials, Own(op, gradWeights).View, pointwise, 1);
+            return;
+        }
         var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);
         var partials = Scratch(layout.Groups * taps);
         _kernels.ConvolutionBackwardWeightsPartials(_stream, Groups(layout.Groups), Own(op, input).View, Own(op, gradOutput).View, partials, g, layout);

@@ -40,6 +40,9 @@ public sealed class IlgpuBackendMatchesReferenceTests
     [TestCase(3, 4, 11, 13, 5, 6)]
     [TestCase(3, 4, 9, 35, 3, 5)]
     [TestCase(1, 1, 10, 9, 8, 3)]
+    // 1×1 over 18 → 21 channels (two input blocks of 16, partial output blocks) and 7×37 planes: the 32-position
+    // chunks of the weight gradient straddle the two images.
+    [TestCase(1, 1, 7, 37, 18, 21)]
     public void ConvolutionMatchesReference(int kernel, int dilation, int height, int width, int inChannels, int outChannels)
     {
         var random = new Random(1000 * kernel + 10 * dilation + width);
@@ -53,7 +56,7 @@ public sealed class IlgpuBackendMatchesReferenceTests
         var (yr, yrr) = _h.Output(outputShape);
         _h.Reference.ConvolutionForward(xr, wr, dilation, yrr);
         _h.Fast.ConvolutionForward(x, w, dilation, yr);
-        _h.Compare($"ConvolutionForward{(kernel == 3 && dilation <= 4 ? "V2" : "V1")} {kernel}x{kernel}", yr, yrr);
+        _h.Compare($"ConvolutionForward{(kernel == 3 ? "V3" : "1x1V2")} {kernel}x{kernel}", yr, yrr);
 
         var (dx, dxr) = _h.Output(inputShape);
         _h.Fast.ConvolutionBackwardData(dy, w, dilation, dx);
@@ -71,6 +74,8 @@ public sealed class IlgpuBackendMatchesReferenceTests
     /// trees), which the simulator otherwise runs one warp per group to stay fast. Tiny sizes: each simulated
     /// 256-thread barrier costs milliseconds.
     /// </summary>
+    private static Tensor Pick((Tensor Fast, Tensor Reference) pair, bool fast) => fast ? pair.Fast : pair.Reference;
+
     [Test]
     public void GpuShapedGroupsMatchReference()
     {
@@ -87,13 +92,47 @@ public sealed class IlgpuBackendMatchesReferenceTests
             var (y, yr) = _h.Output(outputShape);
             _h.Fast.ConvolutionForward(x, w, 4, y);
             _h.Reference.ConvolutionForward(xr, wr, 4, yr);
-            _h.Compare("ConvolutionForwardV2 3x3 (256 threads)", y, yr);
+            _h.Compare("ConvolutionForwardV3 3x3 (256 threads)", y, yr);
 
             var (dy, dyr) = _h.Random(outputShape, random);
             var (dw, dwr) = _h.Output(weightShape);
             _h.Fast.ConvolutionBackwardWeights(x, dy, 4, dw);
             _h.Reference.ConvolutionBackwardWeights(xr, dyr, 4, dwr);
             _h.Compare("ConvolutionBackwardWeights 3x3 (256 threads)", dw, dwr);
+            var (dx3, dx3r) = _h.Output(inputShape);
+            _h.Fast.Fill(dx3, float.NaN);
+            _h.Fast.ConvolutionBackwardData(dy, w, 4, dx3);
+            _h.Reference.ConvolutionBackwardData(dyr, wr, 4, dx3r);
+            _h.Compare("ConvolutionBackwardData 3x3 via flipped weights (256 threads)", dx3, dx3r);
+
+            // 1×1 (the channel GEMM) forward and backward-data: 2·9·35 = 630 positions, a partial block of 4·256,
+            // and 5 → 11 channels, a partial 8-channel block.
+            var (w1, w1r) = _h.Random(new TensorShape(11, 5, 1, 1), random);
+            var (y1, y1r) = _h.Output(TensorShape.Nchw(2, 11, 9, 35));
+            _h.Fast.Fill(y1, float.NaN);
+            _h.Fast.ConvolutionForward(y, w1, 1, y1);
+            _h.Reference.ConvolutionForward(yr, w1r, 1, y1r);
+            _h.Compare("Convolution1x1V2 forward (256 threads)", y1, y1r);
+            var (dx1, dx1r) = _h.Output(outputShape);
+            _h.Fast.Fill(dx1, float.NaN);
+            _h.Fast.ConvolutionBackwardData(y1, w1, 1, dx1);
+            _h.Reference.ConvolutionBackwardData(y1r, w1r, 1, dx1r);
+            _h.Compare("Convolution1x1V2 backward data (256 threads)", dx1, dx1r);
+            var (dw1, dw1r) = _h.Output(new TensorShape(11, 5, 1, 1));
+            _h.Fast.Fill(dw1, float.NaN);
+            _h.Fast.ConvolutionBackwardWeights(y, y1, 1, dw1);
+            _h.Reference.ConvolutionBackwardWeights(yr, y1r, 1, dw1r);
+            _h.Compare("Convolution1x1 weight gradient (256 threads)", dw1, dw1r);
+
+            // The fused inference convolution on V3 tiles: input and output batch norm + ReLU and a residual.
+            var stats = Enumerable.Range(0, 8).Select(k => _h.Random(TensorShape.Vector(k < 4 ? 3 : 5), random, 0.5f, 1.5f)).ToArray();
+            InferenceBatchNorm Norm(int first, bool fast) =>
+                new(Pick(stats[first], fast), Pick(stats[first + 1], fast), Pick(stats[first + 2], fast), Pick(stats[first + 3], fast), 1e-5f, Relu: true);
+            var (fused, fusedr) = _h.Output(outputShape);
+            _h.Fast.Fill(fused, float.NaN);
+            _h.Fast.ConvolutionInferenceForward(x, Norm(0, true), w, 4, Norm(4, true), dy, fused);
+            _h.Reference.ConvolutionInferenceForward(xr, Norm(0, false), wr, 4, Norm(4, false), dyr, fusedr);
+            _h.Compare("ConvolutionInferenceForwardV3 3x3 +bn/relu in, out, +skip (256 threads)", fused, fusedr);
 
             // Batch norm over 2·9·35 = 630 values per channel, then its backward pass.
             var vector = TensorShape.Vector(3);

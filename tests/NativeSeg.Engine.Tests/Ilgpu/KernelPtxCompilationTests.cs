@@ -66,7 +66,9 @@ public sealed class KernelPtxCompilationTests
     [Test]
     public void DeclaredSharedMemoryFitsTheCudaLimit()
     {
-        Assert.That(ConvolutionKernels.ForwardV2SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(ConvolutionForwardV3Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionKernels.BackwardWeightsSharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 }

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
-using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels.Dev.Versions;
+namespace NativeSeg.Kernels;
 
 // Register blocking without arrays. ILGPU 1.5.3 does not unroll loops (turned off after a miscompile), so a
 // `float[8]` accumulator indexed in a loop would live in local memory (slow, off-chip). These small value types

@@ -1,7 +1,6 @@
 using ILGPU;
-using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels.Dev.Versions;
+namespace NativeSeg.Kernels;
 
 /// <summary>
 /// 1×1 convolution (forward, and backward-data through the transposed weights), version 2: a small matrix product

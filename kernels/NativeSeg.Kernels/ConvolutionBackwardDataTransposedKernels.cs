@@ -1,7 +1,6 @@
 using ILGPU;
-using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels.Dev.Versions;
+namespace NativeSeg.Kernels;
 
 /// <summary>
 /// Backward-data convolution, versions 3 and 4: the transposed convolution is itself a forward convolution, so it reuses

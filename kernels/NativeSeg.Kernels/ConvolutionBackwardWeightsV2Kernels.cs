@@ -1,7 +1,6 @@
 using ILGPU;
-using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels.Dev.Versions;
+namespace NativeSeg.Kernels;
 
 /// <summary>
 /// Weight gradient of a 3×3 dilated convolution, version 2: an implicit GEMM, deterministic.

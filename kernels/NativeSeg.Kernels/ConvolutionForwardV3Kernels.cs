@@ -1,7 +1,6 @@
 using ILGPU;
-using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels.Dev.Versions;
+namespace NativeSeg.Kernels;
 
 /// <summary>
 /// Forward 3×3 dilated convolution, version 3: register blocking. Each thread computes
@@ -36,8 +35,8 @@ public static class ConvolutionForwardV3Kernels
     public const int MaxDilation = 4;
 
     private const int MaxTileHeight = KernelConstants.MaxGroupSize / TileWidth * PixelsPerThread;
-    private const int MaxHaloCount = (MaxTileHeight + 2 * MaxDilation) * (TileWidth + 2 * MaxDilation);
-    private const int WeightChunk = InputChannelChunk * 9 * OutChannelBlock;
+    internal const int MaxHaloCount = (MaxTileHeight + 2 * MaxDilation) * (TileWidth + 2 * MaxDilation);
+    internal const int WeightChunk = InputChannelChunk * 9 * OutChannelBlock;
 
     /// <summary>Shared memory of one group: 4 haloed 40×40 tiles and 288 weights, 26.7 KB (under 48 KB).</summary>
     public const int SharedBytes = (InputChannelChunk * MaxHaloCount + WeightChunk) * sizeof(float);
