@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 OUT="${OUT:-/tmp/gpu-bench-out}"
 DEVICE="${DEVICE:-cuda}"
-NEW_KERNELS="${NEW_KERNELS:-forward=V4,backward-data=V4,backward-weights=V2,pointwise=V2}"
+NEW_KERNELS="${NEW_KERNELS:-pointwise-weights=V2,inference=V3}"
 bundle=publish/gpu-bundle
 gpu="$bundle/nativeseg-gpu"
 mkdir -p "$OUT"

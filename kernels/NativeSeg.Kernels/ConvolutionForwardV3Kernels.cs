@@ -35,8 +35,10 @@ public static class ConvolutionForwardV3Kernels
     public const int MaxDilation = 4;
 
     private const int MaxTileHeight = KernelConstants.MaxGroupSize / TileWidth * PixelsPerThread;
-    internal const int MaxHaloCount = (MaxTileHeight + 2 * MaxDilation) * (TileWidth + 2 * MaxDilation);
-    internal const int WeightChunk = InputChannelChunk * 9 * OutChannelBlock;
+    /// <summary>Words of one haloed input tile at the largest group and dilation.</summary>
+    public const int MaxHaloCount = (MaxTileHeight + 2 * MaxDilation) * (TileWidth + 2 * MaxDilation);
+    /// <summary>Weights staged per chunk: input channels × 9 taps × output lanes.</summary>
+    public const int WeightChunk = InputChannelChunk * 9 * OutChannelBlock;
 
     /// <summary>Shared memory of one group: 4 haloed 40×40 tiles and 288 weights, 26.7 KB (under 48 KB).</summary>
     public const int SharedBytes = (InputChannelChunk * MaxHaloCount + WeightChunk) * sizeof(float);

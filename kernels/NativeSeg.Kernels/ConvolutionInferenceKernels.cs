@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace NativeSeg.Kernels;
 
 /// <summary>
-/// Which stages <see cref="ConvolutionInferenceKernels.ConvolutionInferenceForwardV3"/> applies around the convolution
+/// Which stages <see cref="ConvolutionInferenceKernels.ConvolutionInferenceForwardV2"/> applies around the convolution
 /// (ints, not bools, so the struct is blittable for the kernel launch). SkipChannels = 0: no residual add.
 /// </summary>
 public readonly struct FusedStages(bool inputNormalized, bool inputRelu, bool outputNormalized, bool outputRelu, int skipChannels, int skipOffset)
@@ -26,6 +26,32 @@ public readonly struct FusedStages(bool inputNormalized, bool inputRelu, bool ou
 /// </summary>
 public static class ConvolutionInferenceKernels
 {
+    /// <summary>
+    /// Output tile columns of one group: one warp per tile row, so a warp reads one contiguous row segment of the
+    /// input (coalesced). The tile has Group.DimX / 32 rows: 8 rows for the GPU's 256-thread groups.
+    /// </summary>
+    public const int TileWidth = 32;
+
+    /// <summary>The most tile rows (a 256-thread group), which sizes the shared tile.</summary>
+    public const int MaxTileHeight = KernelConstants.MaxGroupSize / TileWidth;
+
+    /// <summary>Output channels one group computes; each thread keeps one accumulator per channel in registers.</summary>
+    public const int OutChannelBlock = 4;
+
+    /// <summary>The largest dilation a tile's halo is sized for; the backend runs the composition above it.</summary>
+    public const int MaxDilation = 4;
+
+    /// <summary>Shared memory of one group: the haloed input tile plus the weight block (2.6 KB, far under 48 KB).</summary>
+    public const int SharedBytes = ((MaxTileHeight + 2 * MaxDilation) * (TileWidth + 2 * MaxDilation) + OutChannelBlock * 9) * sizeof(float);
+
+    /// <summary>Groups a launch with groupSize threads per group needs: one per (image, output-channel block, tile).</summary>
+    public static int Groups(ConvolutionGeometry g, int groupSize)
+    {
+        int tileHeight = groupSize / TileWidth;
+        return g.Batch * ((g.OutChannels + OutChannelBlock - 1) / OutChannelBlock)
+            * ((g.Height + tileHeight - 1) / tileHeight) * ((g.Width + TileWidth - 1) / TileWidth);
+    }
+
     /// <summary>constants[c] = μ, constants[C + c] = γ/√(σ² + ε), constants[2C + c] = β, for y = (x − μ)·scale + bias.</summary>
     public static void FoldBatchNorm(Index1D c, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> runningMean,
         ArrayView<float> runningVariance, float epsilon, ArrayView<float> constants, int channels)
@@ -36,121 +62,99 @@ public static class ConvolutionInferenceKernels
     }
 
     /// <summary>
-    /// <see cref="ConvolutionForwardV3Kernels.ConvolutionForwardV3"/> (3×3, dilation ≤ 4, the same tiles, groups and
-    /// summation order) with the stages of <see cref="FusedStages"/>: the input's batch norm + ReLU while a chunk of
-    /// input channels is staged in shared memory, the output's batch norm + ReLU and the residual on the 4 × 8
-    /// accumulators before the only store. residual is [N, SkipChannels, H, W] (any view when SkipChannels is 0);
-    /// its channel k adds to output channel SkipOffset + k.
+    /// The forward convolution on shared-memory tiles (3×3, dilation ≤ 4; the tiling of the lab's forward V2, summed
+    /// in the same order) with the stages of <see cref="FusedStages"/>. residual is [N, SkipChannels, H, W] (any view when
+    /// SkipChannels is 0); its channel k adds to output channel SkipOffset + k.
     /// </summary>
-    public static void ConvolutionInferenceForwardV3(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output,
+    public static void ConvolutionInferenceForwardV2(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> output,
         ConvolutionGeometry g, ArrayView<float> inputConstants, ArrayView<float> outputConstants, ArrayView<float> residual, FusedStages stages)
     {
-        const int chunkSize = ConvolutionForwardV3Kernels.InputChannelChunk;
-        const int lanes8 = ConvolutionForwardV3Kernels.OutChannelBlock;
-        const int tileWidth = ConvolutionForwardV3Kernels.TileWidth;
-        var tiles = SharedMemory.Allocate<float>(chunkSize * ConvolutionForwardV3Kernels.MaxHaloCount);
-        var weightBlock = SharedMemory.Allocate<float>(ConvolutionForwardV3Kernels.WeightChunk);
+        var tile = SharedMemory.Allocate<float>((MaxTileHeight + 2 * MaxDilation)
+            * (TileWidth + 2 * MaxDilation));
+        var weightBlock = SharedMemory.Allocate<float>(OutChannelBlock * 9);
+        const int block4 = OutChannelBlock;
 
-        int tileHeight = ConvolutionForwardV3Kernels.TileHeight(Group.DimX);
+        int tileWidth = TileWidth;
+        int tileHeight = Group.DimX / tileWidth;
         int tilesX = (g.Width + tileWidth - 1) / tileWidth;
         int tilesY = (g.Height + tileHeight - 1) / tileHeight;
-        int blocks = (g.OutChannels + lanes8 - 1) / lanes8;
+        int blocks = (g.OutChannels + block4 - 1) / block4;
         int group = Grid.IdxX;
-        int block = group % blocks;
-        int tileX = group / blocks % tilesX;
-        int tileY = group / (blocks * tilesX) % tilesY;
-        int n = group / (blocks * tilesX * tilesY);
+        int tileX = group % tilesX;
+        int tileY = group / tilesX % tilesY;
+        int block = group / (tilesX * tilesY) % blocks;
+        int n = group / (tilesX * tilesY * blocks);
 
         int thread = Group.IdxX;
         int tx = thread % tileWidth;
-        int firstRow = thread / tileWidth * ConvolutionForwardV3Kernels.PixelsPerThread;
+        int ty = thread / tileWidth;
         int d = g.Dilation;
         int haloWidth = tileWidth + 2 * d;
         int haloCount = (tileHeight + 2 * d) * haloWidth;
         int originY = tileY * tileHeight - d;
         int originX = tileX * tileWidth - d;
-        int firstOut = block * lanes8;
+        int plane = g.Plane;
+        int firstOut = block * block4;
 
-        var acc0 = new Block8();
-        var acc1 = new Block8();
-        var acc2 = new Block8();
-        var acc3 = new Block8();
-        for (int chunk = 0; chunk < g.InChannels; chunk += chunkSize)
+        float acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+        for (int i = 0; i < g.InChannels; i++)
         {
             Group.Barrier();
-            for (int t = thread; t < chunkSize * haloCount; t += Group.DimX)
+            int inputBase = (n * g.InChannels + i) * plane;
+            float mean = 0, scale = 1, bias = 0;
+            if (stages.InputNormalized != 0)
             {
-                int c = t / haloCount;
-                int h = t % haloCount;
-                int sy = originY + h / haloWidth;
-                int sx = originX + h % haloWidth;
-                int i = chunk + c;
+                mean = inputConstants[i];
+                scale = inputConstants[g.InChannels + i];
+                bias = inputConstants[2 * g.InChannels + i];
+            }
+            for (int t = thread; t < haloCount; t += Group.DimX)
+            {
+                int sy = originY + t / haloWidth;
+                int sx = originX + t % haloWidth;
                 float value = 0f;
-                // The halo outside the image stays zero: it pads the normalised, activated tensor.
-                if (i < g.InChannels && sy >= 0 && sy < g.Height && sx >= 0 && sx < g.Width)
+                if (sy >= 0 && sy < g.Height && sx >= 0 && sx < g.Width)
                 {
-                    value = input[((n * g.InChannels + i) * g.Height + sy) * g.Width + sx];
-                    if (stages.InputNormalized != 0)
-                        value = (value - inputConstants[i]) * inputConstants[g.InChannels + i] + inputConstants[2 * g.InChannels + i];
+                    value = input[inputBase + sy * g.Width + sx];
+                    if (stages.InputNormalized != 0) value = (value - mean) * scale + bias;
                     if (stages.InputRelu != 0 && !(value > 0f)) value = 0f;
                 }
-                tiles[t] = value;
+                tile[t] = value;
             }
-            for (int t = thread; t < ConvolutionForwardV3Kernels.WeightChunk; t += Group.DimX)
+            for (int t = thread; t < block4 * 9; t += Group.DimX)
             {
-                int lane = t % lanes8;
-                int tap = t / lanes8 % 9;
-                int c = t / (9 * lanes8);
-                int o = firstOut + lane;
-                int i = chunk + c;
-                weightBlock[t] = o < g.OutChannels && i < g.InChannels ? weights[(o * g.InChannels + i) * 9 + tap] : 0f;
+                int o = firstOut + t / 9;
+                weightBlock[t] = o < g.OutChannels ? weights[(o * g.InChannels + i) * 9 + t % 9] : 0f;
             }
             Group.Barrier();
 
-            int channels = IntrinsicMath.Min(chunkSize, g.InChannels - chunk);
-            for (int c = 0; c < channels; c++)
+            for (int ky = 0; ky < 3; ky++)
             {
-                int tileBase = c * haloCount + firstRow * haloWidth + tx;
-                for (int ky = 0; ky < 3; ky++)
+                int rowBase = (ty + ky * d) * haloWidth + tx;
+                for (int kx = 0; kx < 3; kx++)
                 {
-                    for (int kx = 0; kx < 3; kx++)
-                    {
-                        var w = Block8.Load(weightBlock, (c * 9 + ky * 3 + kx) * lanes8);
-                        int at = tileBase + ky * d * haloWidth + kx * d;
-                        acc0 = acc0.MultiplyAdd(w, tiles[at]);
-                        acc1 = acc1.MultiplyAdd(w, tiles[at + haloWidth]);
-                        acc2 = acc2.MultiplyAdd(w, tiles[at + 2 * haloWidth]);
-                        acc3 = acc3.MultiplyAdd(w, tiles[at + 3 * haloWidth]);
-                    }
+                    float v = tile[rowBase + kx * d];
+                    int tap = ky * 3 + kx;
+                    acc0 += weightBlock[tap] * v;
+                    acc1 += weightBlock[9 + tap] * v;
+                    acc2 += weightBlock[18 + tap] * v;
+                    acc3 += weightBlock[27 + tap] * v;
                 }
             }
         }
 
+        int y = tileY * tileHeight + ty;
         int x = tileX * tileWidth + tx;
-        if (x >= g.Width) return;
-        int y = tileY * tileHeight + firstRow;
-        if (y < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, y * g.Width + x, acc0);
-        if (y + 1 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 1) * g.Width + x, acc1);
-        if (y + 2 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 2) * g.Width + x, acc2);
-        if (y + 3 < g.Height) FinishBlock(output, g, outputConstants, residual, stages, n, firstOut, (y + 3) * g.Width + x, acc3);
-    }
-
-    /// <summary>The output stages and the store of one pixel's 8 output channels (lanes past OutChannels are dropped).</summary>
-    private static void FinishBlock(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
-        ArrayView<float> residual, FusedStages stages, int n, int firstOut, int pixel, Block8 v)
-    {
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut, pixel, v.A0);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 1, pixel, v.A1);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 2, pixel, v.A2);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 3, pixel, v.A3);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 4, pixel, v.A4);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 5, pixel, v.A5);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 6, pixel, v.A6);
-        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 7, pixel, v.A7);
+        if (y >= g.Height || x >= g.Width) return;
+        int pixel = y * g.Width + x;
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut, pixel, acc0);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 1, pixel, acc1);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 2, pixel, acc2);
+        FinishAndStore(output, g, outputConstants, residual, stages, n, firstOut + 3, pixel, acc3);
     }
 
     /// <summary>Output batch norm (+ ReLU), then the residual, then the store of one output value (none past OutChannels).</summary>
-    public static void FinishAndStore(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
+    internal static void FinishAndStore(ArrayView<float> output, ConvolutionGeometry g, ArrayView<float> outputConstants,
         ArrayView<float> residual, FusedStages stages, int n, int o, int pixel, float value)
     {
         if (o >= g.OutChannels) return;

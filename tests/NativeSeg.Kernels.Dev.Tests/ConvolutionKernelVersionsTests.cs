@@ -4,6 +4,7 @@ using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
+using NativeSeg.Engine;
 using NativeSeg.Engine.Tensors;
 using NativeSeg.Engine.Tests.Ilgpu;
 using NativeSeg.Kernels.Dev.Versions;
@@ -12,7 +13,7 @@ namespace NativeSeg.Kernels.Dev.Tests;
 
 /// <summary>
 /// The kernel lab's numbered convolution versions (forward V1 for 3×3, V3 and V4, 1×1 V2, backward-data V3 and V4 (flipped weights through forward V3 and V4),
-/// backward-weights V2) through <see cref="ExperimentalIlgpuBackend"/>, each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
+/// backward-weights V2 and 1×1 P2, the fused inference V3) through <see cref="ExperimentalIlgpuBackend"/>, each against the float64 reference on ILGPU's CPU simulator, on fresh random inputs with NaN-poisoned outputs:
 /// odd sizes, partial tiles and channel blocks, dilation-4 borders, at the simulator's one-warp groups and once at
 /// the GPU's 256-thread groups. Also: the weight gradient repeats bit for bit and does not depend on the group
 /// size, the register blocks really stay in registers (no local memory in the PTX), and every experimental kernel
@@ -76,6 +77,81 @@ public sealed class ConvolutionKernelVersionsTests
         _lab.ConvolutionBackwardData(dy, w, 1, dx);
         _h.Reference.ConvolutionBackwardData(dyr, wr, 1, dxr);
         _h.Compare($"ConvolutionBackwardData 1x1 PointwiseV2 ({groupSize} threads)", dx, dxr);
+    }
+
+    /// <summary>
+    /// 1×1 weight gradient P2 (a GEMM over positions): 18 → 21 channels (two 16-channel input blocks, partial output
+    /// blocks), 7×37 planes so the 32-position chunks straddle the two images, NaN-poisoned output; and the same bits
+    /// at 32 and 256 threads (the order of every sum depends on the shapes alone).
+    /// </summary>
+    [Test]
+    public void PointwiseWeightGradientMatchesReferenceAndRepeatsAtEveryGroupSize()
+    {
+        var random = new Random(1837);
+        var (x, xr) = _h.Random(TensorShape.Nchw(2, 18, 7, 37), random);
+        var (dy, dyr) = _h.Random(TensorShape.Nchw(2, 21, 7, 37), random);
+        var shape = new TensorShape(21, 18, 1, 1);
+        var (expected, expectedr) = _h.Output(shape);
+        _h.Reference.ConvolutionBackwardWeights(xr, dyr, 1, expectedr);
+        _lab.Versions = KernelVersions.Product with { PointwiseWeights = PointwiseWeightsVersion.V2 };
+        float[] Run(int groupSize)
+        {
+            _lab.GroupSize = groupSize;
+            var (dw, _) = _h.Output(shape);
+            _h.Fast.Fill(dw, float.NaN);
+            _lab.ConvolutionBackwardWeights(x, dy, 1, dw);
+            _h.Compare($"ConvolutionBackwardWeights 1x1 P2 ({groupSize} threads)", dw, expectedr);
+            return _h.Download(dw);
+        }
+        var narrow = Run(32);
+        var wide = Run(256);
+        for (int k = 0; k < narrow.Length; k++)
+            Assert.That(BitConverter.SingleToInt32Bits(wide[k]), Is.EqualTo(BitConverter.SingleToInt32Bits(narrow[k])), $"256 threads, weight {k}");
+    }
+
+    /// <summary>
+    /// Inference V3 (the fused convolution on forward V3's tiles) against the float64 reference: input and output
+    /// batch norm + ReLU, a residual into part of the output channels, partial chunks and output blocks, halos past
+    /// every border; at one warp and at the GPU's 256 threads.
+    /// </summary>
+    [TestCase(32, 6, 5, 4, true, true, 0)]
+    [TestCase(32, 5, 11, 2, false, false, 4)]
+    [TestCase(32, 3, 9, 1, true, false, 9)]
+    [TestCase(256, 6, 10, 4, true, true, 10)]
+    public void InferenceV3MatchesReference(int groupSize, int inChannels, int outChannels, int dilation, bool before, bool after, int skipChannels)
+    {
+        var random = new Random(groupSize + 10 * inChannels + outChannels);
+        _lab.GroupSize = groupSize;
+        _lab.Versions = KernelVersions.Product with { Inference = InferenceVersion.V3 };
+        var (x, xr) = _h.Random(TensorShape.Nchw(2, inChannels, 9, 37), random, -2f, 2f);
+        var (w, wr) = _h.Random(new TensorShape(outChannels, inChannels, 3, 3), random);
+        var (skip, skipr) = _h.Random(TensorShape.Nchw(2, Math.Max(skipChannels, 1), 9, 37), random);
+        var (y, yr) = _h.Output(TensorShape.Nchw(2, outChannels, 9, 37));
+        var first = Statistics(inChannels, random);
+        var second = Statistics(outChannels, random);
+        InferenceBatchNorm? Norm((Tensor[] Fast, Tensor[] Reference) s, bool fast, bool use)
+        {
+            if (!use) return null;
+            var t = fast ? s.Fast : s.Reference;
+            return new InferenceBatchNorm(t[0], t[1], t[2], t[3], 1e-5f, Relu: true);
+        }
+        _h.Fast.Fill(y, float.NaN);
+        _lab.ConvolutionInferenceForward(x, Norm(first, true, before), w, dilation, Norm(second, true, after), skipChannels > 0 ? skip : null, y);
+        _h.Reference.ConvolutionInferenceForward(xr, Norm(first, false, before), wr, dilation, Norm(second, false, after),
+            skipChannels > 0 ? skipr : null, yr);
+        _h.Compare($"ConvolutionInferenceForward V3 d{dilation} {inChannels}→{outChannels}{(before ? " +bn in" : "")}" +
+            $"{(after ? " +bn out" : "")}{(skipChannels > 0 ? $" +skip {skipChannels}" : "")} ({groupSize} threads)", y, yr);
+    }
+
+    /// <summary>γ, β, running mean and a positive running variance on both backends.</summary>
+    private (Tensor[] Fast, Tensor[] Reference) Statistics(int channels, Random random)
+    {
+        var pairs = new[]
+        {
+            _h.Random(TensorShape.Vector(channels), random, 0.5f, 1.5f), _h.Random(TensorShape.Vector(channels), random),
+            _h.Random(TensorShape.Vector(channels), random), _h.Random(TensorShape.Vector(channels), random, 0.5f, 1.5f),
+        };
+        return (pairs.Select(p => p.Fast).ToArray(), pairs.Select(p => p.Reference).ToArray());
     }
 
     /// <summary>The GPU's group shape: 256 threads, 32×32 forward tiles, 64-output-channel backward-weights blocks.</summary>
@@ -180,7 +256,7 @@ public sealed class ConvolutionKernelVersionsTests
     [Test]
     public void VersionSpecificationsSelectKernelsAndRejectUnknownOnes()
     {
-        var versions = KernelVersions.Parse("forward=V4, backward-data=V4,backward-weights=V2,pointwise=V2");
+        var versions = KernelVersions.Parse("forward=V4, backward-data=V4,backward-weights=V2,pointwise=V2,pointwise-weights=V2,inference=V3");
         Assert.That(versions, Is.EqualTo(KernelVersions.Newest));
         Assert.That(KernelVersions.Parse(versions.ToString()), Is.EqualTo(versions));
         Assert.That(KernelVersions.Parse(""), Is.EqualTo(KernelVersions.Product));
@@ -203,7 +279,8 @@ public sealed class ConvolutionKernelVersionsTests
             Assert.That(files, Has.Count.EqualTo(PtxDump.Kernels().Count()));
             foreach (var experiment in new[] { "ConvolutionForwardV3Kernels.ConvolutionForwardV3", "ConvolutionForwardV4Kernels.ConvolutionForwardV4",
                          "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights",
-                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionForwardV2Kernels.ConvolutionForwardV2" })
+                         "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionForwardV2Kernels.ConvolutionForwardV2",
+                         "ConvolutionInferenceV3Kernels.ConvolutionInferenceForwardV3", "Convolution1x1WeightGradientKernels.WeightGradientPartials" })
             {
                 Assert.That(files, Does.Contain(experiment));
                 Assert.That(File.ReadAllText(Path.Combine(directory, experiment + ".ptx")), Does.Contain(".entry"), experiment);
@@ -222,6 +299,7 @@ public sealed class ConvolutionKernelVersionsTests
         Assert.That(ConvolutionForwardV4Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(Convolution1x1WeightGradientKernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 
     /// <summary>

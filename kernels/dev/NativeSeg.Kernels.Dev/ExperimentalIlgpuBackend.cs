@@ -8,9 +8,10 @@ using static NativeSeg.Engine.OperationContracts;
 namespace NativeSeg.Kernels.Dev;
 
 /// <summary>
-/// The product's <see cref="IlgpuBackend"/> with the three convolution operations run by the kernel versions chosen in
-/// <see cref="Versions"/> (all of them launched from here, the product's versions included, so that any mix runs);
-/// every other operation is the product's own call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
+/// The product's <see cref="IlgpuBackend"/> with the convolution operations run by the kernel versions chosen in
+/// <see cref="Versions"/> (the training convolutions all launched from here, the product's versions included, so that
+/// any mix runs; the fused inference convolution from here only for its experiment); every other operation is the
+/// product's own call. The experiments queue on the inner backend's stream, on its tensors and scratch, so results and timings are
 /// comparable launch for launch. A version applies where its kernel does (3×3 up to dilation 4 for V3/V4 and the
 /// backward-weights V2, 1×1 for the pointwise V2); elsewhere the product's kernel runs.
 /// </summary>
@@ -60,9 +61,9 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         const string op = nameof(ConvolutionBackwardWeights);
         var g = Geometry(Convolution(op, input, gradWeights, dilation, gradOutput));
         int taps = g.Kernel * g.Kernel;
-        bool gemm = Versions.BackwardWeights == BackwardWeightsVersion.V2;
-        bool blocked = gemm && g.Kernel == 3 && g.Dilation <= ConvolutionBackwardWeightsV2Kernels.MaxDilation;
-        bool pointwise = gemm && g.Kernel == 1;
+        bool blocked = Versions.BackwardWeights == BackwardWeightsVersion.V2 && g.Kernel == 3
+            && g.Dilation <= ConvolutionBackwardWeightsV2Kernels.MaxDilation;
+        bool pointwise = Versions.PointwiseWeights == PointwiseWeightsVersion.V2 && g.Kernel == 1;
         var layout = blocked ? ConvolutionBackwardWeightsV2Kernels.Layout(g)
             : pointwise ? Convolution1x1WeightGradientKernels.Layout(g)
             : new ReductionLayout(g.OutChannels * g.InChannels, g.Batch * g.Plane, IlgpuBackend.SlicesFor(g.Batch * g.Plane));
@@ -76,6 +77,41 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         else
             _kernels.BackwardWeightsV1Partials(_ilgpu.Stream, Groups(layout.Groups), x, dy, partials, g, layout);
         _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, taps);
+    }
+
+    /// <summary>
+    /// Inference V3 (3×3 up to dilation 4): the batch norms folded as the product does, then the fused kernel on V3
+    /// tiles. Anything else is the product's call.
+    /// </summary>
+    public override void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
+        InferenceBatchNorm? after, Tensor? residual, Tensor output)
+    {
+        const string op = nameof(ConvolutionInferenceForward);
+        var (s, skipChannels, skipOffset) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
+        var g = Geometry(s);
+        if (Versions.Inference == InferenceVersion.V2 || g.Kernel != 3 || g.Dilation > ConvolutionForwardV3Kernels.MaxDilation)
+        {
+            Inner.ConvolutionInferenceForward(input, before, weights, dilation, after, residual, output);
+            return;
+        }
+        var constants = _ilgpu.Scratch(3L * (s.InChannels + s.OutChannels));
+        var inputConstants = constants.SubView(0, 3 * s.InChannels);
+        var outputConstants = constants.SubView(3 * s.InChannels, 3 * s.OutChannels);
+        if (before is not null) Fold(before, inputConstants, s.InChannels);
+        if (after is not null) Fold(after, outputConstants, s.OutChannels);
+        var stages = new FusedStages(before is not null, before?.Relu == true, after is not null, after?.Relu == true, skipChannels, skipOffset);
+        var outputView = _ilgpu.ViewOf(op, output);
+        // Without a residual the kernel never reads that argument; any valid view will do.
+        var residualView = residual is null ? outputView : _ilgpu.ViewOf(op, residual);
+        _kernels.InferenceV3(_ilgpu.Stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), _ilgpu.ViewOf(op, input),
+            _ilgpu.ViewOf(op, weights), outputView, g, inputConstants, outputConstants, residualView, stages);
+    }
+
+    private void Fold(InferenceBatchNorm norm, ArrayView<float> constants, int channels)
+    {
+        const string op = nameof(ConvolutionInferenceForward);
+        _kernels.FoldBatchNorm(_ilgpu.Stream, channels, _ilgpu.ViewOf(op, norm.Gamma), _ilgpu.ViewOf(op, norm.Beta),
+            _ilgpu.ViewOf(op, norm.RunningMean), _ilgpu.ViewOf(op, norm.RunningVariance), norm.Epsilon, constants, channels);
     }
 
     /// <summary>

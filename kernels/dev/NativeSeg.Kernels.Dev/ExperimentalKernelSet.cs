@@ -42,6 +42,12 @@ internal sealed class ExperimentalKernelSet(Accelerator a)
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> PointwiseWeightGradientPartials { get; } =
         a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(Convolution1x1WeightGradientKernels.WeightGradientPartials);
 
+    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> InferenceV3 { get; } =
+        a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(ConvolutionInferenceV3Kernels.ConvolutionInferenceForwardV3);
+
+    public Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm { get; } =
+        a.LoadAutoGroupedKernel<Index1D, View, View, View, View, float, View, int>(ConvolutionInferenceKernels.FoldBatchNorm);
+
     public Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials { get; } =
         a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout, int>(ReductionKernels.SumPartials);
 }

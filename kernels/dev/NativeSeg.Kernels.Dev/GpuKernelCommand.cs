@@ -47,8 +47,8 @@ public static class GpuKernelCommand
     private static readonly KernelVersions P = KernelVersions.Product;
 
     // The last number is the kernel size a variant applies to (0: both). Product = forward V3, 1×1 P2, backward-data
-    // V3 (P2 on 1×1), backward-weights V2 (on 1×1 a GEMM over positions, new on 2026-12-04, not yet timed on a GPU);
-    // promoted after the first H200 run (2026-12-04).
+    // V3 (P2 on 1×1), backward-weights V2 (V1 on 1×1): promoted after the first H200 run (2026-12-04). Backward-weights
+    // P2 (1×1 GEMM over positions) is new that day and not yet timed on a GPU.
     private static readonly Variant[] Variants =
     [
         new("forward", "V1", P with { Forward = ForwardVersion.V1, Pointwise = PointwiseVersion.V1 }, ConvolutionOperation.Forward, 0),
@@ -61,7 +61,8 @@ public static class GpuKernelCommand
         new("backward-data", "V4", P with { BackwardData = BackwardDataVersion.V4 }, ConvolutionOperation.BackwardData, 3),
         new("backward-data", "P2", P, ConvolutionOperation.BackwardData, 1),
         new("backward-weights", "V1", P with { BackwardWeights = BackwardWeightsVersion.V1 }, ConvolutionOperation.BackwardWeights, 0),
-        new("backward-weights", "V2", P, ConvolutionOperation.BackwardWeights, 0),
+        new("backward-weights", "V2", P, ConvolutionOperation.BackwardWeights, 3),
+        new("backward-weights", "P2", P with { PointwiseWeights = PointwiseWeightsVersion.V2 }, ConvolutionOperation.BackwardWeights, 1),
     ];
 
     /// <summary>Runs with the given options (see <see cref="GpuKernelOptions"/>); 0 when every version passed, 1 if not, 2 on bad options.</summary>

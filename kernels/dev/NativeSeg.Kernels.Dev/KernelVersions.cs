@@ -18,17 +18,25 @@ public enum BackwardDataVersion { V1 = 1, V3 = 3, V4 = 4 }
 /// </summary>
 public enum BackwardWeightsVersion { V1 = 1, V2 = 2 }
 
+/// <summary>1×1 weight gradient: V1 (the product's tree per (o, i) pair) or V2 (a GEMM over positions, not yet run on a GPU).</summary>
+public enum PointwiseWeightsVersion { V1 = 1, V2 = 2 }
+
+/// <summary>Fused inference convolution, 3×3: V2 (the product's 8×32 tiles) or V3 (forward V3's register-blocked tiles, not yet run on a GPU).</summary>
+public enum InferenceVersion { V2 = 2, V3 = 3 }
+
 /// <summary>
 /// Which kernel version <see cref="ExperimentalIlgpuBackend"/> runs per convolution operation. <see cref="Product"/>
 /// is what the product's IlgpuBackend runs; anything else is an experiment.
 /// </summary>
 public sealed record KernelVersions(ForwardVersion Forward, PointwiseVersion Pointwise, BackwardDataVersion BackwardData,
-    BackwardWeightsVersion BackwardWeights)
+    BackwardWeightsVersion BackwardWeights, PointwiseWeightsVersion PointwiseWeights = PointwiseWeightsVersion.V1,
+    InferenceVersion Inference = InferenceVersion.V2)
 {
     public static KernelVersions Product { get; } = new(ForwardVersion.V3, PointwiseVersion.V2, BackwardDataVersion.V3, BackwardWeightsVersion.V2);
 
     /// <summary>The newest of each, for the whole-network benchmark.</summary>
-    public static KernelVersions Newest { get; } = new(ForwardVersion.V4, PointwiseVersion.V2, BackwardDataVersion.V4, BackwardWeightsVersion.V2);
+    public static KernelVersions Newest { get; } = new(ForwardVersion.V4, PointwiseVersion.V2, BackwardDataVersion.V4, BackwardWeightsVersion.V2,
+        PointwiseWeightsVersion.V2, InferenceVersion.V3);
 
     public bool IsProduct => this == Product;
 
@@ -50,16 +58,20 @@ public sealed record KernelVersions(ForwardVersion Forward, PointwiseVersion Poi
                 "pointwise" when TryParse(value, out PointwiseVersion p) => versions with { Pointwise = p },
                 "backward-data" when TryParse(value, out BackwardDataVersion b) => versions with { BackwardData = b },
                 "backward-weights" when TryParse(value, out BackwardWeightsVersion w) => versions with { BackwardWeights = w },
+                "pointwise-weights" when TryParse(value, out PointwiseWeightsVersion pw) => versions with { PointwiseWeights = pw },
+                "inference" when TryParse(value, out InferenceVersion inf) => versions with { Inference = inf },
                 _ => null,
             };
             versions = parsed ?? throw new ArgumentException(
-                $"'{pair}' is not forward=V1..V4, backward-data=V1, V3 or V4, backward-weights=V1..V2 or pointwise=V1..V2.");
+                $"'{pair}' is not forward=V1..V4, backward-data=V1, V3 or V4, backward-weights=V1..V2, pointwise=V1..V2, " +
+                "pointwise-weights=V1..V2 or inference=V2..V3.");
         }
         return versions;
     }
 
     public override string ToString() =>
-        $"forward={Forward},backward-data={BackwardData},backward-weights={BackwardWeights},pointwise={Pointwise}";
+        $"forward={Forward},backward-data={BackwardData},backward-weights={BackwardWeights},pointwise={Pointwise}," +
+        $"pointwise-weights={PointwiseWeights},inference={Inference}";
 
     private static bool TryParse<T>(string value, out T version) where T : struct, Enum =>
         Enum.TryParse(value, out version) && Enum.IsDefined(version) && value.StartsWith('V');

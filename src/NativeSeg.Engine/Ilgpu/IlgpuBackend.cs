@@ -13,10 +13,12 @@
 // - The convolutions are explicitly grouped and register-blocked (kernels measured fastest on an H200, 2026-12-04,
 //   benchmarks/RESULTS.md "GPU"): 3×3 forward V3 (a 32×32 output tile × 8 output channels per group, each thread
 //   4 pixels × 8 channels in registers, 4 input channels staged per barrier pair), 1×1 forward V2 (a GEMM over
-//   channels), backward-data as the forward kernel on flipped, transposed weights, and the weight gradients as
-//   GEMMs with fixed-order partials (3×3 V2, an implicit GEMM; 1×1 over positions). V1 runs anything else.
+//   channels), backward-data as the forward kernel on flipped, transposed weights, and the 3×3 weight gradient
+//   V2 (an implicit GEMM with fixed-order partials). V1 (one thread per output, or one tree per weight) runs
+//   anything else. The fused inference convolution keeps its 8×32 shared-memory tiles (measured there: 6.7 ms per
+//   slice of the whole network); its V3-tiled twin waits in the lab for a GPU run.
 // - Only the kernels this backend runs live here. The losers and newer experiments (forward V2 and V4, the fused
-//   inference on V2 tiles) live in kernels/dev with their checker and timer (the `nativeseg-gpu` program); one
+//   inference on V3 tiles, a 1×1 weight-gradient GEMM) live in kernels/dev with their checker and timer (the `nativeseg-gpu` program); one
 //   is promoted here only once it has measured faster on a GPU (benchmarks/gpu/README.md).
 // - The explicit group size is a launch choice (GroupSize, a power of two from 32 to 256; kernels read
 //   Group.DimX). The GPU uses 256. ILGPU's CPU simulator runs every simulated thread as an OS thread and its
@@ -216,7 +218,7 @@ public sealed class IlgpuBackend : IBackend
     }
 
     /// <summary>
-    /// 3×3 convolutions run as one fused kernel (the V3 tiles with the batch norms, ReLUs and residual add applied
+    /// 3×3 convolutions run as one fused kernel (8×32 shared-memory tiles with the batch norms, ReLUs and residual add applied
     /// while staging the input and before the store); 1×1 and anything else run the composition of separate kernels.
     /// </summary>
     public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
@@ -225,7 +227,7 @@ public sealed class IlgpuBackend : IBackend
         const string op = nameof(ConvolutionInferenceForward);
         var (s, skipChannels, skipOffset) = ConvolutionInference(op, input, before, weights, dilation, after, residual, output);
         var g = Geometry(s);
-        if (g.Kernel != 3 || g.Dilation > ConvolutionForwardV3Kernels.MaxDilation)
+        if (g.Kernel != 3 || g.Dilation > ConvolutionInferenceKernels.MaxDilation)
         {
             ConvolutionInferenceComposition.Run(this, input, before, weights, dilation, after, residual, output);
             return;
@@ -239,7 +241,7 @@ public sealed class IlgpuBackend : IBackend
         var outputView = Own(op, output).View;
         // Without a residual the kernel never reads that argument; any valid view will do.
         var residualView = residual is null ? outputView : Own(op, residual).View;
-        _kernels.ConvolutionInferenceForwardV3(_stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), Own(op, input).View,
+        _kernels.ConvolutionInferenceForwardV2(_stream, Groups(ConvolutionInferenceKernels.Groups(g, GroupSize)), Own(op, input).View,
             Own(op, weights).View, outputView, g, inputConstants, outputConstants, residualView, stages);
     }
 
@@ -268,7 +270,7 @@ public sealed class IlgpuBackend : IBackend
 
     /// <summary>
     /// Stage 1 writes per-slice partials, stage 2 adds them in slice order: the implicit-GEMM V2 for 3×3 up to
-    /// dilation 4, the channel GEMM for 1×1, one tree per (o, i) pair (V1) otherwise.
+    /// dilation 4, one tree per (o, i) pair (V1) otherwise.
     /// </summary>
     public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
     {
@@ -282,15 +284,6 @@ public sealed class IlgpuBackend : IBackend
             _kernels.BackwardWeightsV2Partials(_stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)),
                 Own(op, input).View, Own(op, gradOutput).View, blockedPartials, g, blocked);
             _kernels.SumPartials(_stream, gradWeights.Length, blockedPartials, Own(op, gradWeights).View, blocked, taps);
-            return;
-        }
-        if (g.Kernel == 1)
-        {
-            var pointwise = Convolution1x1WeightGradientKernels.Layout(g);
-            var pointwisePartials = Scratch(pointwise.Groups);
-            _kernels.Convolution1x1WeightGradientPartials(_stream, Groups(Convolution1x1WeightGradientKernels.Groups(g, GroupSize)),
-                Own(op, input).View, Own(op, gradOutput).View, pointwisePartials, g, pointwise);
-            _kernels.SumPartials(_stream, gradWeights.Length, pointwisePartials, Own(op, gradWeights).View, pointwise, 1);
             return;
         }
         var layout = Layout(g.OutChannels * g.InChannels, g.Batch * g.Plane);

@@ -20,15 +20,13 @@ internal sealed class IlgpuKernelSet
         ConvolutionForwardV1 = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionForwardV1);
         ConvolutionForwardV3 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV3Kernels.ConvolutionForwardV3);
         Convolution1x1V2 = a.LoadKernel<View, View, View, ConvolutionGeometry>(Convolution1x1V2Kernels.Convolution1x1V2);
-        ConvolutionInferenceForwardV3 = a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(
-            ConvolutionInferenceKernels.ConvolutionInferenceForwardV3);
+        ConvolutionInferenceForwardV2 = a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(
+            ConvolutionInferenceKernels.ConvolutionInferenceForwardV2);
         FoldBatchNorm = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, float, View, int>(ConvolutionInferenceKernels.FoldBatchNorm);
         ConvolutionBackwardData = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionBackwardData);
         FlipTransposeWeights = a.LoadAutoGroupedKernel<Index1D, View, View, ConvolutionGeometry>(ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights);
         ConvolutionBackwardWeightsPartials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionKernels.ConvolutionBackwardWeightsPartials);
         BackwardWeightsV2Partials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials);
-        Convolution1x1WeightGradientPartials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(
-            Convolution1x1WeightGradientKernels.WeightGradientPartials);
         SumPartials = a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout, int>(ReductionKernels.SumPartials);
         SumOfSquaresPartials = a.LoadKernel<View, ArrayView<double>, ReductionLayout>(ReductionKernels.SumOfSquaresPartials);
 
@@ -66,13 +64,12 @@ internal sealed class IlgpuKernelSet
     public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionForwardV1 { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV3 { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> Convolution1x1V2 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> ConvolutionInferenceForwardV3 { get; }
+    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> ConvolutionInferenceForwardV2 { get; }
     public Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm { get; }
     public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionBackwardData { get; }
     public Action<AcceleratorStream, Index1D, View, View, ConvolutionGeometry> FlipTransposeWeights { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> ConvolutionBackwardWeightsPartials { get; }
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> BackwardWeightsV2Partials { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> Convolution1x1WeightGradientPartials { get; }
     public Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials { get; }
     public Action<AcceleratorStream, KernelConfig, View, ArrayView<double>, ReductionLayout> SumOfSquaresPartials { get; }
 

@@ -124,7 +124,7 @@ public sealed class IlgpuBackendMatchesReferenceTests
             _h.Reference.ConvolutionBackwardWeights(yr, y1r, 1, dw1r);
             _h.Compare("Convolution1x1 weight gradient (256 threads)", dw1, dw1r);
 
-            // The fused inference convolution on V3 tiles: input and output batch norm + ReLU and a residual.
+            // The fused inference convolution: input and output batch norm + ReLU and a residual.
             var stats = Enumerable.Range(0, 8).Select(k => _h.Random(TensorShape.Vector(k < 4 ? 3 : 5), random, 0.5f, 1.5f)).ToArray();
             InferenceBatchNorm Norm(int first, bool fast) =>
                 new(Pick(stats[first], fast), Pick(stats[first + 1], fast), Pick(stats[first + 2], fast), Pick(stats[first + 3], fast), 1e-5f, Relu: true);
@@ -132,7 +132,7 @@ public sealed class IlgpuBackendMatchesReferenceTests
             _h.Fast.Fill(fused, float.NaN);
             _h.Fast.ConvolutionInferenceForward(x, Norm(0, true), w, 4, Norm(4, true), dy, fused);
             _h.Reference.ConvolutionInferenceForward(xr, Norm(0, false), wr, 4, Norm(4, false), dyr, fusedr);
-            _h.Compare("ConvolutionInferenceForwardV3 3x3 +bn/relu in, out, +skip (256 threads)", fused, fusedr);
+            _h.Compare("ConvolutionInferenceForward 3x3 +bn/relu in, out, +skip (256 threads)", fused, fusedr);
 
             // Batch norm over 2·9·35 = 630 values per channel, then its backward pass.
             var vector = TensorShape.Vector(3);

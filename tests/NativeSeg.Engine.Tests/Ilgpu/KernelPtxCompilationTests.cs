@@ -69,6 +69,7 @@ public sealed class KernelPtxCompilationTests
         Assert.That(ConvolutionForwardV3Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(ConvolutionInferenceKernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionKernels.BackwardWeightsSharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 }

@@ -6,8 +6,8 @@ namespace NativeSeg.Kernels.Dev.Versions;
 /// <summary>
 /// Forward 3×3 dilated convolution, version 2: shared-memory tiles, one input channel per barrier pair, 4 output
 /// channels per thread. The product's forward kernel until the first H200 run (2026-12-04) measured V3 1.6–1.7×
-/// faster at every HighResNet2D shape (benchmarks/RESULTS.md, "GPU"); kept here as a yardstick. Its fused inference
-/// twin is <see cref="ConvolutionInferenceV2Kernels"/>.
+/// faster at every HighResNet2D shape (benchmarks/RESULTS.md, "GPU"); kept here as a yardstick. The product's fused
+/// inference convolution (<see cref="ConvolutionInferenceKernels.ConvolutionInferenceForwardV2"/>) still uses its tiles.
 /// </summary>
 public static class ConvolutionForwardV2Kernels
 {

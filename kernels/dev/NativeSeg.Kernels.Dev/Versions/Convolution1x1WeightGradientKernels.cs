@@ -1,9 +1,11 @@
 using ILGPU;
+using NativeSeg.Kernels;
 
-namespace NativeSeg.Kernels;
+namespace NativeSeg.Kernels.Dev.Versions;
 
 /// <summary>
-/// Weight gradient of a 1×1 convolution, a matrix product over positions, deterministic:
+/// Weight gradient of a 1×1 convolution, a matrix product over positions, deterministic (experiment, 2026-12-04; not yet
+/// run on a GPU, so the product still runs the tree kernel):
 ///
 ///   gradW[o, i] = Σ_{n, p} gradOutput[n, o, p] · input[n, i, p]
 ///
