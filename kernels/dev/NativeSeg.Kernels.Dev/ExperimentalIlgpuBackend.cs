@@ -20,6 +20,9 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
     private readonly IlgpuBackend _ilgpu = inner;
     private readonly ExperimentalKernelSet _kernels = new(inner.Accelerator);
 
+    /// <summary>The product's kernels, loaded once by the product backend: the lab loads only its experiments.</summary>
+    private IlgpuKernelSet Product => _ilgpu.Kernels;
+
     public KernelVersions Versions { get; set; } = versions ?? throw new ArgumentNullException(nameof(versions));
 
     /// <summary>Threads per explicit group, shared with the product backend (see <see cref="IlgpuBackend.GroupSize"/>).</summary>
@@ -44,13 +47,13 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         var g = Geometry(Convolution(op, gradInput, weights, dilation, gradOutput));
         if (Versions.BackwardData == BackwardDataVersion.V1)
         {
-            _kernels.BackwardDataV1(_ilgpu.Stream, gradInput.Length, _ilgpu.ViewOf(op, gradOutput), _ilgpu.ViewOf(op, weights),
+            Product.ConvolutionBackwardData(_ilgpu.Stream, gradInput.Length, _ilgpu.ViewOf(op, gradOutput), _ilgpu.ViewOf(op, weights),
                 _ilgpu.ViewOf(op, gradInput), g);
             return;
         }
         // gradInput = forward convolution of gradOutput by the flipped, transposed weights (see the kernel file).
         var flipped = _ilgpu.Scratch(weights.Length);
-        _kernels.FlipTransposeWeights(_ilgpu.Stream, weights.Length, _ilgpu.ViewOf(op, weights), flipped, g);
+        Product.FlipTransposeWeights(_ilgpu.Stream, weights.Length, _ilgpu.ViewOf(op, weights), flipped, g);
         var forward = Versions.BackwardData == BackwardDataVersion.V3 ? ForwardVersion.V3 : ForwardVersion.V4;
         Forward(forward, _ilgpu.ViewOf(op, gradOutput), flipped, _ilgpu.ViewOf(op, gradInput),
             ConvolutionBackwardDataTransposedKernels.TransposedGeometry(g));
@@ -71,12 +74,12 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         var x = _ilgpu.ViewOf(op, input);
         var dy = _ilgpu.ViewOf(op, gradOutput);
         if (blocked)
-            _kernels.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
+            Product.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
         else if (pointwise)
             _kernels.PointwiseWeightGradientPartials(_ilgpu.Stream, Groups(Convolution1x1WeightGradientKernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
         else
-            _kernels.BackwardWeightsV1Partials(_ilgpu.Stream, Groups(layout.Groups), x, dy, partials, g, layout);
-        _kernels.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, taps);
+            Product.ConvolutionBackwardWeightsPartials(_ilgpu.Stream, Groups(layout.Groups), x, dy, partials, g, layout);
+        Product.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, taps);
     }
 
     /// <summary>
@@ -110,7 +113,7 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
     private void Fold(InferenceBatchNorm norm, ArrayView<float> constants, int channels)
     {
         const string op = nameof(ConvolutionInferenceForward);
-        _kernels.FoldBatchNorm(_ilgpu.Stream, channels, _ilgpu.ViewOf(op, norm.Gamma), _ilgpu.ViewOf(op, norm.Beta),
+        Product.FoldBatchNorm(_ilgpu.Stream, channels, _ilgpu.ViewOf(op, norm.Gamma), _ilgpu.ViewOf(op, norm.Beta),
             _ilgpu.ViewOf(op, norm.RunningMean), _ilgpu.ViewOf(op, norm.RunningVariance), norm.Epsilon, constants, channels);
     }
 
@@ -123,15 +126,15 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         var stream = _ilgpu.Stream;
         bool tiled = g.Kernel == 3 && g.Dilation <= ConvolutionForwardV3Kernels.MaxDilation;
         if (g.Kernel == 1 && Versions.Pointwise == PointwiseVersion.V2)
-            _kernels.Pointwise(stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
+            Product.Convolution1x1V2(stream, Groups(Convolution1x1V2Kernels.Groups(g, GroupSize)), input, weights, output, g);
         else if (tiled && version == ForwardVersion.V4)
             _kernels.ForwardV4(stream, Groups(ConvolutionForwardV4Kernels.Groups(g, GroupSize)), input, weights, output, g);
         else if (tiled && version == ForwardVersion.V3)
-            _kernels.ForwardV3(stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
+            Product.ConvolutionForwardV3(stream, Groups(ConvolutionForwardV3Kernels.Groups(g, GroupSize)), input, weights, output, g);
         else if (tiled && version == ForwardVersion.V2)
             _kernels.ForwardV2(stream, Groups(ConvolutionForwardV2Kernels.ForwardV2Groups(g, GroupSize)), input, weights, output, g);
         else
-            _kernels.ForwardV1(stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
+            Product.ConvolutionForwardV1(stream, g.Batch * g.OutChannels * g.Plane, input, weights, output, g);
     }
 
     private KernelConfig Groups(int groups) => new(groups, GroupSize);

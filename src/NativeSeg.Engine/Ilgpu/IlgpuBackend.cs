@@ -508,6 +508,9 @@ public sealed class IlgpuBackend : IBackend
 
     internal AcceleratorStream Stream => _stream;
 
+    /// <summary>The product's loaded kernels, for the kernel lab's decorator (each kernel is loaded once per accelerator).</summary>
+    internal IlgpuKernelSet Kernels => _kernels;
+
     /// <summary>The device view of a tensor this backend owns (checked as every operation checks it).</summary>
     internal ArrayView<float> ViewOf(string operation, Tensor tensor) => Own(operation, tensor).View;
 
