@@ -1,5 +1,5 @@
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Dicom;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Tests.Dicom;
 using NativeSeg.IO.Volumes;
 

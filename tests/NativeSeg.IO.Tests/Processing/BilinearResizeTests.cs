@@ -1,4 +1,5 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Preprocessing;
+
 
 namespace NativeSeg.IO.Tests.Processing;
 

@@ -1,5 +1,5 @@
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Tests.Nifti;
 using NativeSeg.IO.Volumes;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Dicom;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Tests.Dicom;
 using NativeSeg.IO.Volumes;
 

@@ -1,4 +1,5 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Tests.Processing;

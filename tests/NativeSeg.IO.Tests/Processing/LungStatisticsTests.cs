@@ -1,6 +1,7 @@
 using System.Text.Json;
+using NativeSeg.Imaging.Postprocessing;
+using NativeSeg.Imaging.Statistics;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Tests.Dicom;
 using NativeSeg.IO.Tests.Dicom.Writing;
 using NativeSeg.IO.Tests.Nifti;

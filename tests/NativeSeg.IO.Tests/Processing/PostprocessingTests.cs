@@ -1,4 +1,5 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Morphology;
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Tests.Processing;

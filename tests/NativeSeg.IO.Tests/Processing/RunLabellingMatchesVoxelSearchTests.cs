@@ -1,4 +1,6 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Morphology;
+using NativeSeg.Imaging.Preprocessing;
+
 
 namespace NativeSeg.IO.Tests.Processing;
 

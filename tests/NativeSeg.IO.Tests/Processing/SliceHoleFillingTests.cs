@@ -1,4 +1,5 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Morphology;
+
 
 namespace NativeSeg.IO.Tests.Processing;
 

@@ -1,4 +1,4 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.IO.Tests.Processing;

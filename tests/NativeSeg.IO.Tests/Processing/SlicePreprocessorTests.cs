@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Preprocessing;
 
 namespace NativeSeg.IO.Tests.Processing;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Tests.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Model.Inference;

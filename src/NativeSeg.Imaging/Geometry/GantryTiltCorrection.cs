@@ -1,7 +1,7 @@
 using System.Globalization;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Geometry;
 
 /// <summary>
 /// A gantry-tilted stack (the slice axis, index axis 2, not perpendicular to the slice planes: each slice shifted

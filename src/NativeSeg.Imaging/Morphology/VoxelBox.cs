@@ -1,9 +1,9 @@
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.Simulation.Morphology;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>An axis-aligned box of voxel indices, inclusive on both ends.</summary>
-internal readonly record struct VoxelBox(int X0, int Y0, int Z0, int X1, int Y1, int Z1)
+public readonly record struct VoxelBox(int X0, int Y0, int Z0, int X1, int Y1, int Z1)
 {
     public int SizeX => X1 - X0 + 1;
     public int SizeY => Y1 - Y0 + 1;

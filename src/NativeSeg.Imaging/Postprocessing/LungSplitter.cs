@@ -1,6 +1,8 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Postprocessing;
 
 /// <summary>
 /// Splits a lung mask into right lung = 1 and left lung = 2 (patient's sides; RAS +x is the patient's right).

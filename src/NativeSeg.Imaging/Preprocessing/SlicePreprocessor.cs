@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// Turns a CT in HU into the network's input, slice by slice: reorient to the canonical display

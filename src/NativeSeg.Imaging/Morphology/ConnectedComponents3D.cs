@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>
 /// Labels the 26-connected (or, on request, 6-connected: faces only) components of the non-zero voxels of a volume

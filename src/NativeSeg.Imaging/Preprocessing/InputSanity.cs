@@ -1,6 +1,8 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>What <see cref="InputSanity"/> found: an empty list means the input looks like an axial chest CT in HU.</summary>
 public sealed record SanityReport(IReadOnlyList<string> Problems)

@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>
 /// Fills, in every axial slice and for each lung label separately, the regions that the lung encloses in that slice:

@@ -1,6 +1,7 @@
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Geometry;
 
 /// <summary>
 /// The way from an input CT's grid to the grid the network segments, and back: first a gantry tilt is resampled

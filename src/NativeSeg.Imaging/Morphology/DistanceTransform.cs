@@ -1,11 +1,11 @@
-namespace NativeSeg.Simulation.Morphology;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>
 /// Exact Euclidean distance transform with anisotropic spacing (Felzenszwalb and Huttenlocher, "Distance Transforms of
 /// Sampled Functions", 2012): three separable passes of a 1D squared-distance transform computed as the lower
 /// envelope of parabolas. Linear time in the voxel count; lines of one pass are independent and run in parallel.
 /// </summary>
-internal static class DistanceTransform
+public static class DistanceTransform
 {
     /// <summary>
     /// For each voxel with <paramref name="inside"/> set, the distance in mm to the centre of the nearest voxel that is

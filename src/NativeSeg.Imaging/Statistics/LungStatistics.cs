@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Statistics;
 
 /// <summary>
 /// Lung densitometry of one label: its size, its HU distribution, and where it lies along z. Fractions are of the

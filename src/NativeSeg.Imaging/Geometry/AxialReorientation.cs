@@ -1,7 +1,8 @@
 using System.Globalization;
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Geometry;
 
 /// <summary>
 /// The lossless reorientation of a volume stored in any axis order (sagittal-first, coronal-first, axial with any

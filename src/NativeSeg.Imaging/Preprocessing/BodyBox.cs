@@ -1,4 +1,6 @@
-namespace NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Morphology;
+
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// Finds the body on one axial slice as lungmask does: pixels above −500 HU, the largest 8-connected

@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// The network input for a CT (N × 1 × 216 × 296, N = slices, ordered inferior → superior) together with

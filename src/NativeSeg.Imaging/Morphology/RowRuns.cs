@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>
 /// The runs of one value class (non-zero or zero) along every x row of a volume, in raster order, with a union-find

@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Postprocessing;
 
 /// <summary>Settings of <see cref="LungPostprocessor"/>; the defaults are lungmask's behaviour.</summary>
 public sealed record LungPostprocessingOptions

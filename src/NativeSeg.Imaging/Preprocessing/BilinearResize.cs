@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// Bilinear resampling with PyTorch's <c>F.interpolate(mode="bilinear", align_corners=False)</c> convention:

@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>
 /// Fills holes in 3D: background voxels that cannot reach the volume's border through 6-connected background

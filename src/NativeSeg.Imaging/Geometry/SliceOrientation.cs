@@ -1,6 +1,7 @@
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Geometry;
 
 /// <summary>
 /// How a volume's voxel axes map onto the network's canonical display of an axial slice: rows run

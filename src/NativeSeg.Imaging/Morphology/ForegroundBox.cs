@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Morphology;
 
 /// <summary>The bounding box (inclusive voxel indices) of the non-zero voxels of a volume.</summary>
 internal readonly record struct ForegroundBox(int X0, int Y0, int Z0, int X1, int Y1, int Z1)

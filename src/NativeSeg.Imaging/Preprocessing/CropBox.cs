@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// A rectangle of a slice in display coordinates (columns right → left, rows anterior → posterior):

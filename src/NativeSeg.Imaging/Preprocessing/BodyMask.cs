@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Processing;
+namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
 /// Per axial slice, the body with everything it encloses: the body component of <see cref="BodyBox"/> (pixels above
