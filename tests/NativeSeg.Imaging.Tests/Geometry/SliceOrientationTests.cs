@@ -1,7 +1,8 @@
 using NativeSeg.Imaging.Geometry;
+using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Geometry;
 
 [TestFixture]
 public class SliceOrientationTests

@@ -1,9 +1,10 @@
 using NativeSeg.Imaging.Geometry;
+using NativeSeg.IO;
 using NativeSeg.IO.Dicom;
 using NativeSeg.IO.Tests.Dicom;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Geometry;
 
 [TestFixture]
 public class AxialReorientationTests

@@ -1,6 +1,6 @@
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Geometry;
 
 /// <summary>
 /// The same voxels stored in another index order, written independently of the code under test: new index axis a

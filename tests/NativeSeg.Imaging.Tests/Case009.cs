@@ -2,7 +2,7 @@ using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Tests.Nifti;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests;
 
 /// <summary>Case_009 CT, mask and preprocessing, loaded once for all processing tests.</summary>
 internal static class Case009

@@ -2,7 +2,7 @@ using NativeSeg.Imaging.Morphology;
 using NativeSeg.Imaging.Preprocessing;
 
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Morphology;
 
 /// <summary>
 /// The run-based connected components and hole filling (<see cref="ConnectedComponents3D"/>, <see cref="HoleFilling3D"/>)

@@ -2,7 +2,7 @@ using NativeSeg.Imaging.Morphology;
 using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Postprocessing;
 
 /// <summary>Connected components, hole filling, the keep rule and the right/left split on hand-made volumes.</summary>
 [TestFixture]

@@ -3,7 +3,7 @@ using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Tests.Nifti;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Preprocessing;
 
 public sealed class BodyMaskTests
 {

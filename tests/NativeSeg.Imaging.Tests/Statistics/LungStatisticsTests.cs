@@ -8,7 +8,7 @@ using NativeSeg.IO.Tests.Nifti;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Tests.Shared;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Statistics;
 
 /// <summary>
 /// <see cref="LungStatistics"/> on Case_009 (real CT, ground-truth lungs split right/left) against an independent
@@ -24,7 +24,7 @@ public sealed class LungStatisticsTests
         using var folder = DicomTestData.NewTempFolder();
         string labels = folder.File("right_left.nii.gz");
         NiftiWriter.Write(labels, rightLeft);
-        string script = RepositoryPaths.InRepository("tests", "NativeSeg.IO.Tests", "Fixtures", "Statistics", "lung_statistics.py");
+        string script = RepositoryPaths.InRepository("tests", "NativeSeg.Imaging.Tests", "Fixtures", "Statistics", "lung_statistics.py");
         var run = ExternalTool.Run("/usr/bin/python3", script, NiftiTestData.LctscCt("Case_009"), labels);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var numpy = JsonDocument.Parse(run.Out).RootElement;

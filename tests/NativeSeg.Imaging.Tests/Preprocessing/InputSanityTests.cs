@@ -2,7 +2,7 @@ using NativeSeg.Imaging.Geometry;
 using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Preprocessing;
 
 [TestFixture]
 public class InputSanityTests

@@ -1,7 +1,7 @@
 using NativeSeg.Imaging.Morphology;
 
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Morphology;
 
 [TestFixture]
 public class SliceHoleFillingTests

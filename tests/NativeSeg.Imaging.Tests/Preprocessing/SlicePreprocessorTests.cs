@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using NativeSeg.Imaging.Preprocessing;
+using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Preprocessing;
 
 [TestFixture]
 public class SlicePreprocessorTests
@@ -111,8 +112,8 @@ public class SlicePreprocessorTests
     [Test]
     public void SliceWithoutBodyFallsBackToTheWholeSlice()
     {
-        var grid = new Volumes.Grid(40, 30, 2, Volumes.Affine.FromSpacing(-1, 1, 1));
-        var ct = new Volumes.Volume<float>(grid, Enumerable.Repeat(-1000f, grid.VoxelCount).ToArray());
+        var grid = new Grid(40, 30, 2, Affine.FromSpacing(-1, 1, 1));
+        var ct = new Volume<float>(grid, Enumerable.Repeat(-1000f, grid.VoxelCount).ToArray());
         for (int y = 5; y < 20; y++)
             for (int x = 10; x < 30; x++)
                 ct[x, y, 1] = 40;

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using NativeSeg.Imaging.Geometry;
+using NativeSeg.IO;
 using NativeSeg.IO.Dicom;
 using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Tests.Dicom;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Geometry;
 
 [TestFixture]
 public class GantryTiltCorrectionTests

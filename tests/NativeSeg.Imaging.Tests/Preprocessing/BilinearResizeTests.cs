@@ -1,7 +1,7 @@
 using NativeSeg.Imaging.Preprocessing;
 
 
-namespace NativeSeg.IO.Tests.Processing;
+namespace NativeSeg.Imaging.Tests.Preprocessing;
 
 /// <summary>Values of torch.nn.functional.interpolate(mode="bilinear", align_corners=False), worked by hand.</summary>
 [TestFixture]
