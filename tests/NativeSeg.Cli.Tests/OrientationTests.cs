@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using NativeSeg.Imaging.Tests.Geometry;
 using NativeSeg.IO.Dicom;
 using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Tests.Dicom;
-using NativeSeg.IO.Tests.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Tests.Shared;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.Benchmarks.Processing;

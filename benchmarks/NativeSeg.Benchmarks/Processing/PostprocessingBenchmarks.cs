@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using NativeSeg.Imaging.Postprocessing;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.Benchmarks.Processing;

@@ -1,6 +1,6 @@
+using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO;
 using NativeSeg.IO.Dicom;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.Cli.Segmentation;

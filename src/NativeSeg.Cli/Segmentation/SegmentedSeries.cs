@@ -1,4 +1,4 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Statistics;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Model.Pipeline;
 

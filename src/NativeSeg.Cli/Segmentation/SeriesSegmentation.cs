@@ -1,6 +1,7 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Statistics;
 using NativeSeg.IO.Dicom.Writing;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Model.Pipeline;
 

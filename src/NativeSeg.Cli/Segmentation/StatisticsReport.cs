@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NativeSeg.Imaging.Statistics;
 using NativeSeg.IO;
-using NativeSeg.IO.Processing;
 
 namespace NativeSeg.Cli.Segmentation;
 

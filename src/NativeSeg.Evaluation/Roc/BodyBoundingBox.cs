@@ -1,4 +1,4 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO.Volumes;
 
 namespace NativeSeg.Evaluation.Roc;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Postprocessing;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Model.Inference;
 

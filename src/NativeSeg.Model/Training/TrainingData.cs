@@ -1,8 +1,9 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO;
 using NativeSeg.IO.Datasets;
 using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Volumes;
-using NativeSeg.IO.Processing;
 
 namespace NativeSeg.Model.Training;
 

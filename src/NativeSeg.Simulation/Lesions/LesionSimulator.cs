@@ -1,5 +1,5 @@
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
-using NativeSeg.Simulation.Morphology;
 using NativeSeg.Simulation.Noise;
 using NativeSeg.Simulation.Randomness;
 

@@ -1,5 +1,5 @@
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
-using NativeSeg.Simulation.Morphology;
 
 namespace NativeSeg.Simulation.Lesions;
 

@@ -1,7 +1,6 @@
-using NativeSeg.IO.Processing;
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Simulation.Lesions;
-using NativeSeg.Simulation.Morphology;
 using NativeSeg.Simulation.Noise;
 using NativeSeg.Simulation.Randomness;
 

@@ -28,11 +28,11 @@ public class NiftiTimingTests
         TestContext.Out.WriteLine($"ReadFloat: wall {wall.ElapsedMilliseconds} ms, cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms");
 
         var ct = NiftiReader.ReadFloat(path);
-        NativeSeg.IO.Processing.SlicePreprocessor.Prepare(ct); // warm-up
+        NativeSeg.Imaging.Preprocessing.SlicePreprocessor.Prepare(ct); // warm-up
         process.Refresh();
         cpu = process.TotalProcessorTime;
         wall.Restart();
-        var prepared = NativeSeg.IO.Processing.SlicePreprocessor.Prepare(ct);
+        var prepared = NativeSeg.Imaging.Preprocessing.SlicePreprocessor.Prepare(ct);
         process.Refresh();
         TestContext.Out.WriteLine($"Prepare: wall {wall.ElapsedMilliseconds} ms, cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms");
 
@@ -41,7 +41,7 @@ public class NiftiTimingTests
         cpu = process.TotalProcessorTime;
         wall.Restart();
         var back = prepared.MapBack(maps);
-        var mask = NativeSeg.IO.Processing.LungPostprocessor.Process(back, new NativeSeg.IO.Processing.LungPostprocessingOptions { SplitLeftRight = true });
+        var mask = NativeSeg.Imaging.Postprocessing.LungPostprocessor.Process(back, new NativeSeg.Imaging.Postprocessing.LungPostprocessingOptions { SplitLeftRight = true });
         process.Refresh();
         TestContext.Out.WriteLine($"MapBack + postprocess with split: wall {wall.ElapsedMilliseconds} ms, cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms");
     }
@@ -52,8 +52,8 @@ public class NiftiTimingTests
         foreach (string path in new[] { "Case_000", "Case_005", "Case_007", "Case_009" }.Select(NiftiTestData.LctscCt).Append(NiftiTestData.Data("cip", "ct-64.nii.gz")))
         {
             var ct = NiftiReader.ReadFloat(path);
-            var report = NativeSeg.IO.Processing.InputSanity.CheckCt(ct);
-            double position = NativeSeg.IO.Processing.InputSanity.BoneAnteriorPosteriorPosition(ct, NativeSeg.IO.Processing.SliceOrientation.FromGrid(ct.Grid));
+            var report = NativeSeg.Imaging.Preprocessing.InputSanity.CheckCt(ct);
+            double position = NativeSeg.Imaging.Preprocessing.InputSanity.BoneAnteriorPosteriorPosition(ct, NativeSeg.Imaging.Geometry.SliceOrientation.FromGrid(ct.Grid));
             TestContext.Out.WriteLine($"{Path.GetFileName(path)}: bone A-P {position:F3}, sanity: {report.Message}");
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Tests.Geometry;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
-using NativeSeg.IO.Tests.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Model.Inference;
 using NativeSeg.Model.Pipeline;

@@ -1,6 +1,6 @@
+using NativeSeg.Imaging.Tests.Geometry;
 using NativeSeg.IO.Datasets;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Tests.Processing;
 using NativeSeg.Model.Training;
 
 namespace NativeSeg.Model.Tests.Training;

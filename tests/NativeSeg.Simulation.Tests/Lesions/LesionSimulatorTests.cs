@@ -1,6 +1,6 @@
+using NativeSeg.Imaging.Morphology;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Simulation.Lesions;
-using NativeSeg.Simulation.Morphology;
 using NativeSeg.Simulation.Phantoms;
 
 namespace NativeSeg.Simulation.Tests.Lesions;

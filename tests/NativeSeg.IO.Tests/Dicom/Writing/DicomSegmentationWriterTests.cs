@@ -1,8 +1,8 @@
 using System.Text.Json;
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO.Dicom;
 using NativeSeg.IO.Dicom.Writing;
 using NativeSeg.IO.Nifti;
-using NativeSeg.IO.Processing;
 using NativeSeg.IO.Volumes;
 using NativeSeg.Tests.Shared;
 

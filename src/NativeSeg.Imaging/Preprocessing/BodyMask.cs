@@ -1,0 +1,47 @@
+using NativeSeg.Imaging.Morphology;
+using NativeSeg.IO.Volumes;
+
+namespace NativeSeg.Imaging.Preprocessing;
+
+/// <summary>
+/// Per axial slice, the body with everything it encloses: the body component of <see cref="BodyBox"/> (pixels above
+/// −500 HU, largest 8-connected component) plus the darker regions it surrounds (lungs, airways, bowel gas), found as
+/// the background that cannot reach the slice border through 4-connected background. The lungs lie inside it; the
+/// air around the patient, the table and clothing do not — so a lung prediction outside it is always wrong.
+/// A slice whose body touches the image border all round (a field of view cutting through the chest) keeps every
+/// enclosed region it can; a slice without a body is empty.
+/// </summary>
+public static class BodyMask
+{
+    public static Volume<byte> Compute(Volume<float> ct, float thresholdHu = BodyBox.DefaultThresholdHu)
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        var g = ct.Grid;
+        var mask = new Volume<byte>(g);
+        Parallel.For(0, g.SizeZ, () => new BodyBox(g.SizeX, g.SizeY, thresholdHu), (z, _, finder) =>
+        {
+            var body = mask.Slice(z);
+            var box = finder.Find(ct.Slice(z), body);
+            if (box.HasBody) FillEnclosed(body, g.SizeX, g.SizeY);
+            return finder;
+        }, _ => { });
+        return mask;
+    }
+
+    /// <summary>
+    /// The background runs of the slice joined 4-connected; a set that reaches the slice border is outside, every
+    /// other background pixel is enclosed and joins the body.
+    /// </summary>
+    private static void FillEnclosed(Span<byte> body, int columns, int rows)
+    {
+        var runs = RowRuns.Find(body, columns, rows, 1, foreground: false);
+        runs.JoinNeighbours(facesOnly: true);
+        var open = new bool[runs.Count];
+        for (int row = 0; row < rows; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
+                if (row == 0 || row == rows - 1 || runs.Start[r] == 0 || runs.End[r] == columns) open[runs.Root(r)] = true;
+        for (int row = 0; row < rows; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
+                if (!open[runs.Root(r)]) body.Slice(row * columns + runs.Start[r], runs.End[r] - runs.Start[r]).Fill(1);
+    }
+}

@@ -1,0 +1,87 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.IO.Volumes;
+
+namespace NativeSeg.Imaging.Preprocessing;
+
+/// <summary>
+/// The network input for a CT (N × 1 × 216 × 296, N = slices, ordered inferior → superior) together with
+/// what is needed to go back: the orientation and each slice's crop box. <see cref="PrepareLabels"/> applies
+/// the same crop and resize to a mask; <see cref="MapBack"/> resamples network outputs onto the CT's grid.
+/// </summary>
+public sealed class PreparedVolume
+{
+    internal PreparedVolume(Grid grid, SliceOrientation orientation, CropBox[] boxes, float[] input)
+    {
+        Grid = grid;
+        Orientation = orientation;
+        Boxes = boxes;
+        Input = input;
+    }
+
+    /// <summary>The CT's grid: MapBack returns volumes on it.</summary>
+    public Grid Grid { get; }
+
+    public SliceOrientation Orientation { get; }
+
+    /// <summary>Per network slice, the crop box in display coordinates.</summary>
+    public IReadOnlyList<CropBox> Boxes { get; }
+
+    /// <summary>N × 1 × 216 × 296 intensities in [0, 1.3], row-major (columns fastest).</summary>
+    public float[] Input { get; }
+
+    public int Slices => Boxes.Count;
+
+    public const int Width = SlicePreprocessor.Width;
+    public const int Height = SlicePreprocessor.Height;
+    public const int SliceValues = Width * Height;
+
+    /// <summary>
+    /// Training labels, N × 216 × 296 class indices (0 background, 1 lung; any non-zero mask label is lung):
+    /// the binary mask is cropped with the CT's boxes, resized bilinearly as 0/1 floats, and thresholded at
+    /// 0.5, so a label follows the same geometry as the intensities without nearest-neighbour jaggedness.
+    /// </summary>
+    public float[] PrepareLabels(Volume<byte> mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        if (!mask.Grid.SameGeometry(Grid, 1e-3))
+            throw new ArgumentException($"mask grid {mask.Grid} differs from the CT grid {Grid}.");
+        int columns = Orientation.Columns, rows = Orientation.Rows;
+        int[] offsets = Orientation.DisplayToSliceOffsets();
+        var labels = new float[(long)Slices * SliceValues];
+        Parallel.For(0, Slices, () => new float[columns * rows], (n, _, display) =>
+        {
+            var slice = mask.Slice(Orientation.VolumeSlice(n));
+            for (int p = 0; p < offsets.Length; p++) display[p] = slice[offsets[p]] != 0 ? 1f : 0f;
+            var output = labels.AsSpan(n * SliceValues, SliceValues);
+            BilinearResize.Resize(display, columns, Boxes[n], output, Width, Height);
+            for (int i = 0; i < output.Length; i++) output[i] = output[i] >= 0.5f ? 1f : 0f;
+            return display;
+        }, _ => { });
+        return labels;
+    }
+
+    /// <summary>
+    /// Resamples N × 216 × 296 network maps (lung probabilities, for instance) back onto the CT grid:
+    /// bilinear (align_corners=False) from the network grid onto each box's pixels, zero outside the box.
+    /// </summary>
+    public Volume<float> MapBack(float[] maps)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Length != (long)Slices * SliceValues)
+            throw new ArgumentException($"expected {Slices}×{Height}×{Width} = {(long)Slices * SliceValues} values, got {maps.Length}.");
+        var result = new Volume<float>(Grid);
+        int columns = Orientation.Columns;
+        int[] offsets = Orientation.DisplayToSliceOffsets();
+        Parallel.For(0, Slices, n =>
+        {
+            var box = Boxes[n];
+            var boxPixels = new float[box.Width * box.Height];
+            BilinearResize.Resize(maps.AsSpan(n * SliceValues, SliceValues), Width, new CropBox(0, 0, Width, Height, true), boxPixels, box.Width, box.Height);
+            var slice = result.Slice(Orientation.VolumeSlice(n));
+            for (int r = 0; r < box.Height; r++)
+                for (int c = 0; c < box.Width; c++)
+                    slice[offsets[box.Left + c + columns * (box.Top + r)]] = boxPixels[c + box.Width * r];
+        });
+        return result;
+    }
+}
