@@ -14,89 +14,97 @@ internal sealed class IlgpuKernelSet
 {
     public IlgpuKernelSet(Accelerator a)
     {
-        Fill = a.LoadAutoGroupedKernel<Index1D, View, float>(MemoryKernels.Fill);
-        Copy = a.LoadAutoGroupedKernel<Index1D, View, View>(MemoryKernels.Copy);
+        AutoGrouped(a, MemoryKernels.Fill, out Fill);
+        AutoGrouped(a, MemoryKernels.Copy, out Copy);
 
-        ConvolutionForwardV1 = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionForwardV1);
-        ConvolutionForwardV3 = a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV3Kernels.ConvolutionForwardV3);
-        Convolution1x1V2 = a.LoadKernel<View, View, View, ConvolutionGeometry>(Convolution1x1V2Kernels.Convolution1x1V2);
-        ConvolutionInferenceForwardV2 = a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(
-            ConvolutionInferenceKernels.ConvolutionInferenceForwardV2);
-        FoldBatchNorm = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, float, View, int>(ConvolutionInferenceKernels.FoldBatchNorm);
-        ConvolutionBackwardData = a.LoadAutoGroupedKernel<Index1D, View, View, View, ConvolutionGeometry>(ConvolutionKernels.ConvolutionBackwardData);
-        FlipTransposeWeights = a.LoadAutoGroupedKernel<Index1D, View, View, ConvolutionGeometry>(ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights);
-        ConvolutionBackwardWeightsPartials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionKernels.ConvolutionBackwardWeightsPartials);
-        BackwardWeightsV2Partials = a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials);
-        SumPartials = a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout, int>(ReductionKernels.SumPartials);
-        SumOfSquaresPartials = a.LoadKernel<View, ArrayView<double>, ReductionLayout>(ReductionKernels.SumOfSquaresPartials);
+        AutoGrouped(a, ConvolutionKernels.ConvolutionForwardV1, out ConvolutionForwardV1);
+        Explicit(a, ConvolutionForwardV3Kernels.ConvolutionForwardV3, out ConvolutionForwardV3);
+        Explicit(a, Convolution1x1V2Kernels.Convolution1x1V2, out Convolution1x1V2);
+        Explicit(a, ConvolutionInferenceKernels.ConvolutionInferenceForwardV2, out ConvolutionInferenceForwardV2);
+        AutoGrouped(a, ConvolutionInferenceKernels.FoldBatchNorm, out FoldBatchNorm);
+        AutoGrouped(a, ConvolutionKernels.ConvolutionBackwardData, out ConvolutionBackwardData);
+        AutoGrouped(a, ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights, out FlipTransposeWeights);
+        Explicit(a, ConvolutionKernels.ConvolutionBackwardWeightsPartials, out ConvolutionBackwardWeightsPartials);
+        Explicit(a, ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials, out BackwardWeightsV2Partials);
+        AutoGrouped(a, ReductionKernels.SumPartials, out SumPartials);
+        Explicit(a, ReductionKernels.SumOfSquaresPartials, out SumOfSquaresPartials);
 
-        ChannelSumPartials = a.LoadKernel<View, View, NchwGeometry, ReductionLayout>(BatchNormKernels.ChannelSumPartials);
-        FinishMean = a.LoadAutoGroupedKernel<Index1D, View, View, ReductionLayout>(BatchNormKernels.FinishMean);
-        CenteredSquarePartials = a.LoadKernel<View, View, View, NchwGeometry, ReductionLayout>(BatchNormKernels.CenteredSquarePartials);
-        FinishVariance = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, View, float, float, ReductionLayout>(BatchNormKernels.FinishVariance);
-        Normalize = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, View, View, NchwGeometry>(BatchNormKernels.Normalize);
-        InverseStdFromVariance = a.LoadAutoGroupedKernel<Index1D, View, View, float>(BatchNormKernels.InverseStdFromVariance);
-        BatchNormBackwardPartials = a.LoadKernel<View, View, View, View, View, View, NchwGeometry, ReductionLayout>(BatchNormKernels.BackwardPartials);
-        BatchNormFinishBackward = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, ReductionLayout>(BatchNormKernels.FinishBackward);
-        BatchNormBackwardData = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, View, View, View, View, NchwGeometry>(BatchNormKernels.BackwardData);
+        Explicit(a, BatchNormKernels.ChannelSumPartials, out ChannelSumPartials);
+        AutoGrouped(a, BatchNormKernels.FinishMean, out FinishMean);
+        Explicit(a, BatchNormKernels.CenteredSquarePartials, out CenteredSquarePartials);
+        AutoGrouped(a, BatchNormKernels.FinishVariance, out FinishVariance);
+        AutoGrouped(a, BatchNormKernels.Normalize, out Normalize);
+        AutoGrouped(a, BatchNormKernels.InverseStdFromVariance, out InverseStdFromVariance);
+        Explicit(a, BatchNormKernels.BackwardPartials, out BatchNormBackwardPartials);
+        AutoGrouped(a, BatchNormKernels.FinishBackward, out BatchNormFinishBackward);
+        AutoGrouped(a, BatchNormKernels.BackwardData, out BatchNormBackwardData);
 
-        ReluForward = a.LoadAutoGroupedKernel<Index1D, View, View>(ReluKernels.ReluForward);
-        ReluBackward = a.LoadAutoGroupedKernel<Index1D, View, View, View>(ReluKernels.ReluBackward);
-        ResidualAddForward = a.LoadAutoGroupedKernel<Index1D, View, View, View, NchwGeometry, int, int>(ResidualKernels.ResidualAddForward);
-        ResidualAddBackwardSkip = a.LoadAutoGroupedKernel<Index1D, View, View, NchwGeometry, int, int>(ResidualKernels.ResidualAddBackwardSkip);
+        AutoGrouped(a, ReluKernels.ReluForward, out ReluForward);
+        AutoGrouped(a, ReluKernels.ReluBackward, out ReluBackward);
+        AutoGrouped(a, ResidualKernels.ResidualAddForward, out ResidualAddForward);
+        AutoGrouped(a, ResidualKernels.ResidualAddBackwardSkip, out ResidualAddBackwardSkip);
 
-        SoftmaxForward = a.LoadAutoGroupedKernel<Index1D, View, View, NchwGeometry>(SoftmaxDiceKernels.SoftmaxForward);
-        DiceSumPartials = a.LoadKernel<View, View, View, NchwGeometry, ReductionLayout>(SoftmaxDiceKernels.DiceSumPartials);
-        DiceSliceLoss = a.LoadAutoGroupedKernel<Index1D, View, View, int, float, ReductionLayout>(SoftmaxDiceKernels.DiceSliceLoss);
-        DiceFractions = a.LoadAutoGroupedKernel<Index1D, View, View, View, float, ReductionLayout>(SoftmaxDiceKernels.DiceFractions);
-        DiceGradientLogits = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, View, NchwGeometry>(SoftmaxDiceKernels.DiceGradientLogits);
+        AutoGrouped(a, SoftmaxDiceKernels.SoftmaxForward, out SoftmaxForward);
+        Explicit(a, SoftmaxDiceKernels.DiceSumPartials, out DiceSumPartials);
+        AutoGrouped(a, SoftmaxDiceKernels.DiceSliceLoss, out DiceSliceLoss);
+        AutoGrouped(a, SoftmaxDiceKernels.DiceFractions, out DiceFractions);
+        AutoGrouped(a, SoftmaxDiceKernels.DiceGradientLogits, out DiceGradientLogits);
 
-        AdamStep = a.LoadAutoGroupedKernel<Index1D, View, View, View, View, AdamConstants>(AdamKernels.AdamStep);
+        AutoGrouped(a, AdamKernels.AdamStep, out AdamStep);
 
-        ResizeForward = a.LoadAutoGroupedKernel<Index1D, View, View, ResizeGeometry>(ResizeKernels.ResizeBilinearForward);
-        ResizeBackwardColumns = a.LoadAutoGroupedKernel<Index1D, View, View, ResizeGeometry>(ResizeKernels.ResizeBilinearBackwardColumns);
-        ResizeBackwardRows = a.LoadAutoGroupedKernel<Index1D, View, View, ResizeGeometry>(ResizeKernels.ResizeBilinearBackwardRows);
+        AutoGrouped(a, ResizeKernels.ResizeBilinearForward, out ResizeForward);
+        AutoGrouped(a, ResizeKernels.ResizeBilinearBackwardColumns, out ResizeBackwardColumns);
+        AutoGrouped(a, ResizeKernels.ResizeBilinearBackwardRows, out ResizeBackwardRows);
     }
 
-    public Action<AcceleratorStream, Index1D, View, float> Fill { get; }
-    public Action<AcceleratorStream, Index1D, View, View> Copy { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, float> Fill;
+    public readonly Action<AcceleratorStream, Index1D, View, View> Copy;
 
-    public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionForwardV1 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV3 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> Convolution1x1V2 { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> ConvolutionInferenceForwardV2 { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionBackwardData { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ConvolutionGeometry> FlipTransposeWeights { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> ConvolutionBackwardWeightsPartials { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> BackwardWeightsV2Partials { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials { get; }
-    public Action<AcceleratorStream, KernelConfig, View, ArrayView<double>, ReductionLayout> SumOfSquaresPartials { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionForwardV1;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ConvolutionForwardV3;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> Convolution1x1V2;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> ConvolutionInferenceForwardV2;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, float, View, int> FoldBatchNorm;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, ConvolutionGeometry> ConvolutionBackwardData;
+    public readonly Action<AcceleratorStream, Index1D, View, View, ConvolutionGeometry> FlipTransposeWeights;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> ConvolutionBackwardWeightsPartials;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> BackwardWeightsV2Partials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, ReductionLayout, int> SumPartials;
+    public readonly Action<AcceleratorStream, KernelConfig, View, ArrayView<double>, ReductionLayout> SumOfSquaresPartials;
 
-    public Action<AcceleratorStream, KernelConfig, View, View, NchwGeometry, ReductionLayout> ChannelSumPartials { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ReductionLayout> FinishMean { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> CenteredSquarePartials { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, View, float, float, ReductionLayout> FinishVariance { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, View, View, NchwGeometry> Normalize { get; }
-    public Action<AcceleratorStream, Index1D, View, View, float> InverseStdFromVariance { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, View, View, View, NchwGeometry, ReductionLayout> BatchNormBackwardPartials { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, ReductionLayout> BatchNormFinishBackward { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, View, View, View, View, NchwGeometry> BatchNormBackwardData { get; }
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, NchwGeometry, ReductionLayout> ChannelSumPartials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, ReductionLayout> FinishMean;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> CenteredSquarePartials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, float, float, ReductionLayout> FinishVariance;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, View, NchwGeometry> Normalize;
+    public readonly Action<AcceleratorStream, Index1D, View, View, float> InverseStdFromVariance;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, View, View, View, NchwGeometry, ReductionLayout> BatchNormBackwardPartials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, ReductionLayout> BatchNormFinishBackward;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, View, View, View, NchwGeometry> BatchNormBackwardData;
 
-    public Action<AcceleratorStream, Index1D, View, View> ReluForward { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View> ReluBackward { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, NchwGeometry, int, int> ResidualAddForward { get; }
-    public Action<AcceleratorStream, Index1D, View, View, NchwGeometry, int, int> ResidualAddBackwardSkip { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, View> ReluForward;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View> ReluBackward;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, NchwGeometry, int, int> ResidualAddForward;
+    public readonly Action<AcceleratorStream, Index1D, View, View, NchwGeometry, int, int> ResidualAddBackwardSkip;
 
-    public Action<AcceleratorStream, Index1D, View, View, NchwGeometry> SoftmaxForward { get; }
-    public Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> DiceSumPartials { get; }
-    public Action<AcceleratorStream, Index1D, View, View, int, float, ReductionLayout> DiceSliceLoss { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, float, ReductionLayout> DiceFractions { get; }
-    public Action<AcceleratorStream, Index1D, View, View, View, View, View, NchwGeometry> DiceGradientLogits { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, View, NchwGeometry> SoftmaxForward;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> DiceSumPartials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, int, float, ReductionLayout> DiceSliceLoss;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, float, ReductionLayout> DiceFractions;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, NchwGeometry> DiceGradientLogits;
 
-    public Action<AcceleratorStream, Index1D, View, View, View, View, AdamConstants> AdamStep { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, AdamConstants> AdamStep;
 
-    public Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeForward { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeBackwardColumns { get; }
-    public Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeBackwardRows { get; }
+    public readonly Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeForward;
+    public readonly Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeBackwardColumns;
+    public readonly Action<AcceleratorStream, Index1D, View, View, ResizeGeometry> ResizeBackwardRows;
+
+    // Each launcher's delegate type is written once, on its field; the loader takes it from the out argument (C# does
+    // not infer a generic argument from an assignment target). A kernel whose parameters do not match its field's type
+    // fails here, when the backend starts, with ILGPU's "cannot bind" error: every ilgpu-cpu test starts it.
+    private static void AutoGrouped<TLauncher>(Accelerator a, Delegate kernel, out TLauncher launcher) where TLauncher : Delegate =>
+        launcher = a.LoadAutoGroupedKernel<TLauncher>(kernel.Method);
+
+    private static void Explicit<TLauncher>(Accelerator a, Delegate kernel, out TLauncher launcher) where TLauncher : Delegate =>
+        launcher = a.LoadKernel<TLauncher>(kernel.Method);
 }
