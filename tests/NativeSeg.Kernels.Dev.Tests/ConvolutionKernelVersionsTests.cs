@@ -85,7 +85,7 @@ public sealed class ConvolutionKernelVersionsTests
     /// at 32 and 256 threads (the order of every sum depends on the shapes alone).
     /// </summary>
     [Test]
-    public void PointwiseWeightGradientMatchesReferenceAndRepeatsAtEveryGroupSize()
+    public void PointwiseBackwardWeightsMatchReferenceAndRepeatAtEveryGroupSize()
     {
         var random = new Random(1837);
         var (x, xr) = _h.Random(TensorShape.Nchw(2, 18, 7, 37), random);
@@ -280,7 +280,7 @@ public sealed class ConvolutionKernelVersionsTests
             foreach (var experiment in new[] { "ConvolutionForwardV3Kernels.ConvolutionForwardV3", "ConvolutionForwardV4Kernels.ConvolutionForwardV4",
                          "Convolution1x1V2Kernels.Convolution1x1V2", "ConvolutionBackwardDataTransposedKernels.FlipTransposeWeights",
                          "ConvolutionBackwardWeightsV2Kernels.BackwardWeightsV2Partials", "ConvolutionForwardV2Kernels.ConvolutionForwardV2",
-                         "ConvolutionInferenceV3Kernels.ConvolutionInferenceForwardV3", "Convolution1x1WeightGradientKernels.WeightGradientPartials" })
+                         "ConvolutionInferenceV3Kernels.ConvolutionInferenceForwardV3", "Convolution1x1BackwardWeightsKernels.BackwardWeightsPartials" })
             {
                 Assert.That(files, Does.Contain(experiment));
                 Assert.That(File.ReadAllText(Path.Combine(directory, experiment + ".ptx")), Does.Contain(".entry"), experiment);
@@ -299,7 +299,7 @@ public sealed class ConvolutionKernelVersionsTests
         Assert.That(ConvolutionForwardV4Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(Convolution1x1V2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
         Assert.That(ConvolutionBackwardWeightsV2Kernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
-        Assert.That(Convolution1x1WeightGradientKernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
+        Assert.That(Convolution1x1BackwardWeightsKernels.SharedBytes, Is.LessThanOrEqualTo(KernelConstants.SharedMemoryLimitBytes));
     }
 
     /// <summary>

@@ -68,7 +68,7 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
             && g.Dilation <= ConvolutionBackwardWeightsV2Kernels.MaxDilation;
         bool pointwise = Versions.PointwiseWeights == PointwiseWeightsVersion.V2 && g.Kernel == 1;
         var layout = blocked ? ConvolutionBackwardWeightsV2Kernels.Layout(g)
-            : pointwise ? Convolution1x1WeightGradientKernels.Layout(g)
+            : pointwise ? Convolution1x1BackwardWeightsKernels.Layout(g)
             : new ReductionLayout(g.OutChannels * g.InChannels, g.Batch * g.Plane, IlgpuBackend.SlicesFor(g.Batch * g.Plane));
         var partials = _ilgpu.Scratch((long)layout.Groups * taps);
         var x = _ilgpu.ViewOf(op, input);
@@ -76,7 +76,7 @@ public sealed class ExperimentalIlgpuBackend(IlgpuBackend inner, KernelVersions 
         if (blocked)
             Product.BackwardWeightsV2Partials(_ilgpu.Stream, Groups(ConvolutionBackwardWeightsV2Kernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
         else if (pointwise)
-            _kernels.PointwiseWeightGradientPartials(_ilgpu.Stream, Groups(Convolution1x1WeightGradientKernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
+            _kernels.PointwiseBackwardWeightsPartials(_ilgpu.Stream, Groups(Convolution1x1BackwardWeightsKernels.Groups(g, GroupSize)), x, dy, partials, g, layout);
         else
             Product.ConvolutionBackwardWeightsPartials(_ilgpu.Stream, Groups(layout.Groups), x, dy, partials, g, layout);
         Product.SumPartials(_ilgpu.Stream, gradWeights.Length, partials, _ilgpu.ViewOf(op, gradWeights), layout, taps);

@@ -20,7 +20,7 @@ internal sealed class ExperimentalKernelSet(Accelerator a)
 {
     private Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry>? _forwardV2;
     private Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry>? _forwardV4;
-    private Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout>? _pointwiseWeightGradient;
+    private Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout>? _pointwiseBackwardWeights;
     private Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages>? _inferenceV3;
 
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ForwardV2 =>
@@ -29,9 +29,9 @@ internal sealed class ExperimentalKernelSet(Accelerator a)
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry> ForwardV4 =>
         _forwardV4 ??= a.LoadKernel<View, View, View, ConvolutionGeometry>(ConvolutionForwardV4Kernels.ConvolutionForwardV4);
 
-    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> PointwiseWeightGradientPartials =>
-        _pointwiseWeightGradient ??= a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(
-            Convolution1x1WeightGradientKernels.WeightGradientPartials);
+    public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, ReductionLayout> PointwiseBackwardWeightsPartials =>
+        _pointwiseBackwardWeights ??= a.LoadKernel<View, View, View, ConvolutionGeometry, ReductionLayout>(
+            Convolution1x1BackwardWeightsKernels.BackwardWeightsPartials);
 
     public Action<AcceleratorStream, KernelConfig, View, View, View, ConvolutionGeometry, View, View, View, FusedStages> InferenceV3 =>
         _inferenceV3 ??= a.LoadKernel<View, View, View, ConvolutionGeometry, View, View, View, FusedStages>(

@@ -21,7 +21,7 @@ namespace NativeSeg.Kernels.Dev.Versions;
 /// (width 1), adding slices in order. Each sum runs over chunks, then positions, in ascending order, and the slices
 /// depend on the shapes alone, so the result repeats bit for bit whatever the group size. No atomics.
 /// </summary>
-public static class Convolution1x1WeightGradientKernels
+public static class Convolution1x1BackwardWeightsKernels
 {
     /// <summary>Input channels of a group's block: the fastest-varying thread index.</summary>
     public const int InputLanes = 16;
@@ -61,7 +61,7 @@ public static class Convolution1x1WeightGradientKernels
     }
 
     /// <summary>Stage 1 (1×1 weights, explicitly grouped, DimX a multiple of 16).</summary>
-    public static void WeightGradientPartials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
+    public static void BackwardWeightsPartials(ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> partials,
         ConvolutionGeometry g, ReductionLayout layout)
     {
         var inputRows = SharedMemory.Allocate<float>(InputLanes * Stride);
