@@ -162,21 +162,31 @@ public sealed class IlgpuBackend : IBackend
         return new IlgpuTensor(this, shape, _accelerator.Allocate1D<float>(shape.Length));
     }
 
-    public void Upload(ReadOnlySpan<float> source, Tensor destination)
+    public unsafe void Upload(ReadOnlySpan<float> source, Tensor destination)
     {
         Transfer(nameof(Upload), destination, source.Length);
         var view = Own(nameof(Upload), destination).Buffer.View;
-        view.CopyFromCPU(_stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source), source.Length);
-        // The span may die when we return: wait until the copy has read it.
-        _stream.Synchronize();
+        if (source.IsEmpty) return;
+        // ILGPU wraps the ref's address as a raw pointer without pinning it (its copy API asks for pinned memory), so a
+        // managed array that the GC moves during the copy would be read at its old address: the likely cause of the
+        // rare all-zero results the simulator's tests showed under heavy load. Pin the host memory until the copy ends.
+        fixed (float* pinned = source)
+        {
+            view.CopyFromCPU(_stream, ref *pinned, source.Length);
+            _stream.Synchronize();
+        }
     }
 
-    public void Download(Tensor source, Span<float> destination)
+    public unsafe void Download(Tensor source, Span<float> destination)
     {
         Transfer(nameof(Download), source, destination.Length);
         var view = Own(nameof(Download), source).Buffer.View;
-        view.CopyToCPU(_stream, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
-        _stream.Synchronize();
+        if (destination.IsEmpty) return;
+        fixed (float* pinned = destination) // pinned for the copy, as in Upload
+        {
+            view.CopyToCPU(_stream, ref *pinned, destination.Length);
+            _stream.Synchronize();
+        }
     }
 
     public void Fill(Tensor destination, float value)
@@ -426,7 +436,7 @@ public sealed class IlgpuBackend : IBackend
     /// Stage 1 of every tensor into one scratch buffer, each at its own offset, then one copy to the host and one
     /// wait; stage 2 on the host, per tensor in slice order, in float64 (the same adds as a single call).
     /// </summary>
-    public void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
+    public unsafe void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
     {
         const string op = nameof(SumsOfSquares);
         OperationContracts.SumsOfSquares(op, tensors, sums.Length);
@@ -446,8 +456,11 @@ public sealed class IlgpuBackend : IBackend
             offset += layout.Groups;
         }
         if (_hostPartials.Length < total) _hostPartials = new double[total];
-        partials.CopyToCPU(_stream, ref _hostPartials[0], total);
-        _stream.Synchronize();
+        fixed (double* pinned = _hostPartials) // pinned for the copy, as in Upload
+        {
+            partials.CopyToCPU(_stream, ref *pinned, total);
+            _stream.Synchronize();
+        }
         offset = 0;
         for (int i = 0; i < tensors.Count; i++)
         {
