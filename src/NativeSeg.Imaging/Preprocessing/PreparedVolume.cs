@@ -72,6 +72,10 @@ public sealed class PreparedVolume
         var result = new Volume<float>(Grid);
         int columns = Orientation.Columns;
         int[] offsets = Orientation.DisplayToSliceOffsets();
+        // Display (column, row) → slice offset is affine: offset(c, r) = offset(0, 0) + c·columnStep + r·rowStep, with
+        // steps ±1 or ±SizeX. In the common orientation a box row is one contiguous run of the slice (columnStep 1)
+        // and goes over as a block copy instead of one indexed store per pixel.
+        int columnStep = columns > 1 ? offsets[1] - offsets[0] : 1;
         Parallel.For(0, Slices, n =>
         {
             var box = Boxes[n];
@@ -79,8 +83,16 @@ public sealed class PreparedVolume
             BilinearResize.Resize(maps.AsSpan(n * SliceValues, SliceValues), Width, new CropBox(0, 0, Width, Height, true), boxPixels, box.Width, box.Height);
             var slice = result.Slice(Orientation.VolumeSlice(n));
             for (int r = 0; r < box.Height; r++)
-                for (int c = 0; c < box.Width; c++)
-                    slice[offsets[box.Left + c + columns * (box.Top + r)]] = boxPixels[c + box.Width * r];
+            {
+                var row = boxPixels.AsSpan(box.Width * r, box.Width);
+                int first = offsets[box.Left + columns * (box.Top + r)];
+                if (columnStep == 1)
+                {
+                    row.CopyTo(slice.Slice(first, box.Width));
+                    continue;
+                }
+                for (int c = 0; c < box.Width; c++) slice[first + c * columnStep] = row[c];
+            }
         });
         return result;
     }

@@ -109,6 +109,51 @@ public class SlicePreprocessorTests
         Assert.That(Case009.Dice(mask, flippedMask.Voxels), Is.GreaterThan(0.98));
     }
 
+    // MapBack writes whole box rows when the display columns run along the slice's rows: every orientation (transposed
+    // or not, columns and rows either way) must still land each value where the per-pixel display → slice map says.
+    [TestCase(false, 1, 1)]
+    [TestCase(false, -1, 1)]
+    [TestCase(false, 1, -1)]
+    [TestCase(false, -1, -1)]
+    [TestCase(true, 1, 1)]
+    [TestCase(true, -1, 1)]
+    [TestCase(true, 1, -1)]
+    [TestCase(true, -1, -1)]
+    public void MapBackPlacesEveryPixelInEveryOrientation(bool transposed, int first, int second)
+    {
+        var matrix = transposed
+            ? new double[,] { { 0, 0.9 * first, 0, 0 }, { 0.8 * second, 0, 0, 0 }, { 0, 0, 2, 0 } }
+            : new double[,] { { 0.9 * first, 0, 0, 0 }, { 0, 0.8 * second, 0, 0 }, { 0, 0, 2, 0 } };
+        var grid = new Grid(37, 29, 3, new Affine(matrix));
+        var random = new Random(transposed ? 7 : 3);
+        var ct = new Volume<float>(grid, Enumerable.Repeat(-1000f, grid.VoxelCount).ToArray());
+        for (int z = 0; z < 3; z++)
+            for (int y = 4 + z; y < 25; y++)
+                for (int x = 6; x < 33 - z; x++)
+                    ct[x, y, z] = random.Next(-200, 200);
+        var prepared = SlicePreprocessor.Prepare(ct);
+        Assert.That(prepared.Orientation.Transposed, Is.EqualTo(transposed));
+        var maps = new float[prepared.Slices * PreparedVolume.SliceValues];
+        for (int i = 0; i < maps.Length; i++) maps[i] = random.NextSingle();
+
+        var back = prepared.MapBack(maps);
+
+        var o = prepared.Orientation;
+        var offsets = o.DisplayToSliceOffsets();
+        for (int n = 0; n < prepared.Slices; n++)
+        {
+            var box = prepared.Boxes[n];
+            var expected = new float[grid.SizeX * grid.SizeY];
+            var boxPixels = new float[box.Width * box.Height];
+            BilinearResize.Resize(maps.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues), PreparedVolume.Width,
+                new CropBox(0, 0, PreparedVolume.Width, PreparedVolume.Height, true), boxPixels, box.Width, box.Height);
+            for (int r = 0; r < box.Height; r++)
+                for (int c = 0; c < box.Width; c++)
+                    expected[offsets[box.Left + c + o.Columns * (box.Top + r)]] = boxPixels[c + box.Width * r];
+            Assert.That(back.Slice(o.VolumeSlice(n)).ToArray(), Is.EqualTo(expected), $"slice {n}, box {box}");
+        }
+    }
+
     [Test]
     public void SliceWithoutBodyFallsBackToTheWholeSlice()
     {
