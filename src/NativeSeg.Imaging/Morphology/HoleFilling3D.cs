@@ -17,8 +17,8 @@ public static class HoleFilling3D
         if (mask.Length != (long)sizeX * sizeY * sizeZ)
             throw new ArgumentException($"mask has {mask.Length} voxels, grid {sizeX}×{sizeY}×{sizeZ} needs {(long)sizeX * sizeY * sizeZ}.");
         if (fillValue == 0) throw new ArgumentException("the fill value must be non-zero.");
-        if (ForegroundBox.Of(mask, sizeX, sizeY, sizeZ) is not { } box) return 0;
-        var (x0, y0, z0, x1, y1, z1) = box.Grown(1, sizeX, sizeY, sizeZ);
+        if (VoxelBox.Around(mask, sizeX, sizeY, sizeZ) is not { } foreground) return 0;
+        var (x0, y0, z0, x1, y1, z1) = foreground.Grow(1).ClipTo(sizeX, sizeY, sizeZ);
         int bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
 
         var local = new byte[bx * by * bz];
