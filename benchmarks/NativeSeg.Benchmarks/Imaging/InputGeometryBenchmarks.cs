@@ -3,7 +3,7 @@ using NativeSeg.Imaging.Geometry;
 using NativeSeg.IO;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.Benchmarks.Processing;
+namespace NativeSeg.Benchmarks.Imaging;
 
 /// <summary>
 /// What segmenting a non-axial or tilted input costs on top of an axial one, on LCTSC Case_009 (512×512×117):

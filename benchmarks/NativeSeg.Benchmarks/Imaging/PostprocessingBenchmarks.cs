@@ -5,7 +5,7 @@ using NativeSeg.IO;
 using NativeSeg.IO.Nifti;
 using NativeSeg.IO.Volumes;
 
-namespace NativeSeg.Benchmarks.Processing;
+namespace NativeSeg.Benchmarks.Imaging;
 
 /// <summary>
 /// The segmentation pipeline's post-processing on LCTSC Case_009 (512×512×117, 30.7 M voxels): the body mask of the

@@ -1,6 +1,6 @@
 using NativeSeg.Evaluation.Metrics;
 using NativeSeg.Evaluation.Roc;
-using NativeSeg.IO.Imaging;
+using NativeSeg.IO.Png;
 
 namespace NativeSeg.Evaluation.Report;
 

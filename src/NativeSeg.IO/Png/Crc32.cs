@@ -1,4 +1,4 @@
-namespace NativeSeg.IO.Imaging;
+namespace NativeSeg.IO.Png;
 
 /// <summary>CRC-32 of PNG and zlib's gzip (ISO 3309, reflected polynomial 0xEDB88320), one byte at a time from a 256-entry table.</summary>
 public static class Crc32

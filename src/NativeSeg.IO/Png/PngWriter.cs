@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace NativeSeg.IO.Imaging;
+namespace NativeSeg.IO.Png;
 
 /// <summary>
 /// Minimal PNG encoder (ISO/IEC 15948): 8-bit greyscale or RGB, no interlace. Each row gets filter type 0 (none);

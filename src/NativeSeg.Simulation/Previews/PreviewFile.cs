@@ -1,4 +1,4 @@
-using NativeSeg.IO.Imaging;
+using NativeSeg.IO.Png;
 
 namespace NativeSeg.Simulation.Previews;
 

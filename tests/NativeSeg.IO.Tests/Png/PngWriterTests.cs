@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using NativeSeg.IO.Imaging;
+using NativeSeg.IO.Png;
 
-namespace NativeSeg.IO.Tests.Imaging;
+namespace NativeSeg.IO.Tests.Png;
 
 public class PngWriterTests
 {
