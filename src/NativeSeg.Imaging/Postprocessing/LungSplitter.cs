@@ -56,45 +56,87 @@ public static class LungSplitter
         var grid = lungs.Grid;
         int axis = orientation.LeftRightAxis;
         int length = axis == 0 ? grid.SizeX : grid.SizeY;
+        int sliceVoxels = grid.SizeX * grid.SizeY;
         // Index increasing towards the patient's right (RAS +x) or left decides which side of the cut is which.
         bool indexTowardsRight = grid.Affine[0, axis] > 0;
 
-        long[] Profile(int zFrom, int zTo)
-        {
-            var profile = new long[length];
-            for (int z = zFrom; z < zTo; z++)
-                for (int y = 0; y < grid.SizeY; y++)
-                    for (int x = 0; x < grid.SizeX; x++)
-                        if (lungs[x, y, z] != 0) profile[axis == 0 ? x : y]++;
-            return profile;
-        }
+        // Every slice's profile in one pass over the volume; the whole volume's profile is their sum.
+        var profiles = new long[grid.SizeZ][];
+        Parallel.For(0, grid.SizeZ, z => profiles[z] = SliceProfile(lungs.Voxels.AsSpan(z * sliceVoxels, sliceVoxels), grid.SizeX, grid.SizeY, axis));
+        var volumeProfile = new long[length];
+        foreach (var profile in profiles)
+            for (int i = 0; i < length; i++) volumeProfile[i] += profile[i];
+        int globalCut = Cut(volumeProfile) ?? length / 2;
 
-        int? Cut(long[] profile)
+        Parallel.For(0, grid.SizeZ, z =>
         {
-            int first = Array.FindIndex(profile, v => v > 0), last = Array.FindLastIndex(profile, v => v > 0);
-            if (first < 0 || last - first < 4) return null;
-            int from = first + (last - first) / 4, to = last - (last - first) / 4;
-            int best = from;
-            for (int i = from; i <= to; i++) if (profile[i] < profile[best]) best = i;
-            return best;
-        }
-
-        int globalCut = Cut(Profile(0, grid.SizeZ)) ?? length / 2;
-        for (int z = 0; z < grid.SizeZ; z++)
-        {
-            var sliceProfile = Profile(z, z + 1);
+            var sliceProfile = profiles[z];
             int cut = globalCut;
-            int? local = Cut(sliceProfile);
             // Trust the slice's own cut only where both sides hold lung (a real junction), else the global one.
-            if (local is int c && sliceProfile.Take(c).Sum() > 0 && sliceProfile.Skip(c + 1).Sum() > 0 && Math.Abs(c - globalCut) < length / 8) cut = c;
+            if (Cut(sliceProfile) is int c && Sum(sliceProfile, 0, c) > 0 && Sum(sliceProfile, c + 1, length) > 0 && Math.Abs(c - globalCut) < length / 8)
+                cut = c;
+            // Positions up to the cut lie on the side the index runs away from.
+            byte upToCut = indexTowardsRight ? LeftLung : RightLung;
+            byte afterCut = indexTowardsRight ? RightLung : LeftLung;
+            var from = lungs.Voxels.AsSpan(z * sliceVoxels, sliceVoxels);
+            var to = result.Voxels.AsSpan(z * sliceVoxels, sliceVoxels);
             for (int y = 0; y < grid.SizeY; y++)
-                for (int x = 0; x < grid.SizeX; x++)
+            {
+                var row = from.Slice(y * grid.SizeX, grid.SizeX);
+                var labels = to.Slice(y * grid.SizeX, grid.SizeX);
+                if (axis == 0)
                 {
-                    if (lungs[x, y, z] == 0) continue;
-                    int position = axis == 0 ? x : y;
-                    bool rightSide = indexTowardsRight ? position > cut : position <= cut;
-                    result[x, y, z] = rightSide ? RightLung : LeftLung;
+                    int split = Math.Clamp(cut + 1, 0, grid.SizeX);
+                    Label(row[..split], labels[..split], upToCut);
+                    Label(row[split..], labels[split..], afterCut);
                 }
+                else
+                {
+                    Label(row, labels, y <= cut ? upToCut : afterCut);
+                }
+            }
+        });
+    }
+
+    /// <summary>Lung voxels of one slice per left–right position (x when <paramref name="axis"/> is 0, else y).</summary>
+    private static long[] SliceProfile(ReadOnlySpan<byte> slice, int sizeX, int sizeY, int axis)
+    {
+        var profile = new long[axis == 0 ? sizeX : sizeY];
+        for (int y = 0; y < sizeY; y++)
+        {
+            var row = slice.Slice(y * sizeX, sizeX);
+            if (axis == 1)
+            {
+                profile[y] = sizeX - row.Count((byte)0); // Count is vectorised
+                continue;
+            }
+            for (int x = 0; x < sizeX; x++)
+                if (row[x] != 0) profile[x]++;
         }
+        return profile;
+    }
+
+    /// <summary>The thinnest point of a profile within the middle half of its extent, or null for a profile too short to cut.</summary>
+    private static int? Cut(long[] profile)
+    {
+        int first = Array.FindIndex(profile, v => v > 0), last = Array.FindLastIndex(profile, v => v > 0);
+        if (first < 0 || last - first < 4) return null;
+        int from = first + (last - first) / 4, to = last - (last - first) / 4;
+        int best = from;
+        for (int i = from; i <= to; i++) if (profile[i] < profile[best]) best = i;
+        return best;
+    }
+
+    private static long Sum(long[] profile, int from, int to)
+    {
+        long sum = 0;
+        for (int i = from; i < to; i++) sum += profile[i];
+        return sum;
+    }
+
+    private static void Label(ReadOnlySpan<byte> lung, Span<byte> labels, byte label)
+    {
+        for (int i = 0; i < lung.Length; i++)
+            if (lung[i] != 0) labels[i] = label;
     }
 }

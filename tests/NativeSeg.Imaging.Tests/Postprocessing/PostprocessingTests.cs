@@ -147,6 +147,76 @@ public class PostprocessingTests
         Assert.That(split.Voxels.Count(b => b != 0), Is.EqualTo(v.Voxels.Count(b => b != 0)));
     }
 
+    // The midline cut against a plain per-voxel statement of the rule (profile per slice and for the volume, thinnest
+    // point in the middle half, the slice's own cut only when both sides hold lung and it is near the volume's), on
+    // joined random blobs, with left–right along x or y and the index running either way.
+    [TestCase(false, -1, 1)]
+    [TestCase(false, 1, 2)]
+    [TestCase(true, -1, 3)]
+    [TestCase(true, 1, 4)]
+    public void MidlineCutMatchesThePerVoxelRule(bool transposed, int sign, int seed)
+    {
+        var matrix = transposed
+            ? new double[,] { { 0, sign, 0, 0 }, { 1, 0, 0, 0 }, { 0, 0, 1, 0 } }
+            : new double[,] { { sign, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 1, 0 } };
+        int along = 44, across = 23;
+        var grid = transposed ? new Grid(across, along, 9, new Affine(matrix)) : new Grid(along, across, 9, new Affine(matrix));
+        var v = new Volume<byte>(grid);
+        var random = new Random(seed);
+        void Set(int lr, int ap, int z) { if (transposed) v[ap, lr, z] = 1; else v[lr, ap, z] = 1; }
+        for (int z = 0; z < 9; z++)
+            for (int ap = 2; ap < across - 2; ap++)
+                for (int lr = 2; lr < along - 2; lr++)
+                {
+                    bool lung = lr < 19 || lr > 24 || (ap >= 10 && ap <= 12); // two blocks joined by a bridge
+                    if (lung && random.NextDouble() < 0.9) Set(lr, ap, z);
+                }
+        for (int n = 0; n < 40; n++) Set(random.Next(along), random.Next(across), random.Next(9)); // stray voxels
+        Assert.That(LungSplitter.Split(v).Voxels, Is.EqualTo(MidlineCutPerVoxel(v, transposed ? 1 : 0)));
+    }
+
+    private static byte[] MidlineCutPerVoxel(Volume<byte> lungs, int axis)
+    {
+        var grid = lungs.Grid;
+        int length = axis == 0 ? grid.SizeX : grid.SizeY;
+        bool indexTowardsRight = grid.Affine[0, axis] > 0;
+        long[] Profile(int zFrom, int zTo)
+        {
+            var profile = new long[length];
+            for (int z = zFrom; z < zTo; z++)
+                for (int y = 0; y < grid.SizeY; y++)
+                    for (int x = 0; x < grid.SizeX; x++)
+                        if (lungs[x, y, z] != 0) profile[axis == 0 ? x : y]++;
+            return profile;
+        }
+        int? Cut(long[] profile)
+        {
+            int first = Array.FindIndex(profile, p => p > 0), last = Array.FindLastIndex(profile, p => p > 0);
+            if (first < 0 || last - first < 4) return null;
+            int from = first + (last - first) / 4, to = last - (last - first) / 4;
+            int best = from;
+            for (int i = from; i <= to; i++) if (profile[i] < profile[best]) best = i;
+            return best;
+        }
+        var result = new Volume<byte>(grid);
+        int globalCut = Cut(Profile(0, grid.SizeZ)) ?? length / 2;
+        for (int z = 0; z < grid.SizeZ; z++)
+        {
+            var sliceProfile = Profile(z, z + 1);
+            int cut = globalCut;
+            if (Cut(sliceProfile) is int c && sliceProfile.Take(c).Sum() > 0 && sliceProfile.Skip(c + 1).Sum() > 0 && Math.Abs(c - globalCut) < length / 8) cut = c;
+            for (int y = 0; y < grid.SizeY; y++)
+                for (int x = 0; x < grid.SizeX; x++)
+                {
+                    if (lungs[x, y, z] == 0) continue;
+                    int position = axis == 0 ? x : y;
+                    bool rightSide = indexTowardsRight ? position > cut : position <= cut;
+                    result[x, y, z] = rightSide ? LungSplitter.RightLung : LungSplitter.LeftLung;
+                }
+        }
+        return result.Voxels;
+    }
+
     [Test]
     public void Case009ReferenceMaskSurvivesPostprocessing()
     {
