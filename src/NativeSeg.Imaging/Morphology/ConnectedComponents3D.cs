@@ -97,6 +97,15 @@ internal sealed class RunComponents
             }
     }
 
+    /// <summary>Writes 0 into every voxel of every run whose label is marked in <paramref name="clearLabel"/>.</summary>
+    public void Clear(Span<byte> volume, ReadOnlySpan<bool> clearLabel)
+    {
+        var runs = Runs;
+        for (int row = 0; row < runs.SizeY * runs.SizeZ; row++)
+            for (int r = runs.RowFirst[row]; r < runs.RowFirst[row + 1]; r++)
+                if (clearLabel[LabelOfRun[r]]) volume.Slice(row * runs.SizeX + runs.Start[r], runs.End[r] - runs.Start[r]).Clear();
+    }
+
     /// <summary>Per label (index 0 unused), the mean voxel (x, y, z) index: sums over runs in closed form.</summary>
     public (double X, double Y, double Z)[] Centroids()
     {

@@ -38,40 +38,67 @@ public static class LungPostprocessor
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         options ??= new LungPostprocessingOptions();
-        var mask = new byte[probabilities.Voxels.Length];
+        var mask = new Volume<byte>(probabilities.Grid);
         var p = probabilities.Voxels;
-        for (int i = 0; i < p.Length; i++) mask[i] = p[i] >= options.Threshold ? (byte)1 : (byte)0;
-        return Process(new Volume<byte>(probabilities.Grid, mask), options);
+        var m = mask.Voxels;
+        float threshold = options.Threshold;
+        for (int i = 0; i < p.Length; i++) m[i] = p[i] >= threshold ? (byte)1 : (byte)0;
+        ProcessInPlace(mask, options);
+        return mask;
     }
 
-    /// <summary>The same steps starting from a binary (any non-zero = lung) mask.</summary>
+    /// <summary>The same steps starting from a binary (any non-zero = lung) mask, which is left as it is.</summary>
     public static Volume<byte> Process(Volume<byte> mask, LungPostprocessingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        options ??= new LungPostprocessingOptions();
+        var result = new Volume<byte>(mask.Grid);
+        var from = mask.Voxels;
+        var to = result.Voxels;
+        for (int i = 0; i < from.Length; i++) to[i] = from[i] != 0 ? (byte)1 : (byte)0;
+        ProcessInPlace(result, options ?? new LungPostprocessingOptions());
+        return result;
+    }
+
+    /// <summary>
+    /// Every step on the 0/1 mask's own voxels. One full-size volume from threshold to labels: on a virtual machine
+    /// each freshly allocated page costs a fault, and a new 30-million-voxel volume per step cost more than the steps.
+    /// </summary>
+    private static void ProcessInPlace(Volume<byte> mask, LungPostprocessingOptions options)
+    {
         var grid = mask.Grid;
-        var kept = KeepLungComponents(mask, options.KeepFraction);
-        if (options.FillHoles) HoleFilling3D.Fill(kept.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
-        if (!(options.FillHoles && options.FillSliceHoles))
-            return options.SplitLeftRight ? LungSplitter.Split(kept) : kept;
-        var split = LungSplitter.Split(kept);
-        SliceHoleFilling.Fill(split.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ, [LungSplitter.RightLung, LungSplitter.LeftLung]);
-        if (options.SplitLeftRight) return split;
-        for (int i = 0; i < split.Voxels.Length; i++) if (split.Voxels[i] != 0) split.Voxels[i] = 1;
-        return split;
+        DropSmallComponents(mask, options.KeepFraction);
+        if (options.FillHoles) HoleFilling3D.Fill(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
+        bool fillSliceHoles = options.FillHoles && options.FillSliceHoles;
+        if (!options.SplitLeftRight && !fillSliceHoles) return;
+        LungSplitter.SplitInPlace(mask);
+        if (!fillSliceHoles) return;
+        SliceHoleFilling.Fill(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ, [LungSplitter.RightLung, LungSplitter.LeftLung]);
+        if (options.SplitLeftRight) return;
+        var v = mask.Voxels;
+        for (int i = 0; i < v.Length; i++) if (v[i] != 0) v[i] = 1;
     }
 
     /// <summary>A binary mask (0/1) of the components with at least <paramref name="keepFraction"/> of the largest's voxels.</summary>
     public static Volume<byte> KeepLungComponents(Volume<byte> mask, double keepFraction)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        var result = new Volume<byte>(mask.Grid);
+        var from = mask.Voxels;
+        var to = result.Voxels;
+        for (int i = 0; i < from.Length; i++) to[i] = from[i] != 0 ? (byte)1 : (byte)0;
+        DropSmallComponents(result, keepFraction);
+        return result;
+    }
+
+    /// <summary>Zeroes, in a 0/1 mask, the components under <paramref name="keepFraction"/> of the largest's voxels.</summary>
+    private static void DropSmallComponents(Volume<byte> mask, double keepFraction)
+    {
         var grid = mask.Grid;
         var components = RunComponents.Find(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
-        var result = new Volume<byte>(grid);
-        if (components.Count == 0) return result;
+        if (components.Count == 0) return;
         long largest = components.Sizes.Max();
-        var keep = new byte[components.Count + 1];
-        for (int l = 1; l <= components.Count; l++) keep[l] = components.Sizes[l - 1] >= keepFraction * largest ? (byte)1 : (byte)0;
-        components.Paint(result.Voxels, keep);
-        return result;
+        var drop = new bool[components.Count + 1];
+        for (int l = 1; l <= components.Count; l++) drop[l] = components.Sizes[l - 1] < keepFraction * largest;
+        components.Clear(mask.Voxels, drop);
     }
 }

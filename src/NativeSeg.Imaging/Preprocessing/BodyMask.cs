@@ -20,12 +20,39 @@ public static class BodyMask
         var mask = new Volume<byte>(g);
         Parallel.For(0, g.SizeZ, () => new BodyBox(g.SizeX, g.SizeY, thresholdHu), (z, _, finder) =>
         {
-            var body = mask.Slice(z);
-            var box = finder.Find(ct.Slice(z), body);
-            if (box.HasBody) FillEnclosed(body, g.SizeX, g.SizeY);
+            SliceBody(finder, ct.Slice(z), mask.Slice(z), g.SizeX, g.SizeY);
             return finder;
         }, _ => { });
         return mask;
+    }
+
+    /// <summary>
+    /// Sets <paramref name="values"/> (same grid as <paramref name="ct"/>) to 0 outside the body, slice by slice, with
+    /// no full-size body volume. Values that are already 0 are not written: pages of a fresh volume that nothing wrote
+    /// stay untouched (on a VM a first write to a page costs a fault).
+    /// </summary>
+    public static void ZeroOutside(Volume<float> ct, Volume<float> values, float thresholdHu = BodyBox.DefaultThresholdHu)
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        ArgumentNullException.ThrowIfNull(values);
+        var g = ct.Grid;
+        if (values.Grid.SizeX != g.SizeX || values.Grid.SizeY != g.SizeY || values.Grid.SizeZ != g.SizeZ)
+            throw new ArgumentException($"values are {values.Grid.SizeX}×{values.Grid.SizeY}×{values.Grid.SizeZ}, the CT {g.SizeX}×{g.SizeY}×{g.SizeZ}.");
+        Parallel.For(0, g.SizeZ, () => (Finder: new BodyBox(g.SizeX, g.SizeY, thresholdHu), Body: new byte[g.SizeX * g.SizeY]), (z, _, scratch) =>
+        {
+            SliceBody(scratch.Finder, ct.Slice(z), scratch.Body, g.SizeX, g.SizeY);
+            var slice = values.Slice(z);
+            var body = scratch.Body;
+            for (int i = 0; i < slice.Length; i++)
+                if (body[i] == 0 && slice[i] != 0) slice[i] = 0;
+            return scratch;
+        }, _ => { });
+    }
+
+    private static void SliceBody(BodyBox finder, ReadOnlySpan<float> hu, Span<byte> body, int columns, int rows)
+    {
+        var box = finder.Find(hu, body);
+        if (box.HasBody) FillEnclosed(body, columns, rows);
     }
 
     /// <summary>

@@ -43,8 +43,9 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         cancellation.ThrowIfCancellationRequested();
         double network = clock.Elapsed.TotalSeconds - preprocessing;
         var probabilities = prepared.MapBack(maps);
+        // Lungs lie inside the body: probabilities outside it (air around the patient, the table) become 0.
         if (options.Postprocess)
-            KeepInsideBody(probabilities, BodyMask.Compute(axial));
+            BodyMask.ZeroOutside(axial, probabilities);
 
         var postprocessing = new LungPostprocessingOptions
         {
@@ -54,7 +55,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         };
         var labelled = options.Postprocess
             ? LungPostprocessor.Process(probabilities, postprocessing)
-            : LungSplitter.Split(Threshold(probabilities, options.Threshold));
+            : SplitInPlace(Threshold(probabilities, options.Threshold));
         var emptyCheck = InputSanity.CheckMask(labelled, axial);
         if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
@@ -70,15 +71,6 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         return new SegmentationResult(mask, probabilitiesOnInput, summary);
     }
 
-    /// <summary>Lungs lie inside the body: probabilities outside it (air around the patient, the table) become 0.</summary>
-    private static void KeepInsideBody(Volume<float> probabilities, Volume<byte> body)
-    {
-        var p = probabilities.Voxels;
-        var inside = body.Voxels;
-        for (int i = 0; i < p.Length; i++)
-            if (inside[i] == 0) p[i] = 0;
-    }
-
     private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
     {
         var mask = new Volume<byte>(probabilities.Grid);
@@ -87,11 +79,18 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         return mask;
     }
 
+    private static Volume<byte> SplitInPlace(Volume<byte> mask)
+    {
+        LungSplitter.SplitInPlace(mask);
+        return mask;
+    }
+
+    /// <summary>Right/left labels → 1, in place: the labels are not needed once the summary has counted them.</summary>
     private static Volume<byte> Binary(Volume<byte> labelled)
     {
-        var mask = new Volume<byte>(labelled.Grid);
-        for (int i = 0; i < mask.Voxels.Length; i++) mask.Voxels[i] = labelled.Voxels[i] != 0 ? (byte)1 : (byte)0;
-        return mask;
+        var v = labelled.Voxels;
+        for (int i = 0; i < v.Length; i++) if (v[i] > 1) v[i] = 1;
+        return labelled;
     }
 
     private static SegmentationSummary Summarise(Volume<float> ct, Volume<byte> labelled, int axialSlices, double seconds, string device)

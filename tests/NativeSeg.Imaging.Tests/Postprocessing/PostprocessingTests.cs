@@ -218,6 +218,23 @@ public class PostprocessingTests
     }
 
     [Test]
+    public void ProcessingAMaskLeavesTheCallersMaskAsItWas()
+    {
+        var v = Empty(40, 20, 20);
+        Box(v, 2, 17, 2, 17, 2, 17, value: 7);
+        Box(v, 22, 37, 2, 17, 2, 17, value: 3);
+        v[30, 19, 19] = 5; // a stray voxel the keep rule drops
+        var before = (byte[])v.Voxels.Clone();
+
+        var processed = LungPostprocessor.Process(v, new LungPostprocessingOptions { SplitLeftRight = true, FillSliceHoles = true });
+
+        Assert.That(v.Voxels, Is.EqualTo(before));
+        Assert.That(processed[30, 19, 19], Is.Zero);
+        Assert.That(processed[5, 5, 5], Is.EqualTo(LungSplitter.RightLung));
+        Assert.That(processed[30, 5, 5], Is.EqualTo(LungSplitter.LeftLung));
+    }
+
+    [Test]
     public void Case009ReferenceMaskSurvivesPostprocessing()
     {
         // The reference lungs are two large components: the keep rule must keep both, and hole filling

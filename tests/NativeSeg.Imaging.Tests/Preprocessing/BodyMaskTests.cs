@@ -32,6 +32,23 @@ public sealed class BodyMaskTests
     }
 
     [Test]
+    public void Case009_ZeroOutsideKeepsExactlyTheBodyMasksValues()
+    {
+        var ct = NiftiReader.ReadFloat(NiftiTestData.LctscCt("Case_009"));
+        var random = new Random(9);
+        var values = new Volume<float>(ct.Grid);
+        for (int i = 0; i < values.Voxels.Length; i++) values.Voxels[i] = random.Next(4) == 0 ? 0f : random.NextSingle();
+        var expected = (float[])values.Voxels.Clone();
+        var body = BodyMask.Compute(ct);
+        for (int i = 0; i < expected.Length; i++) if (body.Voxels[i] == 0) expected[i] = 0;
+
+        BodyMask.ZeroOutside(ct, values);
+
+        Assert.That(values.Voxels.AsSpan().SequenceEqual(expected), Is.True);
+        Assert.That(expected.Count(v => v != 0), Is.InRange(expected.Length / 10, expected.Length * 3 / 4), "both inside and outside occur");
+    }
+
+    [Test]
     public void Case009_EveryLungVoxelLiesInsideTheBody()
     {
         var ct = NiftiReader.ReadFloat(NiftiTestData.LctscCt("Case_009"));
