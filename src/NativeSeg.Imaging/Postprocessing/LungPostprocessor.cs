@@ -78,18 +78,6 @@ public static class LungPostprocessor
         for (int i = 0; i < v.Length; i++) if (v[i] != 0) v[i] = 1;
     }
 
-    /// <summary>A binary mask (0/1) of the components with at least <paramref name="keepFraction"/> of the largest's voxels.</summary>
-    public static Volume<byte> KeepLungComponents(Volume<byte> mask, double keepFraction)
-    {
-        ArgumentNullException.ThrowIfNull(mask);
-        var result = new Volume<byte>(mask.Grid);
-        var from = mask.Voxels;
-        var to = result.Voxels;
-        for (int i = 0; i < from.Length; i++) to[i] = from[i] != 0 ? (byte)1 : (byte)0;
-        DropSmallComponents(result, keepFraction);
-        return result;
-    }
-
     /// <summary>Zeroes, in a 0/1 mask, the components under <paramref name="keepFraction"/> of the largest's voxels.</summary>
     private static void DropSmallComponents(Volume<byte> mask, double keepFraction)
     {

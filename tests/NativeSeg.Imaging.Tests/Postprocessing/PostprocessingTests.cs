@@ -83,7 +83,7 @@ public class PostprocessingTests
         Box(v, 2, 13, 2, 17, 2, 17);   // 12·16·16 = 3072 voxels
         Box(v, 20, 27, 2, 17, 2, 17);  // 8·16·16 = 2048 (67% of the largest): kept
         Box(v, 33, 37, 2, 5, 2, 5);    // 5·4·4 = 80 (2.6%): dropped
-        var kept = LungPostprocessor.KeepLungComponents(v, 0.10);
+        var kept = LungPostprocessor.Process(v, new LungPostprocessingOptions { KeepFraction = 0.10, FillHoles = false });
         Assert.That(kept.Voxels.Count(b => b != 0), Is.EqualTo(3072 + 2048));
         Assert.That(kept[35, 3, 3], Is.Zero);
     }
