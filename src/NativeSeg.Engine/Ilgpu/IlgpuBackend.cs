@@ -162,31 +162,21 @@ public sealed class IlgpuBackend : IBackend
         return new IlgpuTensor(this, shape, _accelerator.Allocate1D<float>(shape.Length));
     }
 
-    public unsafe void Upload(ReadOnlySpan<float> source, Tensor destination)
+    public void Upload(ReadOnlySpan<float> source, Tensor destination)
     {
         Transfer(nameof(Upload), destination, source.Length);
         var view = Own(nameof(Upload), destination).Buffer.View;
-        if (source.IsEmpty) return;
-        // ILGPU wraps the ref's address as a raw pointer without pinning it (its copy API asks for pinned memory), so a
-        // managed array that the GC moves during the copy would be read at its old address: the likely cause of the
-        // rare all-zero results the simulator's tests showed under heavy load. Pin the host memory until the copy ends.
-        fixed (float* pinned = source)
-        {
-            view.CopyFromCPU(_stream, ref *pinned, source.Length);
-            _stream.Synchronize();
-        }
+        // ILGPU's span overloads pin the host memory and wait for the copy. The `ref T` overloads used before take the
+        // address unpinned, so a managed array the GC moved mid-copy was read at its old address: the likely cause of
+        // the rare all-zero results the simulator's tests showed under heavy load.
+        view.CopyFromCPU(_stream, source);
     }
 
-    public unsafe void Download(Tensor source, Span<float> destination)
+    public void Download(Tensor source, Span<float> destination)
     {
         Transfer(nameof(Download), source, destination.Length);
         var view = Own(nameof(Download), source).Buffer.View;
-        if (destination.IsEmpty) return;
-        fixed (float* pinned = destination) // pinned for the copy, as in Upload
-        {
-            view.CopyToCPU(_stream, ref *pinned, destination.Length);
-            _stream.Synchronize();
-        }
+        view.CopyToCPU(_stream, destination); // pinned and waited for, as in Upload
     }
 
     public void Fill(Tensor destination, float value)
@@ -436,7 +426,7 @@ public sealed class IlgpuBackend : IBackend
     /// Stage 1 of every tensor into one scratch buffer, each at its own offset, then one copy to the host and one
     /// wait; stage 2 on the host, per tensor in slice order, in float64 (the same adds as a single call).
     /// </summary>
-    public unsafe void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
+    public void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
     {
         const string op = nameof(SumsOfSquares);
         OperationContracts.SumsOfSquares(op, tensors, sums.Length);
@@ -456,11 +446,7 @@ public sealed class IlgpuBackend : IBackend
             offset += layout.Groups;
         }
         if (_hostPartials.Length < total) _hostPartials = new double[total];
-        fixed (double* pinned = _hostPartials) // pinned for the copy, as in Upload
-        {
-            partials.CopyToCPU(_stream, ref *pinned, total);
-            _stream.Synchronize();
-        }
+        partials.CopyToCPU(_stream, _hostPartials.AsSpan(0, (int)total)); // pinned and waited for, as in Upload
         offset = 0;
         for (int i = 0; i < tensors.Count; i++)
         {
