@@ -35,7 +35,6 @@ public static class LungSplitter
         var grid = lungs.Grid;
         var orientation = SliceOrientation.FromGrid(grid);
         var components = RunComponents.Find(lungs.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
-        var result = lungs;
         if (components.Count == 0) return;
 
         var order = Enumerable.Range(1, components.Count).OrderByDescending(l => components.Sizes[l - 1]).ToArray();
@@ -54,21 +53,24 @@ public static class LungSplitter
                 bool firstIsRight = first > second;
                 side[l] = nearerFirst == firstIsRight ? RightLung : LeftLung;
             }
-            components.Paint(result.Voxels, side);
+            components.Paint(lungs.Voxels, side);
             return;
         }
-        // Every slice's profile is taken before any voxel is relabelled, so cutting in place reads the original mask.
-        CutAtMidline(lungs, orientation, result);
+        CutAtMidline(lungs, orientation);
     }
 
-    private static void CutAtMidline(Volume<byte> lungs, SliceOrientation orientation, Volume<byte> result)
+    /// <summary>Relabels the lungs in place: every slice's profile is taken before any voxel is relabelled.</summary>
+    private static void CutAtMidline(Volume<byte> lungs, SliceOrientation orientation)
     {
         var grid = lungs.Grid;
         int axis = orientation.LeftRightAxis;
         int length = axis == 0 ? grid.SizeX : grid.SizeY;
         int sliceVoxels = grid.SizeX * grid.SizeY;
-        // Index increasing towards the patient's right (RAS +x) or left decides which side of the cut is which.
+        // Index increasing towards the patient's right (RAS +x) or left decides which side of the cut is which:
+        // positions up to the cut lie on the side the index runs away from.
         bool indexTowardsRight = grid.Affine[0, axis] > 0;
+        byte upToCut = indexTowardsRight ? LeftLung : RightLung;
+        byte afterCut = indexTowardsRight ? RightLung : LeftLung;
 
         // Every slice's profile in one pass over the volume; the whole volume's profile is their sum.
         var profiles = new long[grid.SizeZ][];
@@ -85,24 +87,20 @@ public static class LungSplitter
             // Trust the slice's own cut only where both sides hold lung (a real junction), else the global one.
             if (Cut(sliceProfile) is int c && Sum(sliceProfile, 0, c) > 0 && Sum(sliceProfile, c + 1, length) > 0 && Math.Abs(c - globalCut) < length / 8)
                 cut = c;
-            // Positions up to the cut lie on the side the index runs away from.
-            byte upToCut = indexTowardsRight ? LeftLung : RightLung;
-            byte afterCut = indexTowardsRight ? RightLung : LeftLung;
-            var from = lungs.Voxels.AsSpan(z * sliceVoxels, sliceVoxels);
-            var to = result.Voxels.AsSpan(z * sliceVoxels, sliceVoxels);
+            var slice = lungs.Voxels.AsSpan(z * sliceVoxels, sliceVoxels);
+            // Along x a row splits at the cut; along y whole rows lie on one side.
+            int split = Math.Clamp(cut + 1, 0, grid.SizeX);
             for (int y = 0; y < grid.SizeY; y++)
             {
-                var row = from.Slice(y * grid.SizeX, grid.SizeX);
-                var labels = to.Slice(y * grid.SizeX, grid.SizeX);
+                var row = slice.Slice(y * grid.SizeX, grid.SizeX);
                 if (axis == 0)
                 {
-                    int split = Math.Clamp(cut + 1, 0, grid.SizeX);
-                    Label(row[..split], labels[..split], upToCut);
-                    Label(row[split..], labels[split..], afterCut);
+                    Relabel(row[..split], upToCut);
+                    Relabel(row[split..], afterCut);
                 }
                 else
                 {
-                    Label(row, labels, y <= cut ? upToCut : afterCut);
+                    Relabel(row, y <= cut ? upToCut : afterCut);
                 }
             }
         });
@@ -144,9 +142,10 @@ public static class LungSplitter
         return sum;
     }
 
-    private static void Label(ReadOnlySpan<byte> lung, Span<byte> labels, byte label)
+    /// <summary>Gives every lung (non-zero) voxel of <paramref name="voxels"/> the label.</summary>
+    private static void Relabel(Span<byte> voxels, byte label)
     {
-        for (int i = 0; i < lung.Length; i++)
-            if (lung[i] != 0) labels[i] = label;
+        for (int i = 0; i < voxels.Length; i++)
+            if (voxels[i] != 0) voxels[i] = label;
     }
 }

@@ -53,9 +53,16 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             SplitLeftRight = true,
             FillHoles = options.Postprocess,
         };
-        var labelled = options.Postprocess
-            ? LungPostprocessor.Process(probabilities, postprocessing)
-            : SplitInPlace(Threshold(probabilities, options.Threshold));
+        Volume<byte> labelled;
+        if (options.Postprocess)
+        {
+            labelled = LungPostprocessor.Process(probabilities, postprocessing);
+        }
+        else
+        {
+            labelled = Threshold(probabilities, options.Threshold);
+            LungSplitter.SplitInPlace(labelled);
+        }
         var emptyCheck = InputSanity.CheckMask(labelled, axial);
         if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
@@ -76,12 +83,6 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         var mask = new Volume<byte>(probabilities.Grid);
         var p = probabilities.Voxels;
         for (int i = 0; i < p.Length; i++) mask.Voxels[i] = p[i] > threshold ? (byte)1 : (byte)0;
-        return mask;
-    }
-
-    private static Volume<byte> SplitInPlace(Volume<byte> mask)
-    {
-        LungSplitter.SplitInPlace(mask);
         return mask;
     }
 
