@@ -51,7 +51,7 @@ public sealed unsafe class CpuBackend : IBackend
     public void Upload(ReadOnlySpan<float> source, Tensor destination)
     {
         Transfer(nameof(Upload), destination, source.Length);
-        source.CopyTo(Own(nameof(Upload), destination).Span);
+        source.CopyTo(Overwritten(nameof(Upload), destination).Span);
     }
 
     public void Download(Tensor source, Span<float> destination)
@@ -63,13 +63,13 @@ public sealed unsafe class CpuBackend : IBackend
     public void Fill(Tensor destination, float value)
     {
         SameBackend(nameof(Fill), destination);
-        Own(nameof(Fill), destination).Span.Fill(value);
+        Overwritten(nameof(Fill), destination).Span.Fill(value);
     }
 
     public void Copy(Tensor source, Tensor destination)
     {
         OperationContracts.Copy(nameof(Copy), source, destination);
-        Own(nameof(Copy), source).Span.CopyTo(Own(nameof(Copy), destination).Span);
+        Own(nameof(Copy), source).Span.CopyTo(Overwritten(nameof(Copy), destination).Span);
     }
 
     /// <summary>Every call finishes before it returns.</summary>
@@ -116,12 +116,28 @@ public sealed unsafe class CpuBackend : IBackend
         if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels))
         {
             float* transformed = _winogradWeights.Get(weights, Ptr(op, weights), s.OutChannels, s.InChannels);
-            WinogradConvolution.Forward(_workers, s, Ptr(op, input), beforeStage, transformed, afterStage,
-                residual is null ? null : Ptr(op, residual), residualChannels, residualOffset, Ptr(op, output));
+            // The output stays channels-last where it can, so that a following Winograd layer skips both transposes;
+            // the residual is read in the output's layout (converted once here if it is not).
+            var layout = ChannelsLastConversion.Supports(output.Shape) && (residual is null || ChannelsLastConversion.Supports(residual.Shape))
+                ? CpuLayout.ChannelsLast : CpuLayout.Planar;
+            float* skip = residual is null ? null : InLayout(op, residual, layout);
+            var source = OwnAsIs(op, input);
+            WinogradConvolution.Forward(_workers, s, source.Pointer, source.Layout == CpuLayout.ChannelsLast, beforeStage, transformed,
+                afterStage, skip, residualChannels, residualOffset, Overwritten(op, output, layout).Pointer, layout == CpuLayout.ChannelsLast);
+            return;
+        }
+        var held = OwnAsIs(op, input);
+        if (PointwiseConvolution.Applies(s, held.Layout == CpuLayout.ChannelsLast, before is not null, residual is not null))
+        {
+            float* packed = _winogradWeights.Get(weights, Ptr(op, weights), s.OutChannels, s.InChannels, kernel: 1);
+            var layout = ChannelsLastConversion.Supports(output.Shape) ? CpuLayout.ChannelsLast : CpuLayout.Planar;
+            PointwiseConvolution.Forward(_workers, _scratch, s, held.Pointer, packed, afterStage, Overwritten(op, output, layout).Pointer,
+                layout == CpuLayout.ChannelsLast);
             return;
         }
         var epilogue = new OutputEpilogue(afterStage, residual is null ? null : Ptr(op, residual), residualChannels, residualOffset);
-        CpuConvolution.FusedForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue, Ptr(op, output));
+        CpuConvolution.FusedForward(_workers, _scratch, s, Ptr(op, input), beforeStage, Ptr(op, weights), epilogue,
+            Overwritten(op, output).Pointer);
     }
 
     private ChannelNormalization Normalization(string op, InferenceBatchNorm norm, int channels, float* storage) =>
@@ -236,8 +252,35 @@ public sealed unsafe class CpuBackend : IBackend
 
     public void Dispose() => _scratch.Dispose();
 
-    /// <summary>The tensor as this backend's own, after checking that this backend allocated it.</summary>
+    /// <summary>The tensor as this backend's own and <see cref="CpuLayout.Planar"/> (converted if it was not).</summary>
     private CpuTensor Own(string operation, Tensor tensor)
+    {
+        var owned = OwnAsIs(operation, tensor);
+        ChannelsLastConversion.Convert(_workers, _scratch, owned, CpuLayout.Planar);
+        return owned;
+    }
+
+    /// <summary>
+    /// An output the operation overwrites completely: its old values are dropped, not converted, and it is marked as
+    /// holding <paramref name="layout"/>. Only for tensors the operation does not also read.
+    /// </summary>
+    private CpuTensor Overwritten(string operation, Tensor tensor, CpuLayout layout = CpuLayout.Planar)
+    {
+        var owned = OwnAsIs(operation, tensor);
+        owned.Layout = layout;
+        return owned;
+    }
+
+    /// <summary>The tensor's values in <paramref name="layout"/> (converted in place if needed).</summary>
+    private float* InLayout(string operation, Tensor tensor, CpuLayout layout)
+    {
+        var owned = OwnAsIs(operation, tensor);
+        ChannelsLastConversion.Convert(_workers, _scratch, owned, layout);
+        return owned.Pointer;
+    }
+
+    /// <summary>The tensor as this backend's own in whatever layout it holds, after checking that this backend allocated it.</summary>
+    private CpuTensor OwnAsIs(string operation, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor is not CpuTensor owned || !ReferenceEquals(tensor.Backend, this))

@@ -23,8 +23,8 @@ public static class CpuConvolutionAlgorithms
 {
     public const string EnvironmentVariable = "NATIVESEG_CPU_CONVOLUTION";
 
-    /// <summary>Auto runs Winograd when both channel counts reach this.</summary>
-    public const int AutoMinimumChannels = 64;
+    /// <summary>Auto runs Winograd when both channel counts reach this (see <see cref="UsesWinograd"/>).</summary>
+    public const int AutoMinimumChannels = 32;
 
     public static CpuConvolutionAlgorithm Parse(string? text) => text?.Trim().ToLowerInvariant() switch
     {
@@ -39,10 +39,12 @@ public static class CpuConvolutionAlgorithms
 
     /// <summary>
     /// Whether a 3×3 convolution of <paramref name="inChannels"/> → <paramref name="outChannels"/> runs by Winograd.
-    /// Auto: when both channel counts are at least 64, the only HighResNet2D layer shape (64→64, dilation 4) where
-    /// Winograd measured faster than the direct loop in every interleaved run on the 2-core AVX-512 machine
-    /// (benchmarks/RESULTS.md, "Winograd against direct, per layer"). At 16 and 32 channels the transforms, the
-    /// channels-last copies and the transposes cost as much as the multiplications they save.
+    /// Auto: when both channel counts are at least 32, the HighResNet2D layers of res_2 and res_3 (32→32 d2, 32→64 d4,
+    /// 64→64 d4). Since the Winograd layers hand their outputs on channels-last (<see cref="CpuLayout"/>), the
+    /// transposes that made Winograd no faster than direct at 32 channels are gone from all but the first layer of a run;
+    /// Case_009 on the 2-core AVX-512 machine: network 11.3–11.6 s with Winograd from 64 channels, 10.1–10.2 s from 32,
+    /// 10.0–10.3 s from 16 (benchmarks/RESULTS.md, "Channels-last activations"): 16 gains nothing measurable and adds
+    /// six more layers of Winograd rounding, so the line is at 32. The 1→16 stem is always faster direct.
     /// </summary>
     public static bool UsesWinograd(CpuConvolutionAlgorithm algorithm, int kernel, int inChannels, int outChannels) =>
         kernel == 3 && algorithm switch

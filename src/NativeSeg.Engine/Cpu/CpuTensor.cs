@@ -30,7 +30,13 @@ public sealed unsafe class CpuTensor : Tensor
         _pointer = start + _offset;
     }
 
-    /// <summary>The values, row-major; writes change the tensor.</summary>
+    /// <summary>
+    /// How the values lie in memory. The backend keeps it <see cref="CpuLayout.Planar"/> for every operation but the
+    /// Winograd convolution, and converts before anything reads the values as NCHW.
+    /// </summary>
+    internal CpuLayout Layout { get; set; }
+
+    /// <summary>The values in <see cref="Layout"/> order; writes change the tensor.</summary>
     public Span<float> Span => new(Array, _offset, Length);
 
     /// <summary>The backing array (the values start at <see cref="Offset"/>).</summary>

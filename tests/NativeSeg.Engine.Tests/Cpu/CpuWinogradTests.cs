@@ -106,7 +106,7 @@ public sealed class CpuWinogradTests
     }
 
     [Test]
-    public void AutoChoosesWinogradForThe64ChannelLayersOnly()
+    public void AutoChoosesWinogradFrom32Channels()
     {
         Assert.That(CpuConvolutionAlgorithms.Parse(null), Is.EqualTo(CpuConvolutionAlgorithm.Auto));
         Assert.That(CpuConvolutionAlgorithms.Parse(" Winograd "), Is.EqualTo(CpuConvolutionAlgorithm.Winograd));
@@ -114,7 +114,9 @@ public sealed class CpuWinogradTests
         Assert.Throws<ArgumentException>(() => CpuConvolutionAlgorithms.Parse("fft"));
         var auto = CpuConvolutionAlgorithm.Auto;
         Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 64, 64), Is.True);
-        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 32, 64), Is.False);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 32, 64), Is.True);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 32, 32), Is.True);
+        Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 16, 32), Is.False);
         Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 3, 16, 16), Is.False);
         Assert.That(CpuConvolutionAlgorithms.UsesWinograd(auto, 1, 64, 80), Is.False);
         Assert.That(CpuConvolutionAlgorithms.UsesWinograd(CpuConvolutionAlgorithm.Winograd, 3, 1, 16), Is.True);

@@ -9,7 +9,7 @@ namespace NativeSeg.Model.Tests.Inference;
 /// <summary>
 /// The shipped weights give the same lung mask with Winograd convolutions as with the exact direct loop: a 24-slice
 /// slab through the middle of LCTSC Case_009, the whole pipeline on the cpu backend, once with every 3×3 layer by
-/// Winograd F(4×4, 3×3) (stricter than auto, which uses it for the 64-channel layers only) and once direct.
+/// Winograd F(4×4, 3×3) (stricter than auto, which uses it from 32 channels on) and once direct.
 /// </summary>
 public sealed class WinogradShippedWeightsTests
 {

@@ -20,15 +20,17 @@ namespace NativeSeg.Engine.Cpu.Winograd;
 /// Work items are blocks of whole output rows and columns (<see cref="TileGeometry"/>); per block, with every buffer
 /// per thread and small enough for L2:
 /// 1. the block's input rectangle, widened by d on each side, through the input batch norm + ReLU into a channels-last
-///    copy [row][column][channel] (channels rounded up to 16; pixels outside the image zero), by 16×16 register
-///    transposes (<see cref="Transpose16x16"/>), so that one <see cref="Vector512{T}"/> load reads 16 channels of a pixel;
+///    copy [row][column][channel] (channels rounded up to 16; pixels outside the image zero), so that one
+///    <see cref="Vector512{T}"/> load reads 16 channels of a pixel: from an NCHW input by 16×16 register transposes
+///    (<see cref="Transpose16x16"/>), from a channels-last input (<see cref="CpuLayout.ChannelsLast"/>) row by row;
 /// 2. in chunks of <see cref="TileRows"/> tiles: the input transform V = Bᵀ d B of each tile, 16 channels per vector,
 ///    into V[position][tile][channel];
 /// 3. 36 GEMMs M[position] = V[position] · U[position] (<see cref="WinogradTileGemm"/>, U from
 ///    <see cref="WinogradWeightCache"/>);
 /// 4. the output transform Aᵀ M A into the block's channels-last staging [y][x][channel];
-/// 5. per output row of the block: 16×16 transposes back to NCHW, the output batch norm (+ ReLU) and the residual add
-///    on 16 neighbouring pixels of one channel at a time, and contiguous stores.
+/// 5. per output row of the block: the output batch norm (+ ReLU) and the residual add, stored channels-last (16
+///    channels of a pixel per vector; the backend's choice whenever Cout is a multiple of 16, so that the next Winograd
+///    layer skips both transposes) or, otherwise, through 16×16 transposes back to NCHW.
 /// No buffer of the whole tensor is made (the direct path makes a padded copy of its input).
 /// Every output value is computed by one work item in a fixed order: bit-identical for any thread count.
 /// </summary>
@@ -52,10 +54,13 @@ internal static unsafe class WinogradConvolution
     /// <summary>
     /// output = epilogue(conv(before(input), weights)) for [N, Cin, H, W] → [N, Cout, H, W];
     /// <paramref name="transformed"/> from <see cref="WinogradWeightCache"/>; residual [N, residualChannels, H, W]
-    /// added at output channels residualOffset …, or null.
+    /// added at output channels residualOffset …, or null. The input is channels-last when
+    /// <paramref name="inputChannelsLast"/> (Cin a multiple of 16), the output and the residual both when
+    /// <paramref name="outputChannelsLast"/> (Cout and the residual's channels multiples of 16).
     /// </summary>
-    public static void Forward(CpuWorkers workers, ConvolutionSizes s, float* input, ChannelNormalization? before,
-        float* transformed, ChannelNormalization? after, float* residual, int residualChannels, int residualOffset, float* output)
+    public static void Forward(CpuWorkers workers, ConvolutionSizes s, float* input, bool inputChannelsLast, ChannelNormalization? before,
+        float* transformed, ChannelNormalization? after, float* residual, int residualChannels, int residualOffset, float* output,
+        bool outputChannelsLast)
     {
         var g = new TileGeometry(s);
         int outPadded = g.OutPadded, tiles = g.TilesPerBlock;
@@ -66,7 +71,8 @@ internal static unsafe class WinogradConvolution
             float* v = (_threadWork ??= new WorkBuffer()).Get(vLength + mLength + g.InputLength + g.StagingLength);
             float* m = v + vLength, copy = m + mLength, staging = copy + g.InputLength;
             int y0 = g.BlockRows * tileRow, x0 = g.BlockRows * firstColumn;
-            CopyInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, before, copy);
+            if (inputChannelsLast) CopyChannelsLastInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, before, copy);
+            else CopyInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, before, copy);
             for (int first = 0; first < tiles; first += TileRows)
             {
                 int count = Math.Min(TileRows, tiles - first);
@@ -95,7 +101,11 @@ internal static unsafe class WinogradConvolution
             }
             int columns = Math.Min(g.BlockColumns, s.Width - x0);
             for (int y = y0; y < Math.Min(s.Height, y0 + g.BlockRows); y++)
-                Finish(g, n, y, x0, columns, staging + g.StagedPixel(y - y0, 0), after, residual, residualChannels, residualOffset, output);
+            {
+                float* stagedRow = staging + g.StagedPixel(y - y0, 0);
+                if (outputChannelsLast) FinishChannelsLast(g, n, y, x0, columns, stagedRow, after, residual, residualChannels, residualOffset, output);
+                else Finish(g, n, y, x0, columns, stagedRow, after, residual, residualChannels, residualOffset, output);
+            }
         });
     }
 
@@ -265,6 +275,91 @@ internal static unsafe class WinogradConvolution
                     float* pixel = target + (long)x0 * g.InPadded + c0;
                     for (int j = 0; j < 16; j++) block[j].Store(pixel + (long)j * g.InPadded);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Finish"/> for a channels-last output (and residual): output row y of image n is
+    /// [x][channel] already, so each 16 channels of a pixel get relu?((v − m)·k + b) with the constants of 16 channels in
+    /// three vectors, and the skip is one load; no transpose. The same float32 operations in the same order as
+    /// <see cref="Finish"/>, so both layouts hold the same bits.
+    /// </summary>
+    private static void FinishChannelsLast(TileGeometry g, int n, int y, int firstColumn, int width, float* stagedRow,
+        ChannelNormalization? after, float* residual, int residualChannels, int residualOffset, float* output)
+    {
+        var s = g.Sizes;
+        int channels = s.OutChannels;
+        long firstPixel = ((long)n * s.Height + y) * s.Width + firstColumn;
+        float* skipLanes = stackalloc float[16];
+        for (int x = 0; x < width; x++)
+        {
+            float* from = stagedRow + (long)x * g.OutPadded;
+            float* target = output + (firstPixel + x) * channels;
+            float* skipPixel = residual == null ? null : residual + (firstPixel + x) * residualChannels;
+            for (int o0 = 0; o0 < channels; o0 += 16)
+            {
+                var value = Vector512.Load(from + o0);
+                if (after is { } norm)
+                {
+                    value = Vector512.FusedMultiplyAdd(value - Vector512.Load(norm.Means + o0), Vector512.Load(norm.Scales + o0),
+                        Vector512.Load(norm.Biases + o0));
+                    if (norm.Relu) value = Vector512.Max(value, Vector512<float>.Zero);
+                }
+                if (skipPixel != null)
+                {
+                    // Skip channel r lands on output channel r + residualOffset; the offset need not be a multiple of 16.
+                    int first = o0 - residualOffset;
+                    if (first >= 0 && first + 16 <= residualChannels) value += Vector512.Load(skipPixel + first);
+                    else if (first + 16 > 0 && first < residualChannels)
+                    {
+                        for (int k = 0; k < 16; k++)
+                            skipLanes[k] = (uint)(first + k) < (uint)residualChannels ? skipPixel[first + k] : 0f;
+                        value += Vector512.Load(skipLanes);
+                    }
+                }
+                value.Store(target + o0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CopyInput"/> from a channels-last input: each pixel's channels are already contiguous, so a row of the
+    /// block's copy is the input row's pixels, through the batch norm (+ ReLU) 16 channels at a time, and zeros outside
+    /// the image. Requires InChannels = InPadded (a multiple of 16).
+    /// </summary>
+    private static void CopyChannelsLastInput(TileGeometry g, int n, int top, int left, float* input, ChannelNormalization? before, float* copy)
+    {
+        var s = g.Sizes;
+        int channels = s.InChannels;
+        long rowFloats = (long)g.InputColumns * channels;
+        int inside0 = Math.Max(0, -left), inside1 = Math.Min(g.InputColumns, s.Width - left);
+        for (int r = 0; r < g.InputRows; r++)
+        {
+            int y = top + r;
+            float* target = copy + r * rowFloats;
+            if (y < 0 || y >= s.Height || inside1 <= inside0)
+            {
+                new Span<float>(target, checked((int)rowFloats)).Clear();
+                continue;
+            }
+            new Span<float>(target, inside0 * channels).Clear();
+            new Span<float>(target + (long)inside1 * channels, (g.InputColumns - inside1) * channels).Clear();
+            float* from = input + (((long)n * s.Height + y) * s.Width + left + inside0) * channels;
+            float* to = target + (long)inside0 * channels;
+            long count = (long)(inside1 - inside0) * channels;
+            if (before is not { } norm)
+            {
+                new ReadOnlySpan<float>(from, checked((int)count)).CopyTo(new Span<float>(to, checked((int)count)));
+                continue;
+            }
+            for (long i = 0; i < count; i += channels)
+            for (int c0 = 0; c0 < channels; c0 += 16)
+            {
+                var value = Vector512.FusedMultiplyAdd(Vector512.Load(from + i + c0) - Vector512.Load(norm.Means + c0),
+                    Vector512.Load(norm.Scales + c0), Vector512.Load(norm.Biases + c0));
+                if (norm.Relu) value = Vector512.Max(value, Vector512<float>.Zero);
+                value.Store(to + i + c0);
             }
         }
     }

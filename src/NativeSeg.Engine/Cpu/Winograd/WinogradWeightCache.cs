@@ -10,6 +10,9 @@ namespace NativeSeg.Engine.Cpu.Winograd;
 /// both channel counts rounded up to 16 and zero beyond the real ones, so each position is the [Cin × Cout] right-hand
 /// matrix of its GEMM and a row of 16 output channels is one aligned-size vector.
 ///
+/// A 1×1 kernel has one "position", the kernel itself: U[0][inChannel][outChannel], the right-hand matrix of
+/// <see cref="PointwiseConvolution"/>'s GEMM (Winograd's transforms for a 1×1 kernel are the identity).
+///
 /// A weights tensor can change between calls (a training step, loading a checkpoint), so every lookup compares the
 /// tensor's current values with the copy taken when the entry was made and transforms again if any differs: a
 /// 64×64×3×3 kernel is 147 KB to compare, against milliseconds of convolution.
@@ -18,17 +21,17 @@ internal sealed unsafe class WinogradWeightCache
 {
     private readonly ConditionalWeakTable<Tensor, Entry> _entries = new();
 
-    /// <summary>The transformed kernels of <paramref name="key"/> (values at <paramref name="weights"/>, [Cout, Cin, 3, 3]).</summary>
-    public float* Get(Tensor key, float* weights, int outChannels, int inChannels)
+    /// <summary>The transformed kernels of <paramref name="key"/> (values at <paramref name="weights"/>, [Cout, Cin, K, K], K = 3 or 1).</summary>
+    public float* Get(Tensor key, float* weights, int outChannels, int inChannels, int kernel = 3)
     {
         var entry = _entries.GetValue(key, _ => new Entry());
         lock (entry)
         {
-            var current = new ReadOnlySpan<float>(weights, outChannels * inChannels * 9);
+            var current = new ReadOnlySpan<float>(weights, outChannels * inChannels * kernel * kernel);
             if (entry.Source is null || !current.SequenceEqual(entry.Source))
             {
                 entry.Source = current.ToArray();
-                entry.Transformed = Transform(current, outChannels, inChannels);
+                entry.Transformed = kernel == 1 ? Transpose(current, outChannels, inChannels) : Transform(current, outChannels, inChannels);
             }
             return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(entry.Transformed!));
         }
@@ -53,6 +56,17 @@ internal sealed unsafe class WinogradWeightCache
             for (int p = 0; p < WinogradTransforms.Positions; p++)
                 u[((long)p * inPadded + i) * outPadded + o] = (float)transformed[p];
         }
+        return u;
+    }
+
+    /// <summary>A 1×1 kernel [Cout, Cin] as U[inChannel][outChannel], padded like <see cref="Transform"/>.</summary>
+    internal static float[] Transpose(ReadOnlySpan<float> weights, int outChannels, int inChannels)
+    {
+        int inPadded = Padded(inChannels), outPadded = Padded(outChannels);
+        var u = GC.AllocateArray<float>(inPadded * outPadded, pinned: true);
+        for (int o = 0; o < outChannels; o++)
+        for (int i = 0; i < inChannels; i++)
+            u[(long)i * outPadded + o] = weights[o * inChannels + i];
         return u;
     }
 
