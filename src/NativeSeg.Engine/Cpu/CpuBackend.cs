@@ -102,7 +102,8 @@ public sealed unsafe class CpuBackend : IBackend
     /// One pass instead of up to five: the input batch norm (+ ReLU) runs inside the padding copy, the output batch
     /// norm (+ ReLU) and the residual add on each output row while it is in L1. On the direct path bit-for-bit the
     /// separate operations; 3×3 layers chosen by <see cref="Convolution"/> run by Winograd F(4×4, 3×3) with the same
-    /// fused stages (<see cref="WinogradConvolution"/>).
+    /// fused stages (<see cref="WinogradConvolution"/>) and leave their output channels-last (<see cref="CpuLayout"/>);
+    /// a 1×1 convolution of such an input runs as one GEMM (<see cref="PointwiseConvolution"/>).
     /// </summary>
     public void ConvolutionInferenceForward(Tensor input, InferenceBatchNorm? before, Tensor weights, int dilation,
         InferenceBatchNorm? after, Tensor? residual, Tensor output)
