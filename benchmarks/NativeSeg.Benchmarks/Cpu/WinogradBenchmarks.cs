@@ -14,6 +14,9 @@ namespace NativeSeg.Benchmarks.Cpu;
 /// F(4×4, 3×3). The GFLOP/s columns count the direct convolution's FLOPs (2·Cout·Cin·9·H·W) for both algorithms, so
 /// Winograd's is an effective rate (it does about a quarter of those multiplications). The memory diagnoser shows the
 /// managed allocation per call (the Winograd buffers are native and per thread, the weight transform cached).
+/// Winograd runs twice: from an NCHW input (a layer after a direct one: the input is transposed per block) and from a
+/// channels-last input (a layer after a Winograd one, as inside res_2 and res_3: no transpose; not for the 1-channel
+/// stem). Its output is channels-last in both.
 /// Command: <c>NativeSeg.Benchmarks --filter '*WinogradBenchmarks*' --job short --inProcess</c>.
 /// </summary>
 [Config(typeof(Config))]
@@ -28,15 +31,15 @@ public class WinogradBenchmarks
     [ParamsSource(nameof(Layers))]
     public LayerCase Layer { get; set; } = null!;
 
-    [Params(CpuConvolutionAlgorithm.Direct, CpuConvolutionAlgorithm.Winograd)]
-    public CpuConvolutionAlgorithm Algorithm { get; set; }
+    [Params(ConvolutionPath.Direct, ConvolutionPath.WinogradFromNchw, ConvolutionPath.WinogradFromChannelsLast)]
+    public ConvolutionPath Path { get; set; }
 
     public static IEnumerable<LayerCase> Layers => [new(1, 16, 1), new(16, 16, 1), new(16, 32, 2), new(32, 32, 2), new(32, 64, 4), new(64, 64, 4)];
 
     [GlobalSetup]
     public void Setup()
     {
-        _backend = new CpuBackend(convolution: Algorithm);
+        _backend = new CpuBackend(convolution: Path == ConvolutionPath.Direct ? CpuConvolutionAlgorithm.Direct : CpuConvolutionAlgorithm.Winograd);
         var random = new Random(20261204);
         Tensor Make(TensorShape shape, float scale, float offset = 0)
         {
@@ -53,6 +56,11 @@ public class WinogradBenchmarks
         _weights = Make(new TensorShape(Layer.OutChannels, Layer.InChannels, 3, 3), 0.1f);
         _output = Make(TensorShape.Nchw(1, Layer.OutChannels, LayerCase.Height, LayerCase.Width), 0);
         _before = Layer.InChannels > 1 ? Norm(Layer.InChannels) : null;
+        if (Path == ConvolutionPath.WinogradFromChannelsLast && ChannelsLastConversion.Supports(_input.Shape))
+        {
+            using var scratch = new CpuScratchPool();
+            ChannelsLastConversion.Convert(new CpuWorkers(_backend.Threads), scratch, (CpuTensor)_input, CpuLayout.ChannelsLast);
+        }
         _after = Norm(Layer.OutChannels);
         Console.WriteLine($"// cpu backend: {_backend.Description}");
         Console.WriteLine($"// FMA peak measured now: {Onnx.FmaPeak.MeasureGflops(_backend.Threads):F0} GFLOP/s ({_backend.Threads} threads)");
@@ -89,4 +97,12 @@ public class WinogradBenchmarks
             AddDiagnoser(MemoryDiagnoser.Default);
         }
     }
+}
+
+/// <summary>How <see cref="WinogradBenchmarks"/> runs a layer.</summary>
+public enum ConvolutionPath
+{
+    Direct,
+    WinogradFromNchw,
+    WinogradFromChannelsLast,
 }
