@@ -111,7 +111,7 @@ public static class ReproduceCommand
                 string maskPath = Path.Combine(predictionsFolder, testCase.Id + "_mask.nii.gz");
                 string probabilityPath = Path.Combine(predictionsFolder, testCase.Id + "_probabilities.nii.gz");
                 NiftiWriter.Write(maskPath, result.Mask);
-                NiftiWriter.Write(probabilityPath, result.Probabilities);
+                NiftiWriter.Write(probabilityPath, result.Probabilities ?? throw new InvalidOperationException("the study keeps the probability maps (ROC)."));
                 Console.WriteLine(string.Create(c, $"  {testCase.Id} ({testCase.Group}): {result.Summary.TotalVolumeMl:F0} mL in {result.Summary.Seconds:F1} s"));
                 predictions.Cases.Add(new DatasetCase
                 {

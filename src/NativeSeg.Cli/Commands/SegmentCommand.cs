@@ -133,7 +133,8 @@ public static class SegmentCommand
         var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata);
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
-        var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess, progress.Report, cancellation);
+        var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess,
+            keepProbabilities: r.Probabilities is not null, progress.Report, cancellation);
 
         var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Geometry.NetworkGrid);
         if (r.Strict && warnings.Count > 0)

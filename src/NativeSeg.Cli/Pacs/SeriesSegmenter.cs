@@ -30,7 +30,8 @@ public sealed class SeriesSegmenter(string weightsPath, string device, int batch
         var input = CtInput.Read(folder, seriesInstanceUid, allowNonCt: false);
         _segmenter ??= Segmenter.Load(weightsPath, _backend);
         _tool ??= ToolIdentity.Of(weightsPath, _segmenter.Metadata);
-        var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(_segmenter), input, batchSize, postprocess: true, null, cancellation);
+        var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(_segmenter), input, batchSize, postprocess: true,
+            keepProbabilities: false, null, cancellation);
         var (dicom, written) = DicomSegmentationWriter.Encode(input.Dicom!, segmented.RightLeft, SegmentDefinition.RightAndLeftLung, _tool.Algorithm);
         var report = StatisticsReport.Create(input, _tool, segmented.Statistics) with { Input = source };
         var s = segmented.Result.Summary;

@@ -11,11 +11,14 @@ namespace NativeSeg.Cli.Segmentation;
 public static class SeriesSegmentation
 {
     public static SegmentedSeries Run(LungSegmentationPipeline pipeline, CtInput input, int? batchSize, bool postprocess,
-        Action<int, int>? progress, CancellationToken cancellation)
+        bool keepProbabilities, Action<int, int>? progress, CancellationToken cancellation)
     {
         // Always split: the statistics need right and left; the written mask is made binary unless --labels lr.
-        var result = pipeline.Run(input.Ct, input.Source,
-            new SegmentationOptions { BatchSize = batchSize, Postprocess = postprocess, SplitLeftRight = true }, progress, cancellation);
+        var options = new SegmentationOptions
+        {
+            BatchSize = batchSize, Postprocess = postprocess, SplitLeftRight = true, KeepProbabilities = keepProbabilities,
+        };
+        var result = pipeline.Run(input.Ct, input.Source, options, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
         return new SegmentedSeries(input, result, LungStatistics.Compute(input.Ct, result.Mask));
     }
@@ -32,7 +35,9 @@ public static class SeriesSegmentation
             if (files.DicomSeg is not null) DicomSegmentationWriter.Write(files.DicomSeg, source, mask, segments, tool.Algorithm);
             if (files.RtStruct is not null) DicomRtStructWriter.Write(files.RtStruct, source, mask, segments, tool.Algorithm);
         }
-        if (files.Probabilities is not null) NiftiWriter.Write(files.Probabilities, series.Result.Probabilities);
+        if (files.Probabilities is not null)
+            NiftiWriter.Write(files.Probabilities, series.Result.Probabilities
+                ?? throw new InvalidOperationException("--probabilities needs the map: the command keeps it when the option is given."));
         if (files.Preview is not null)
         {
             // The preview's axial and coronal views need the axial order whatever the input's.

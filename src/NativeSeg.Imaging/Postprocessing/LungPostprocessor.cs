@@ -60,11 +60,14 @@ public static class LungPostprocessor
     }
 
     /// <summary>
-    /// Every step on the 0/1 mask's own voxels. One full-size volume from threshold to labels: on a virtual machine
-    /// each freshly allocated page costs a fault, and a new 30-million-voxel volume per step cost more than the steps.
+    /// Every step after the threshold on a 0/1 mask's own voxels (<paramref name="mask"/> is changed). One full-size
+    /// volume from threshold to labels: on a virtual machine each freshly allocated page costs a fault, and a new
+    /// 30-million-voxel volume per step cost more than the steps.
     /// </summary>
-    private static void ProcessInPlace(Volume<byte> mask, LungPostprocessingOptions options)
+    public static void ProcessInPlace(Volume<byte> mask, LungPostprocessingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(options);
         var grid = mask.Grid;
         DropSmallComponents(mask, options.KeepFraction);
         if (options.FillHoles) HoleFilling3D.Fill(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);

@@ -27,11 +27,12 @@ public static class BodyMask
     }
 
     /// <summary>
-    /// Sets <paramref name="values"/> (same grid as <paramref name="ct"/>) to 0 outside the body, slice by slice, with
+    /// Sets <paramref name="values"/> (same grid as <paramref name="ct"/>: probabilities or a mask) to 0 outside the body, slice by slice, with
     /// no full-size body volume. Values that are already 0 are not written: pages of a fresh volume that nothing wrote
     /// stay untouched (on a VM a first write to a page costs a fault).
     /// </summary>
-    public static void ZeroOutside(Volume<float> ct, Volume<float> values, float thresholdHu = BodyBox.DefaultThresholdHu)
+    public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, float thresholdHu = BodyBox.DefaultThresholdHu)
+        where T : unmanaged, IEquatable<T>
     {
         ArgumentNullException.ThrowIfNull(ct);
         ArgumentNullException.ThrowIfNull(values);
@@ -44,7 +45,7 @@ public static class BodyMask
             var slice = values.Slice(z);
             var body = scratch.Body;
             for (int i = 0; i < slice.Length; i++)
-                if (body[i] == 0 && slice[i] != 0) slice[i] = 0;
+                if (body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
             return scratch;
         }, _ => { });
     }

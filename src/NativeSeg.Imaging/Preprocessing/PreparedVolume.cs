@@ -66,10 +66,41 @@ public sealed class PreparedVolume
     /// </summary>
     public Volume<float> MapBack(float[] maps)
     {
+        var result = new Volume<float>(Grid);
+        MapBackRows(maps, (n, first, columnStep, row) =>
+        {
+            var slice = result.Slice(Orientation.VolumeSlice(n));
+            if (columnStep == 1) row.CopyTo(slice.Slice(first, row.Length));
+            else for (int c = 0; c < row.Length; c++) slice[first + c * columnStep] = row[c];
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="MapBack"/> followed by p ≥ <paramref name="threshold"/> → 1, without the float volume: the same
+    /// resampled values compared as they are made, so the mask is the one thresholding MapBack's output gives, at a
+    /// quarter of the memory (a fresh 120 MB float volume costs a third of a second in page faults on a VM).
+    /// </summary>
+    public Volume<byte> MapBackThresholded(float[] maps, float threshold)
+    {
+        var result = new Volume<byte>(Grid);
+        MapBackRows(maps, (n, first, columnStep, row) =>
+        {
+            var slice = result.Slice(Orientation.VolumeSlice(n));
+            for (int c = 0; c < row.Length; c++)
+                if (row[c] >= threshold) slice[first + c * columnStep] = 1;
+        });
+        return result;
+    }
+
+    /// <summary>Receives one resampled box row of slice n: its first voxel's offset in the slice and the step between columns.</summary>
+    private delegate void BoxRowWriter(int n, int first, int columnStep, ReadOnlySpan<float> row);
+
+    private void MapBackRows(float[] maps, BoxRowWriter write)
+    {
         ArgumentNullException.ThrowIfNull(maps);
         if (maps.Length != (long)Slices * SliceValues)
             throw new ArgumentException($"expected {Slices}×{Height}×{Width} = {(long)Slices * SliceValues} values, got {maps.Length}.");
-        var result = new Volume<float>(Grid);
         int columns = Orientation.Columns;
         int[] offsets = Orientation.DisplayToSliceOffsets();
         // Display (column, row) → slice offset is affine: offset(c, r) = offset(0, 0) + c·columnStep + r·rowStep, with
@@ -81,19 +112,8 @@ public sealed class PreparedVolume
             var box = Boxes[n];
             var boxPixels = new float[box.Width * box.Height];
             BilinearResize.Resize(maps.AsSpan(n * SliceValues, SliceValues), Width, new CropBox(0, 0, Width, Height, true), boxPixels, box.Width, box.Height);
-            var slice = result.Slice(Orientation.VolumeSlice(n));
             for (int r = 0; r < box.Height; r++)
-            {
-                var row = boxPixels.AsSpan(box.Width * r, box.Width);
-                int first = offsets[box.Left + columns * (box.Top + r)];
-                if (columnStep == 1)
-                {
-                    row.CopyTo(slice.Slice(first, box.Width));
-                    continue;
-                }
-                for (int c = 0; c < box.Width; c++) slice[first + c * columnStep] = row[c];
-            }
+                write(n, offsets[box.Left + columns * (box.Top + r)], columnStep, boxPixels.AsSpan(box.Width * r, box.Width));
         });
-        return result;
     }
 }

@@ -42,33 +42,41 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             batchSize, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
         double network = clock.Elapsed.TotalSeconds - preprocessing;
-        var probabilities = prepared.MapBack(maps);
-        // Lungs lie inside the body: probabilities outside it (air around the patient, the table) become 0.
-        if (options.Postprocess)
-            BodyMask.ZeroOutside(axial, probabilities);
-
         var postprocessing = new LungPostprocessingOptions
         {
             Threshold = options.Threshold,
             SplitLeftRight = true,
             FillHoles = options.Postprocess,
         };
+        Volume<float>? probabilities = null;
         Volume<byte> labelled;
-        if (options.Postprocess)
+        if (options.Postprocess && !options.KeepProbabilities && options.Threshold > 0)
         {
-            labelled = LungPostprocessor.Process(probabilities, postprocessing);
+            // Lungs lie inside the body: voxels outside it (air around the patient, the table) are not lung.
+            labelled = prepared.MapBackThresholded(maps, options.Threshold);
+            BodyMask.ZeroOutside(axial, labelled);
+            LungPostprocessor.ProcessInPlace(labelled, postprocessing);
         }
         else
         {
-            labelled = Threshold(probabilities, options.Threshold);
-            LungSplitter.SplitInPlace(labelled);
+            probabilities = prepared.MapBack(maps);
+            if (options.Postprocess)
+            {
+                BodyMask.ZeroOutside(axial, probabilities);
+                labelled = LungPostprocessor.Process(probabilities, postprocessing);
+            }
+            else
+            {
+                labelled = Threshold(probabilities, options.Threshold);
+                LungSplitter.SplitInPlace(labelled);
+            }
         }
         var emptyCheck = InputSanity.CheckMask(labelled, axial);
         if (options.RefuseEmptyMask && !emptyCheck.IsOk)
             throw new InvalidInputException(source, emptyCheck.Message);
 
         var labelledOnInput = geometry.ToInputGrid(labelled);
-        var probabilitiesOnInput = geometry.ToInputGrid(probabilities);
+        var probabilitiesOnInput = probabilities is null ? null : geometry.ToInputGrid(probabilities);
         double total = clock.Elapsed.TotalSeconds;
         var summary = Summarise(ct, labelledOnInput, axial.Grid.SizeZ, total, segmenter.Backend.Description) with
         {

@@ -29,6 +29,13 @@ public sealed record SegmentationOptions
     /// </summary>
     public bool RefuseEmptyMask { get; init; } = true;
 
+    /// <summary>
+    /// Return the probability map (<see cref="SegmentationResult.Probabilities"/>). Off: with post-processing on, the
+    /// map is thresholded while it is resampled onto the CT grid and never held as floats (the same mask; a fresh
+    /// 120 MB float volume for a 512 × 512 × 117 CT is a third of a second of page faults on a VM).
+    /// </summary>
+    public bool KeepProbabilities { get; init; } = true;
+
     /// <summary>Probability above which a voxel is lung.</summary>
     public float Threshold { get; init; } = 0.5f;
 }

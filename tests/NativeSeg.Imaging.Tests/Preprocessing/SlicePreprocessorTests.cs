@@ -110,7 +110,8 @@ public class SlicePreprocessorTests
     }
 
     // MapBack writes whole box rows when the display columns run along the slice's rows: every orientation (transposed
-    // or not, columns and rows either way) must still land each value where the per-pixel display → slice map says.
+    // or not, columns and rows either way) must still land each value where the per-pixel display → slice map says;
+    // MapBackThresholded the same values' threshold.
     [TestCase(false, 1, 1)]
     [TestCase(false, -1, 1)]
     [TestCase(false, 1, -1)]
@@ -152,6 +153,11 @@ public class SlicePreprocessorTests
                     expected[offsets[box.Left + c + o.Columns * (box.Top + r)]] = boxPixels[c + box.Width * r];
             Assert.That(back.Slice(o.VolumeSlice(n)).ToArray(), Is.EqualTo(expected), $"slice {n}, box {box}");
         }
+
+        // The thresholded way back is MapBack's values thresholded, voxel for voxel.
+        var thresholded = prepared.MapBackThresholded(maps, 0.5f);
+        Assert.That(thresholded.Voxels, Is.EqualTo(back.Voxels.Select(v => v >= 0.5f ? (byte)1 : (byte)0).ToArray()));
+        Assert.That(thresholded.Voxels.Count(v => v != 0), Is.GreaterThan(100));
     }
 
     [Test]
