@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace NativeSeg.Engine.Cpu;
@@ -56,6 +57,32 @@ internal readonly unsafe struct ChannelNormalization
     {
         float roundedMean = (float)mean;
         return (roundedMean, (float)scale, (float)(shift - (mean - roundedMean) * scale));
+    }
+
+    /// <summary>
+    /// The same constants in storage of 3·<paramref name="padded"/> floats, zero past the channels, so that
+    /// <see cref="Apply16"/> may load 16 channels at any multiple of 16 below <paramref name="padded"/>.
+    /// </summary>
+    public ChannelNormalization PaddedTo(int channels, int padded, float* storage)
+    {
+        new Span<float>(storage, 3 * padded).Clear();
+        var result = new ChannelNormalization(storage, padded, Relu);
+        new ReadOnlySpan<float>(_mean, channels).CopyTo(new Span<float>(result._mean, channels));
+        new ReadOnlySpan<float>(_scale, channels).CopyTo(new Span<float>(result._scale, channels));
+        new ReadOnlySpan<float>(_bias, channels).CopyTo(new Span<float>(result._bias, channels));
+        return result;
+    }
+
+    /// <summary>
+    /// relu?((v − m)·k + b) for 16 consecutive channels c0 … c0 + 15 of one pixel (a channels-last vector): the float32
+    /// operations of <see cref="Apply"/>, lane by lane. The constants must reach c0 + 16 (channels a multiple of 16, or
+    /// <see cref="PaddedTo"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Apply16(Vector512<float> value, int c0)
+    {
+        value = Vector512.FusedMultiplyAdd(value - Vector512.Load(_mean + c0), Vector512.Load(_scale + c0), Vector512.Load(_bias + c0));
+        return Relu ? Vector512.Max(value, Vector512<float>.Zero) : value;
     }
 
     /// <summary>to[i] = relu?((from[i] − m)·k + b) for one channel's run of values; from and to may be the same.</summary>

@@ -32,7 +32,7 @@ internal static unsafe class PointwiseConvolution
         int outPadded = WinogradWeightCache.Padded(s.OutChannels);
         // The batch norm's constants padded to whole vectors (Cout = 2 would otherwise load past them).
         using var constants = scratch.Rent(3L * outPadded);
-        var stage = after is { } given ? new PaddedNormalization(given, s.OutChannels, outPadded, constants.Pointer) : (PaddedNormalization?)null;
+        var stage = after?.PaddedTo(s.OutChannels, outPadded, constants.Pointer);
         int chunks = checked((int)((pixels + ChunkPixels - 1) / ChunkPixels));
         workers.For(chunks, chunk =>
         {
@@ -56,7 +56,7 @@ internal static unsafe class PointwiseConvolution
     }
 
     /// <summary>Rows of [pixel][channel] products through the batch norm (+ ReLU) to a channels-last output (Cout = outPadded).</summary>
-    private static void StoreChannelsLast(float* products, int outPadded, int count, PaddedNormalization? after, float* target, int channels)
+    private static void StoreChannelsLast(float* products, int outPadded, int count, ChannelNormalization? after, float* target, int channels)
     {
         for (int p = 0; p < count; p++)
         for (int o0 = 0; o0 < channels; o0 += 16)
@@ -68,7 +68,7 @@ internal static unsafe class PointwiseConvolution
     /// per channel where the 16 pixels are whole and in one image, else per pixel.
     /// </summary>
     private static void StorePlanar(ConvolutionSizes s, float* products, int outPadded, long first, int count,
-        PaddedNormalization? after, float* output)
+        ChannelNormalization? after, float* output)
     {
         long plane = (long)s.Height * s.Width;
         Vector512<float>* block = stackalloc Vector512<float>[16];
@@ -102,37 +102,7 @@ internal static unsafe class PointwiseConvolution
         }
     }
 
-    /// <summary>relu?((v − m)·k + b) for channels o0 … o0 + 15 (the float32 operations of <see cref="ChannelNormalization.Apply"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Normalize(Vector512<float> value, PaddedNormalization? after, int o0)
-    {
-        if (after is not { } norm) return value;
-        value = Vector512.FusedMultiplyAdd(value - Vector512.Load(norm.Means + o0), Vector512.Load(norm.Scales + o0),
-            Vector512.Load(norm.Biases + o0));
-        return norm.Relu ? Vector512.Max(value, Vector512<float>.Zero) : value;
-    }
-
-    /// <summary>A <see cref="ChannelNormalization"/>'s constants copied into arrays of whole vectors, zero past the channels.</summary>
-    private readonly struct PaddedNormalization
-    {
-        public PaddedNormalization(ChannelNormalization source, int channels, int padded, float* storage)
-        {
-            new Span<float>(storage, 3 * padded).Clear();
-            Means = storage;
-            Scales = storage + padded;
-            Biases = storage + 2 * padded;
-            Relu = source.Relu;
-            new ReadOnlySpan<float>(source.Means, channels).CopyTo(new Span<float>(Means, channels));
-            new ReadOnlySpan<float>(source.Scales, channels).CopyTo(new Span<float>(Scales, channels));
-            new ReadOnlySpan<float>(source.Biases, channels).CopyTo(new Span<float>(Biases, channels));
-        }
-
-        public float* Means { get; }
-
-        public float* Scales { get; }
-
-        public float* Biases { get; }
-
-        public bool Relu { get; }
-    }
+    /// <summary>The output stage on channels o0 … o0 + 15, if there is one.</summary>
+    private static Vector512<float> Normalize(Vector512<float> value, ChannelNormalization? after, int o0) =>
+        after is { } norm ? norm.Apply16(value, o0) : value;
 }

@@ -281,8 +281,8 @@ internal static unsafe class WinogradConvolution
 
     /// <summary>
     /// <see cref="Finish"/> for a channels-last output (and residual): output row y of image n is
-    /// [x][channel] already, so each 16 channels of a pixel get relu?((v − m)·k + b) with the constants of 16 channels in
-    /// three vectors, and the skip is one load; no transpose. The same float32 operations in the same order as
+    /// [x][channel] already, so each 16 channels of a pixel get the batch norm (+ ReLU) as one
+    /// <see cref="ChannelNormalization.Apply16"/> and the skip as one load; no transpose. The same float32 operations in the same order as
     /// <see cref="Finish"/>, so both layouts hold the same bits.
     /// </summary>
     private static void FinishChannelsLast(TileGeometry g, int n, int y, int firstColumn, int width, float* stagedRow,
@@ -300,12 +300,7 @@ internal static unsafe class WinogradConvolution
             for (int o0 = 0; o0 < channels; o0 += 16)
             {
                 var value = Vector512.Load(from + o0);
-                if (after is { } norm)
-                {
-                    value = Vector512.FusedMultiplyAdd(value - Vector512.Load(norm.Means + o0), Vector512.Load(norm.Scales + o0),
-                        Vector512.Load(norm.Biases + o0));
-                    if (norm.Relu) value = Vector512.Max(value, Vector512<float>.Zero);
-                }
+                if (after is { } norm) value = norm.Apply16(value, o0);
                 if (skipPixel != null)
                 {
                     // Skip channel r lands on output channel r + residualOffset; the offset need not be a multiple of 16.
@@ -355,12 +350,7 @@ internal static unsafe class WinogradConvolution
             }
             for (long i = 0; i < count; i += channels)
             for (int c0 = 0; c0 < channels; c0 += 16)
-            {
-                var value = Vector512.FusedMultiplyAdd(Vector512.Load(from + i + c0) - Vector512.Load(norm.Means + c0),
-                    Vector512.Load(norm.Scales + c0), Vector512.Load(norm.Biases + c0));
-                if (norm.Relu) value = Vector512.Max(value, Vector512<float>.Zero);
-                value.Store(to + i + c0);
-            }
+                norm.Apply16(Vector512.Load(from + i + c0), c0).Store(to + i + c0);
         }
     }
 
