@@ -149,8 +149,53 @@ public sealed partial class OperationCatalog(int seed)
                 }
             }, Tolerances.Float32Winograd, CpuWinograd: true);
         }
+        CheckChannelsLastChain();
 
         static InferenceBatchNorm Stage(Tensor[] t) => new(t[0], t[1], t[2], t[3], BatchNormSettings.Default.Epsilon, Relu: true);
+    }
+
+    /// <summary>
+    /// The end of the network as the cpu backend runs it with Winograd: 32 → 64 (d4) whose channels-last output feeds
+    /// 64 → 64 (d4, skip) without a transpose, then the head's 1×1 64 → 80 (bn+relu) as a GEMM on the channels-last
+    /// tensor and the classifier's 1×1 80 → 2 (bn) back to NCHW. On every other backend the same four calls.
+    /// </summary>
+    private void CheckChannelsLastChain()
+    {
+        var x = Random(2, 32, 13, 37, scale: 2, offset: 0.3f);
+        var w1 = Random(64, 32, 3, 3);
+        var w2 = Random(64, 64, 3, 3);
+        var w3 = Random(80, 64, 1, 1);
+        var w4 = Random(2, 80, 1, 1);
+        var (bn1, bn2, bn3, bn4) = (BatchNormStatistics(32), BatchNormStatistics(64), BatchNormStatistics(80), BatchNormStatistics(2));
+        Compare("winograd chain 32→64→64 → 1x1 80 → 2", b =>
+        {
+            var owned = new List<Tensor>();
+            Tensor Make(HostTensor t)
+            {
+                var tensor = Up(b, t);
+                owned.Add(tensor);
+                return tensor;
+            }
+            InferenceBatchNorm Norm(HostTensor[] stats, bool relu) =>
+                new(Make(stats[0]), Make(stats[1]), Make(stats[2]), Make(stats[3]), BatchNormSettings.Default.Epsilon, relu);
+            try
+            {
+                var tx = Make(x);
+                var a = Poisoned(b, new TensorShape(2, 64, 13, 37)); owned.Add(a);
+                var c = Poisoned(b, new TensorShape(2, 64, 13, 37)); owned.Add(c);
+                var h = Poisoned(b, new TensorShape(2, 80, 13, 37)); owned.Add(h);
+                var y = Poisoned(b, new TensorShape(2, 2, 13, 37)); owned.Add(y);
+                b.ConvolutionInferenceForward(tx, Norm(bn1, relu: true), Make(w1), 4, Norm(bn2, relu: true), null, a);
+                b.ConvolutionInferenceForward(a, null, Make(w2), 4, null, a, c);
+                b.ConvolutionInferenceForward(c, null, Make(w3), 1, Norm(bn3, relu: true), null, h);
+                b.ConvolutionInferenceForward(h, null, Make(w4), 1, Norm(bn4, relu: false), null, y);
+                return [Down(y), Down(h)];
+            }
+            finally
+            {
+                foreach (var t in owned) t.Dispose();
+            }
+        }, Tolerances.Float32Winograd, CpuWinograd: true);
     }
 
     /// <summary>γ, β, running mean, running variance for a batch norm of <paramref name="channels"/> channels.</summary>
