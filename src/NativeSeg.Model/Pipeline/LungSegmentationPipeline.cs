@@ -29,6 +29,10 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         int batchSize = options.BatchSize ?? SegmentationOptions.DefaultBatchSize(segmenter.Backend);
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
+        // A probability threshold outside (0, 1) would make every voxel lung, or none; inside it, a voxel outside the body
+        // (probability set to 0) is never lung, which lets the mask-only path below skip the float map.
+        if (!(options.Threshold > 0 && options.Threshold < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threshold, "the threshold must lie between 0 and 1.");
         var clock = Stopwatch.StartNew();
         var geometry = InputGeometry.For(ct.Grid, source);
         var axial = geometry.ToNetworkGrid(ct);
@@ -50,7 +54,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         };
         Volume<float>? probabilities = null;
         Volume<byte> labelled;
-        if (options.Postprocess && !options.KeepProbabilities && options.Threshold > 0)
+        if (options.Postprocess && !options.KeepProbabilities)
         {
             // Lungs lie inside the body: voxels outside it (air around the patient, the table) are not lung.
             labelled = prepared.MapBackThresholded(maps, options.Threshold);

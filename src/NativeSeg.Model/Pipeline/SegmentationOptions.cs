@@ -36,6 +36,6 @@ public sealed record SegmentationOptions
     /// </summary>
     public bool KeepProbabilities { get; init; } = true;
 
-    /// <summary>Probability above which a voxel is lung.</summary>
+    /// <summary>Probability above which a voxel is lung; strictly between 0 and 1.</summary>
     public float Threshold { get; init; } = 0.5f;
 }

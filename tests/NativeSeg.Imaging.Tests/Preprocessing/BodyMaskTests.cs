@@ -46,6 +46,15 @@ public sealed class BodyMaskTests
 
         Assert.That(values.Voxels.AsSpan().SequenceEqual(expected), Is.True);
         Assert.That(expected.Count(v => v != 0), Is.InRange(expected.Length / 10, expected.Length * 3 / 4), "both inside and outside occur");
+
+        // The same on a 0/1 mask (the pipeline's mask-only path applies the body to the thresholded mask).
+        var mask = new Volume<byte>(ct.Grid);
+        for (int i = 0; i < mask.Voxels.Length; i++) mask.Voxels[i] = random.Next(2) == 0 ? (byte)0 : (byte)1;
+        var expectedMask = (byte[])mask.Voxels.Clone();
+        for (int i = 0; i < expectedMask.Length; i++) if (body.Voxels[i] == 0) expectedMask[i] = 0;
+        BodyMask.ZeroOutside(ct, mask);
+        Assert.That(mask.Voxels.AsSpan().SequenceEqual(expectedMask), Is.True);
+        Assert.That(expectedMask.Count(v => v != 0), Is.InRange(expectedMask.Length / 10, expectedMask.Length * 3 / 4));
     }
 
     [Test]
