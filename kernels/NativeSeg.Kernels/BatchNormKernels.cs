@@ -136,6 +136,14 @@ public static class BatchNormKernels
         gradBeta[channel] = sumGrad;
     }
 
+    /// <summary>Backward of the inference forward (statistics held constant): dx = γ·invStd·dy, one thread per element.</summary>
+    public static void InferenceBackwardData(Index1D index, ArrayView<float> gradOutput, ArrayView<float> gamma,
+        ArrayView<float> inverseStd, ArrayView<float> gradInput, NchwGeometry g)
+    {
+        int c = index / g.Plane % g.Channels;
+        gradInput[index] = gamma[c] * inverseStd[c] * gradOutput[index];
+    }
+
     /// <summary>dx = γ·invStd·(dy − Σdy/M − x̂·Σdy·x̂/M), one thread per element.</summary>
     public static void BackwardData(Index1D index, ArrayView<float> input, ArrayView<float> gradOutput, ArrayView<float> gamma,
         ArrayView<float> savedMean, ArrayView<float> savedInverseStd, ArrayView<float> gradGamma, ArrayView<float> gradBeta,

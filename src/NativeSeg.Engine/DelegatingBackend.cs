@@ -45,6 +45,10 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
         float epsilon, Tensor output) =>
         Inner.BatchNormInferenceForward(input, gamma, beta, runningMean, runningVariance, epsilon, output);
 
+    public virtual void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean,
+        Tensor runningVariance, float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) =>
+        Inner.BatchNormInferenceBackward(input, gradOutput, gamma, runningMean, runningVariance, epsilon, gradInput, gradGamma, gradBeta);
+
     public virtual void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta) =>
         Inner.BatchNormBackward(input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta);

@@ -75,6 +75,14 @@ public interface IBackend : IDisposable
     void BatchNormInferenceForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
         float epsilon, Tensor output);
 
+    /// <summary>
+    /// Backward of the inference-mode forward, the running statistics held constant (fine-tuning with frozen
+    /// statistics): gradInput = γ·istd·gradOutput, gradGamma = Σ gradOutput·x̂, gradBeta = Σ gradOutput, with
+    /// istd = 1/√(runningVariance + ε) and x̂ = (input − runningMean)·istd.
+    /// </summary>
+    void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean, Tensor runningVariance,
+        float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta);
+
     /// <summary>Backward of the training-mode forward: gradients to the input, γ and β.</summary>
     void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta);

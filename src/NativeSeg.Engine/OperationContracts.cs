@@ -175,6 +175,16 @@ public static class OperationContracts
         return sizes;
     }
 
+    /// <summary><see cref="IBackend.BatchNormInferenceBackward"/>: the batch-norm tensors, and a gradInput shaped like the input.</summary>
+    public static NchwSizes BatchNormInferenceBackward(string operation, Tensor input, Tensor gradOutput, Tensor gamma,
+        Tensor runningMean, Tensor runningVariance, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        var sizes = BatchNorm(operation, input, gradOutput, gamma, runningMean, runningVariance, gradGamma, gradBeta);
+        SameBackend(operation, input, gradInput);
+        SameShape(operation, "input", input, "gradInput", gradInput);
+        return sizes;
+    }
+
     /// <summary><see cref="IBackend.ReluBackward"/>: three tensors of one shape.</summary>
     public static NchwSizes ReluBackward(string operation, Tensor output, Tensor gradOutput, Tensor gradInput)
     {

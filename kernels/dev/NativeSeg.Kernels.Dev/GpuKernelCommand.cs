@@ -253,6 +253,9 @@ public static class GpuKernelCommand
         b.BatchNormTrainingForward(x, gamma, beta, runMean, runVar, BatchNormSettings.Default, y, mean, invStd);
         yield return Time("batchnorm backward", 8 * n, 12 * n,
             () => b.BatchNormBackward(x, dy, gamma, mean, invStd, dx, dGamma, dBeta));
+        // Held statistics: the same two sums, then dx = γ·istd·dy (reads x and dy, writes dx).
+        yield return Time("batchnorm inference backward", 5 * n, 12 * n,
+            () => b.BatchNormInferenceBackward(x, dy, gamma, runMean, runVar, BatchNormSettings.Default.Epsilon, dx, dGamma, dBeta));
     }
 
     private static Tensor Upload(IBackend b, TensorShape shape, Random random, float low = -1f, float high = 1f)

@@ -3,6 +3,7 @@ using System.Globalization;
 using NativeSeg.Cli.Devices;
 using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
+using NativeSeg.Model.Network;
 using NativeSeg.Model.Training;
 
 namespace NativeSeg.Cli.Commands;
@@ -32,11 +33,12 @@ public static class TrainCommand
         var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors) instead of random ones; fresh Adam moments." };
         var validationPatients = new Option<string[]>("--validation-patients") { Description = "Hold out exactly these patients for validation (instead of --validation-fraction).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
+        var holdStatistics = new Option<bool>("--hold-bn-statistics") { Description = "Fine-tune with the batch norms' running statistics (held, not updated) instead of each batch's: the network trains as it is used. Needs --init-weights (or a run started with it)." };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
-            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample,
+            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -63,6 +65,7 @@ public static class TrainCommand
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
+                BatchNormStatistics = result.GetValue(holdStatistics) ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
             };
             try
             {
@@ -75,6 +78,8 @@ public static class TrainCommand
             string? init = result.GetValue(initWeights);
             if (init is not null && result.GetValue(resume))
                 throw new UsageException("--init-weights starts a new run; --resume continues one: give one of them.");
+            if (options.BatchNormStatistics == BatchNormStatistics.Running && init is null && !result.GetValue(resume))
+                throw new UsageException("--hold-bn-statistics fine-tunes trained weights: give --init-weights (a new network's running statistics are 0 and 1).");
             return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, cancel);
         }, CommandContext.Cancellation));
         return command;

@@ -163,6 +163,15 @@ public sealed unsafe class CpuBackend : IBackend
             Ptr(op, runningVariance), epsilon, Ptr(op, output));
     }
 
+    public void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean, Tensor runningVariance,
+        float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        const string op = nameof(BatchNormInferenceBackward);
+        var s = OperationContracts.BatchNormInferenceBackward(op, input, gradOutput, gamma, runningMean, runningVariance, gradInput, gradGamma, gradBeta);
+        CpuBatchNorm.InferenceBackward(_workers, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gamma), Ptr(op, runningMean),
+            Ptr(op, runningVariance), epsilon, Ptr(op, gradInput), Ptr(op, gradGamma), Ptr(op, gradBeta));
+    }
+
     public void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {

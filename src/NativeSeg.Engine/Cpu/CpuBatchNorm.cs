@@ -87,6 +87,38 @@ internal static unsafe class CpuBatchNorm
     }
 
     /// <summary>
+    /// Backward of <see cref="InferenceForward"/>: the statistics are constants, so dx = k·dy with k = γ·istd, one
+    /// multiply per element; the γ and β gradients are the same sums as in <see cref="Backward"/>, around the running
+    /// mean. One work item per channel, as there, for a thread-count-independent summation order.
+    /// </summary>
+    public static void InferenceBackward(CpuWorkers workers, NchwSizes s, float* input, float* gradOutput, float* gamma,
+        float* runningMean, float* runningVariance, double epsilon, float* gradInput, float* gradGamma, float* gradBeta)
+    {
+        workers.For(s.Channels, c =>
+        {
+            float mean = runningMean[c];
+            double inverseStd = 1.0 / Math.Sqrt(runningVariance[c] + epsilon);
+            double sumDy = 0, sumDyCentered = 0;
+            for (int n = 0; n < s.Batch; n++)
+            {
+                sumDy += SimdReductions.Sum(Plane(gradOutput, s, n, c), s.Plane);
+                sumDyCentered += SimdReductions.CenteredDot(Plane(gradOutput, s, n, c), Plane(input, s, n, c), mean, s.Plane);
+            }
+            gradBeta[c] = (float)sumDy;
+            gradGamma[c] = (float)(sumDyCentered * inverseStd);
+            float k = (float)(gamma[c] * inverseStd);
+            var vk = Vector512.Create(k);
+            for (int n = 0; n < s.Batch; n++)
+            {
+                float* dy = Plane(gradOutput, s, n, c), dx = Plane(gradInput, s, n, c);
+                int i = 0;
+                for (; i + 16 <= s.Plane; i += 16) (Vector512.Load(dy + i) * vk).Store(dx + i);
+                for (; i < s.Plane; i++) dx[i] = dy[i] * k;
+            }
+        });
+    }
+
+    /// <summary>
     /// y = (x − mean)·scale + shift, as one subtract and one FMA per 16 values. The subtraction uses the float32 mean
     /// m̃ (exact against x when they are close); the shift absorbs the rounding (m − m̃)·scale, so a channel with a
     /// large mean and a small spread keeps its accuracy.

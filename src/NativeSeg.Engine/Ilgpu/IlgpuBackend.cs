@@ -323,6 +323,30 @@ public sealed class IlgpuBackend : IBackend
             Own(op, runningMean).View, inverseStd, Own(op, output).View, g);
     }
 
+    /// <summary>
+    /// The training backward's reductions around the running mean with istd from the running variance (so γ and β get
+    /// the same sums, in the same order), then dx = γ·istd·dy.
+    /// </summary>
+    public void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean, Tensor runningVariance,
+        float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        const string op = nameof(BatchNormInferenceBackward);
+        var g = Geometry(OperationContracts.BatchNormInferenceBackward(op, input, gradOutput, gamma, runningMean, runningVariance,
+            gradInput, gradGamma, gradBeta));
+        var layout = Layout(g.Channels, g.Batch * g.Plane);
+        var scratch = Scratch(2 * layout.Groups + g.Channels);
+        var partialsGrad = scratch.SubView(0, layout.Groups);
+        var partialsGradNormalized = scratch.SubView(layout.Groups, layout.Groups);
+        var inverseStd = scratch.SubView(2 * layout.Groups, g.Channels);
+        var dy = Own(op, gradOutput).View;
+        _kernels.InverseStdFromVariance(_stream, g.Channels, Own(op, runningVariance).View, inverseStd, epsilon);
+        _kernels.BatchNormBackwardPartials(_stream, Groups(layout.Groups), Own(op, input).View, dy, Own(op, runningMean).View,
+            inverseStd, partialsGrad, partialsGradNormalized, g, layout);
+        _kernels.BatchNormFinishBackward(_stream, g.Channels, partialsGrad, partialsGradNormalized, Own(op, gradGamma).View,
+            Own(op, gradBeta).View, layout);
+        _kernels.BatchNormInferenceBackwardData(_stream, input.Length, dy, Own(op, gamma).View, inverseStd, Own(op, gradInput).View, g);
+    }
+
     public void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {

@@ -38,6 +38,7 @@ internal sealed class IlgpuKernelSet
         Explicit(a, BatchNormKernels.BackwardPartials, out BatchNormBackwardPartials);
         AutoGrouped(a, BatchNormKernels.FinishBackward, out BatchNormFinishBackward);
         AutoGrouped(a, BatchNormKernels.BackwardData, out BatchNormBackwardData);
+        AutoGrouped(a, BatchNormKernels.InferenceBackwardData, out BatchNormInferenceBackwardData);
 
         AutoGrouped(a, ReluKernels.ReluForward, out ReluForward);
         AutoGrouped(a, ReluKernels.ReluBackward, out ReluBackward);
@@ -81,6 +82,7 @@ internal sealed class IlgpuKernelSet
     public readonly Action<AcceleratorStream, KernelConfig, View, View, View, View, View, View, NchwGeometry, ReductionLayout> BatchNormBackwardPartials;
     public readonly Action<AcceleratorStream, Index1D, View, View, View, View, ReductionLayout> BatchNormFinishBackward;
     public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, View, View, View, NchwGeometry> BatchNormBackwardData;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, NchwGeometry> BatchNormInferenceBackwardData;
 
     public readonly Action<AcceleratorStream, Index1D, View, View> ReluForward;
     public readonly Action<AcceleratorStream, Index1D, View, View, View> ReluBackward;

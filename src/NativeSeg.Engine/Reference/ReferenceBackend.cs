@@ -150,6 +150,15 @@ public sealed class ReferenceBackend : IBackend
             Own(op, runningMean), Own(op, runningVariance), epsilon, Own(op, output));
     }
 
+    public void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean, Tensor runningVariance,
+        float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+    {
+        const string op = nameof(BatchNormInferenceBackward);
+        var s = OperationContracts.BatchNormInferenceBackward(op, input, gradOutput, gamma, runningMean, runningVariance, gradInput, gradGamma, gradBeta);
+        ReferenceOps.BatchNormInferenceBackward(s, Own(op, input), Own(op, gradOutput), Own(op, gamma), Own(op, runningMean),
+            Own(op, runningVariance), epsilon, Own(op, gradInput), Own(op, gradGamma), Own(op, gradBeta));
+    }
+
     public void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
         Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
     {

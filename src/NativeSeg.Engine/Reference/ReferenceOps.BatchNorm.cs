@@ -50,6 +50,28 @@ public static partial class ReferenceOps
     }
 
     /// <summary>
+    /// Backward of the inference forward y = γ·(x − μᵣ)·istd + β, where μᵣ and istd = 1/√(σᵣ² + ε) come from the
+    /// running statistics and so do not depend on x: ∂L/∂β = Σ dy; ∂L/∂γ = Σ dy·x̂; ∂L/∂x = γ·istd·dy (no batch terms).
+    /// </summary>
+    public static void BatchNormInferenceBackward(NchwSizes s, double[] input, double[] gradOutput, double[] gamma,
+        double[] runningMean, double[] runningVariance, double epsilon, double[] gradInput, double[] gradGamma, double[] gradBeta)
+    {
+        for (int c = 0; c < s.Channels; c++)
+        {
+            double inverseStd = 1.0 / Math.Sqrt(runningVariance[c] + epsilon);
+            double sumDy = 0, sumDyXhat = 0;
+            foreach (int index in ChannelIndices(s, c))
+            {
+                sumDy += gradOutput[index];
+                sumDyXhat += gradOutput[index] * (input[index] - runningMean[c]) * inverseStd;
+                gradInput[index] = gamma[c] * inverseStd * gradOutput[index];
+            }
+            gradBeta[c] = sumDy;
+            gradGamma[c] = sumDyXhat;
+        }
+    }
+
+    /// <summary>
     /// Backward of the training forward, per channel with M = N·H·W, x̂ = (x−μ)·istd and dy = gradOutput:
     /// ∂L/∂β = Σ dy; ∂L/∂γ = Σ dy·x̂;
     /// ∂L/∂x = γ·istd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)).

@@ -70,6 +70,22 @@ public sealed partial class OperationCatalog
         Record("batchnorm backward input", dx, FiniteDifference.Gradient(x, Loss));
         Record("batchnorm backward gamma", dGamma, FiniteDifference.Gradient(gamma, Loss));
         Record("batchnorm backward beta", dBeta, FiniteDifference.Gradient(beta, Loss));
+
+        // The inference form: running statistics as constants (fine-tuning with held statistics).
+        var runningMean = Uniform(s.Channels);
+        var runningVariance = Uniform(s.Channels).Select(v => 0.5 + Math.Abs(v)).ToArray();
+        double InferenceLoss()
+        {
+            ReferenceOps.BatchNormInferenceForward(s, x, gamma, beta, runningMean, runningVariance, 1e-5, y);
+            return FiniteDifference.Dot(r, y);
+        }
+        var heldDx = new double[length];
+        var heldDGamma = new double[s.Channels];
+        var heldDBeta = new double[s.Channels];
+        ReferenceOps.BatchNormInferenceBackward(s, x, r, gamma, runningMean, runningVariance, 1e-5, heldDx, heldDGamma, heldDBeta);
+        Record("batchnorm inference backward input", heldDx, FiniteDifference.Gradient(x, InferenceLoss));
+        Record("batchnorm inference backward gamma", heldDGamma, FiniteDifference.Gradient(gamma, InferenceLoss));
+        Record("batchnorm inference backward beta", heldDBeta, FiniteDifference.Gradient(beta, InferenceLoss));
     }
 
     private void ProveRelu()

@@ -237,6 +237,15 @@ public sealed partial class OperationCatalog(int seed)
             b.BatchNormBackward(tx, tdy, tg, sm, si, tdx, tdg, tdb);
             return [Down(tdx), Down(tdg), Down(tdb)];
         });
+        Compare("batchnorm inference backward", b =>
+        {
+            using var tx = Up(b, x); using var tg = Up(b, gamma);
+            using var tm = Up(b, runningMean); using var tv = Up(b, runningVar);
+            using var tdy = Up(b, dy); using var tdx = Poisoned(b, x.Shape);
+            using var tdg = Poisoned(b, gamma.Shape); using var tdb = Poisoned(b, gamma.Shape);
+            b.BatchNormInferenceBackward(tx, tdy, tg, tm, tv, settings.Epsilon, tdx, tdg, tdb);
+            return [Down(tdx), Down(tdg), Down(tdb), Down(tm), Down(tv)];
+        });
     }
 
     private void CheckElementwise()

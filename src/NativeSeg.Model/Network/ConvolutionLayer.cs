@@ -25,12 +25,10 @@ public sealed class ConvolutionLayer
 
     internal IEnumerable<ModelTensor> Tensors => [Kernel, .. BatchNorm.All];
 
-    internal void ForwardTraining(IBackend backend, Tensor input, ConvolutionActivations saved)
+    internal void ForwardTraining(IBackend backend, Tensor input, ConvolutionActivations saved, BatchNormStatistics statistics)
     {
         backend.ConvolutionForward(input, Kernel.Value, Spec.Dilation, saved.Convolved);
-        backend.BatchNormTrainingForward(saved.Convolved, BatchNorm.Gamma.Value, BatchNorm.Beta.Value,
-            BatchNorm.RunningMean.Value, BatchNorm.RunningVariance.Value, BatchNormDefaults.Settings,
-            saved.Output, saved.SavedMean, saved.SavedInverseStd);
+        BatchNorm.ForwardTraining(backend, statistics, saved.Convolved, saved.Output, saved.SavedMean, saved.SavedInverseStd);
         if (HasRelu)
             backend.ReluForward(saved.Output, saved.Output);
     }
@@ -39,13 +37,13 @@ public sealed class ConvolutionLayer
     /// gradOutput is ∂L/∂(layer output); it is overwritten (the ReLU backward runs in place). Writes the kernel, γ and β
     /// gradients, and ∂L/∂input into gradInput unless it is null (the first layer needs no input gradient).
     /// </summary>
-    internal void Backward(IBackend backend, ScratchPool scratch, Tensor input, ConvolutionActivations saved, Tensor gradOutput, Tensor? gradInput)
+    internal void Backward(IBackend backend, ScratchPool scratch, Tensor input, ConvolutionActivations saved, Tensor gradOutput, Tensor? gradInput,
+        BatchNormStatistics statistics)
     {
         if (HasRelu)
             backend.ReluBackward(saved.Output, gradOutput, gradOutput);
         var gradConvolved = scratch.Rent(Spec.OutChannels, gradOutput, gradInput);
-        backend.BatchNormBackward(saved.Convolved, gradOutput, BatchNorm.Gamma.Value, saved.SavedMean, saved.SavedInverseStd,
-            gradConvolved, BatchNorm.Gamma.RequireGradient(), BatchNorm.Beta.RequireGradient());
+        BatchNorm.Backward(backend, statistics, saved.Convolved, gradOutput, saved.SavedMean, saved.SavedInverseStd, gradConvolved);
         backend.ConvolutionBackwardWeights(input, gradConvolved, Spec.Dilation, Kernel.RequireGradient());
         if (gradInput is not null)
             backend.ConvolutionBackwardData(gradConvolved, Kernel.Value, Spec.Dilation, gradInput);

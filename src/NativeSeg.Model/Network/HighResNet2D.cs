@@ -108,21 +108,29 @@ public sealed class HighResNet2D : IDisposable
     }
 
     /// <summary>
+    /// What the batch norms normalise with in <see cref="ForwardTraining"/> and <see cref="Backward"/>: the batch's
+    /// statistics (default; running statistics updated) or the running statistics, held (fine-tuning).
+    /// </summary>
+    public BatchNormStatistics TrainingStatistics { get; set; } = BatchNormStatistics.Batch;
+
+    /// <summary>
     /// Training-mode forward of <c>workspace.Input</c> into <c>workspace.Logits</c>: batch statistics, running
-    /// statistics updated, every activation the backward pass needs kept in the workspace.
+    /// statistics updated (or the running statistics, see <see cref="TrainingStatistics"/>), every activation the
+    /// backward pass needs kept in the workspace.
     /// </summary>
     public void ForwardTraining(Workspace workspace)
     {
         var saved = workspace.Training;
-        Stem.ForwardTraining(Backend, workspace.Input, saved.Convolutions[0]);
+        var statistics = saved.Statistics = TrainingStatistics;
+        Stem.ForwardTraining(Backend, workspace.Input, saved.Convolutions[0], statistics);
         var x = saved.Convolutions[0].Output;
         for (int i = 0; i < Blocks.Count; i++)
         {
-            Blocks[i].ForwardTraining(Backend, x, saved.Blocks[i]);
+            Blocks[i].ForwardTraining(Backend, x, saved.Blocks[i], statistics);
             x = saved.Blocks[i].Output;
         }
-        Head.ForwardTraining(Backend, x, saved.Convolutions[1]);
-        Classifier.ForwardTraining(Backend, saved.Convolutions[1].Output, saved.Convolutions[2]);
+        Head.ForwardTraining(Backend, x, saved.Convolutions[1], statistics);
+        Classifier.ForwardTraining(Backend, saved.Convolutions[1].Output, saved.Convolutions[2], statistics);
     }
 
     /// <summary>
@@ -135,20 +143,21 @@ public sealed class HighResNet2D : IDisposable
             throw new InvalidOperationException("Backward needs a training-mode forward on the same workspace first.");
         var saved = workspace.Training;
         var scratch = workspace.Scratch;
+        var statistics = saved.Statistics;
 
         var gradHeadOutput = scratch.Rent(Head.Spec.OutChannels);
-        Classifier.Backward(Backend, scratch, saved.Convolutions[1].Output, saved.Convolutions[2], workspace.GradLogits, gradHeadOutput);
+        Classifier.Backward(Backend, scratch, saved.Convolutions[1].Output, saved.Convolutions[2], workspace.GradLogits, gradHeadOutput, statistics);
 
         var gradBlockOutput = scratch.Rent(Head.Spec.InChannels, gradHeadOutput);
-        Head.Backward(Backend, scratch, saved.Blocks[^1].Output, saved.Convolutions[1], gradHeadOutput, gradBlockOutput);
+        Head.Backward(Backend, scratch, saved.Blocks[^1].Output, saved.Convolutions[1], gradHeadOutput, gradBlockOutput, statistics);
 
         for (int i = Blocks.Count - 1; i >= 0; i--)
         {
             var blockInput = i == 0 ? saved.Convolutions[0].Output : saved.Blocks[i - 1].Output;
-            gradBlockOutput = Blocks[i].Backward(Backend, scratch, blockInput, saved.Blocks[i], gradBlockOutput);
+            gradBlockOutput = Blocks[i].Backward(Backend, scratch, blockInput, saved.Blocks[i], gradBlockOutput, statistics);
         }
 
-        Stem.Backward(Backend, scratch, workspace.Input, saved.Convolutions[0], gradBlockOutput, gradInput: null);
+        Stem.Backward(Backend, scratch, workspace.Input, saved.Convolutions[0], gradBlockOutput, gradInput: null, statistics);
     }
 
     /// <summary>Inference-mode forward of <c>workspace.Input</c> into <c>workspace.Logits</c> with the running statistics.</summary>

@@ -34,17 +34,13 @@ public sealed class ResidualBlock
 
     internal IEnumerable<ModelTensor> Tensors => [.. FirstBatchNorm.All, FirstKernel, .. SecondBatchNorm.All, SecondKernel];
 
-    internal void ForwardTraining(IBackend backend, Tensor input, BlockActivations saved)
+    internal void ForwardTraining(IBackend backend, Tensor input, BlockActivations saved, BatchNormStatistics statistics)
     {
         int d = Spec.Dilation;
-        backend.BatchNormTrainingForward(input, FirstBatchNorm.Gamma.Value, FirstBatchNorm.Beta.Value,
-            FirstBatchNorm.RunningMean.Value, FirstBatchNorm.RunningVariance.Value, BatchNormDefaults.Settings,
-            saved.FirstActivated, saved.FirstMean, saved.FirstInverseStd);
+        FirstBatchNorm.ForwardTraining(backend, statistics, input, saved.FirstActivated, saved.FirstMean, saved.FirstInverseStd);
         backend.ReluForward(saved.FirstActivated, saved.FirstActivated);
         backend.ConvolutionForward(saved.FirstActivated, FirstKernel.Value, d, saved.FirstConvolved);
-        backend.BatchNormTrainingForward(saved.FirstConvolved, SecondBatchNorm.Gamma.Value, SecondBatchNorm.Beta.Value,
-            SecondBatchNorm.RunningMean.Value, SecondBatchNorm.RunningVariance.Value, BatchNormDefaults.Settings,
-            saved.SecondActivated, saved.SecondMean, saved.SecondInverseStd);
+        SecondBatchNorm.ForwardTraining(backend, statistics, saved.FirstConvolved, saved.SecondActivated, saved.SecondMean, saved.SecondInverseStd);
         backend.ReluForward(saved.SecondActivated, saved.SecondActivated);
         backend.ConvolutionForward(saved.SecondActivated, SecondKernel.Value, d, saved.Output);
         backend.ResidualAddForward(saved.Output, input, saved.Output);
@@ -54,7 +50,8 @@ public sealed class ResidualBlock
     /// Given gradOutput = ∂L/∂y (left intact), writes every parameter gradient of the block and returns ∂L/∂x in a
     /// scratch tensor: the main path's share through BN1, plus the skip's share added by ResidualAddBackwardSkip.
     /// </summary>
-    internal Tensor Backward(IBackend backend, ScratchPool scratch, Tensor input, BlockActivations saved, Tensor gradOutput)
+    internal Tensor Backward(IBackend backend, ScratchPool scratch, Tensor input, BlockActivations saved, Tensor gradOutput,
+        BatchNormStatistics statistics)
     {
         int d = Spec.Dilation;
         var gradSecondActivated = scratch.Rent(Spec.OutChannels, gradOutput);
@@ -63,8 +60,8 @@ public sealed class ResidualBlock
         backend.ReluBackward(saved.SecondActivated, gradSecondActivated, gradSecondActivated);
 
         var gradFirstConvolved = scratch.Rent(Spec.OutChannels, gradOutput, gradSecondActivated);
-        backend.BatchNormBackward(saved.FirstConvolved, gradSecondActivated, SecondBatchNorm.Gamma.Value, saved.SecondMean,
-            saved.SecondInverseStd, gradFirstConvolved, SecondBatchNorm.Gamma.RequireGradient(), SecondBatchNorm.Beta.RequireGradient());
+        SecondBatchNorm.Backward(backend, statistics, saved.FirstConvolved, gradSecondActivated, saved.SecondMean, saved.SecondInverseStd,
+            gradFirstConvolved);
 
         backend.ConvolutionBackwardWeights(saved.FirstActivated, gradFirstConvolved, d, FirstKernel.RequireGradient());
         var gradFirstActivated = scratch.Rent(Spec.InChannels, gradOutput, gradFirstConvolved);
@@ -72,8 +69,7 @@ public sealed class ResidualBlock
         backend.ReluBackward(saved.FirstActivated, gradFirstActivated, gradFirstActivated);
 
         var gradInput = scratch.Rent(Spec.InChannels, gradOutput, gradFirstActivated);
-        backend.BatchNormBackward(input, gradFirstActivated, FirstBatchNorm.Gamma.Value, saved.FirstMean, saved.FirstInverseStd,
-            gradInput, FirstBatchNorm.Gamma.RequireGradient(), FirstBatchNorm.Beta.RequireGradient());
+        FirstBatchNorm.Backward(backend, statistics, input, gradFirstActivated, saved.FirstMean, saved.FirstInverseStd, gradInput);
         backend.ResidualAddBackwardSkip(gradOutput, gradInput);
         return gradInput;
     }

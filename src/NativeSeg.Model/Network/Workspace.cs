@@ -78,6 +78,9 @@ public sealed class Workspace : IDisposable
     /// <summary>The tensors of a training step, allocated on first use.</summary>
     internal sealed class TrainingStorage : IDisposable
     {
+        /// <summary>The statistics the last training forward normalised with; the backward must take the same.</summary>
+        public BatchNormStatistics Statistics { get; set; }
+
         public TrainingStorage(IBackend backend, HighResNetConfiguration configuration, IReadOnlyList<LayerSpec> layers, int batch, int height, int width, Tensor logits)
         {
             var labelShape = TensorShape.Nchw(batch, configuration.Classes, height, width);

@@ -86,6 +86,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         string? sourcePath = null)
     {
         Directory.CreateDirectory(Options.OutputDirectory);
+        network.TrainingStatistics = Options.BatchNormStatistics;
         var objective = new TrainingObjective(network, Options.Decay, Options.L2Reduction);
         using var optimizer = new AdamOptimizer(network, new AdamSettings(Options.LearningRate), objective.L2Coefficient);
         if (moments is not null)

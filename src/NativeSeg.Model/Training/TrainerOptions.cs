@@ -1,4 +1,5 @@
 using NativeSeg.Engine;
+using NativeSeg.Model.Network;
 
 namespace NativeSeg.Model.Training;
 
@@ -26,14 +27,23 @@ public sealed record TrainerOptions
     /// </summary>
     public int PleuralOversampling { get; init; } = 1;
 
-    /// <summary>The schedule and sampling in words, stored in checkpoints so a resume cannot change them silently.</summary>
-    public string Recipe => RecipeOf(Schedule, PleuralOversampling);
+    /// <summary>
+    /// <see cref="BatchNormStatistics.Running"/> fine-tunes with the loaded weights' running statistics, held: the
+    /// network trains exactly as it will be used, and the fine-tuning data cannot move the normalisation of every
+    /// other input. Meant for a run that starts from trained weights (a fresh network's statistics are 0 and 1).
+    /// </summary>
+    public BatchNormStatistics BatchNormStatistics { get; init; } = BatchNormStatistics.Batch;
+
+    /// <summary>The schedule, sampling and batch-norm mode in words, stored in checkpoints so a resume cannot change them silently.</summary>
+    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics);
 
     /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
-    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1);
+    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch);
 
-    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling) =>
-        $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}";
+    // Batch statistics add nothing to the words, so checkpoints written before the option resume unchanged.
+    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics) =>
+        $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}"
+        + (statistics == BatchNormStatistics.Running ? "; batch-norm running statistics held" : "");
 
     public double Decay { get; init; } = 1e-4;
 

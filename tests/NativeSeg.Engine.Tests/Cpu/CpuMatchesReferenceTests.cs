@@ -122,8 +122,11 @@ public sealed class CpuMatchesReferenceTests
             b.BatchNormBackward(tx, tdy, tg, sm, si, tdx, tdg, tdb);
             using var inference = Poisoned(b, x.Shape);
             b.BatchNormInferenceForward(tx, tg, tb, tm, tv, 1e-5f, inference);
+            // Backward of the inference forward (running statistics held), into fresh poisoned gradients.
+            using var idx = Poisoned(b, x.Shape); using var idg = Poisoned(b, gamma.Shape); using var idb = Poisoned(b, gamma.Shape);
+            b.BatchNormInferenceBackward(tx, tdy, tg, tm, tv, 1e-5f, idx, idg, idb);
             foreach (var t in new[] { tx, tg, tb, tm, tv }) t.Dispose();
-            return [.. result, Down(tdx), Down(tdg), Down(tdb), Down(inference)];
+            return [.. result, Down(tdx), Down(tdg), Down(tdb), Down(inference), Down(idx), Down(idg), Down(idb)];
         });
     }
 

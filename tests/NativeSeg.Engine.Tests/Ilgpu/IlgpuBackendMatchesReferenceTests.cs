@@ -220,6 +220,15 @@ public sealed class IlgpuBackendMatchesReferenceTests
         _h.Compare("BatchNormBackward gradInput", dx, dxr);
         _h.Compare("BatchNormBackward gradGamma", dGamma, dGammar);
         _h.Compare("BatchNormBackward gradBeta", dBeta, dBetar);
+
+        var (idx, idxr) = _h.Output(shape);
+        var (idGamma, idGammar) = _h.Output(vector);
+        var (idBeta, idBetar) = _h.Output(vector);
+        _h.Fast.BatchNormInferenceBackward(x, dy, gamma, runMean, runVar, settings.Epsilon, idx, idGamma, idBeta);
+        _h.Reference.BatchNormInferenceBackward(xr, dyr, gammar, runMeanr, runVarr, settings.Epsilon, idxr, idGammar, idBetar);
+        _h.Compare("BatchNormInferenceBackward gradInput", idx, idxr);
+        _h.Compare("BatchNormInferenceBackward gradGamma", idGamma, idGammar);
+        _h.Compare("BatchNormInferenceBackward gradBeta", idBeta, idBetar);
     }
 
     [Test]

@@ -96,6 +96,47 @@ public sealed class BatchNormTests
         ErrorReport.Check(label + " beta vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradBeta), numericBeta), 1e-6);
     }
 
+    [TestCase(2, 3, 4, 5)]
+    [TestCase(4, 2, 1, 2)]
+    public void InferenceBackward_MatchesFiniteDifferencesOfSumOfRTimesOutput(int n, int c, int h, int w)
+    {
+        using var backend = new ReferenceBackend();
+        var random = new TensorRandom(n * 1000 + c * 100 + h * 10 + w);
+        var shape = TensorShape.Nchw(n, c, h, w);
+        var input = backend.Allocate(shape, random.Normal(shape.Length, std: 2, mean: 1));
+        var gamma = Vector(backend, random.Uniform(c, 0.5, 2));
+        var beta = Vector(backend, random.Uniform(c));
+        var runningMean = Vector(backend, random.Uniform(c, -1, 1));
+        var runningVariance = Vector(backend, random.Uniform(c, 0.2, 3));
+        var output = backend.Allocate(shape);
+        var r = random.Uniform(shape.Length);
+        var meanBefore = backend.Data(runningMean).ToArray();
+        var varianceBefore = backend.Data(runningVariance).ToArray();
+
+        double Loss()
+        {
+            backend.BatchNormInferenceForward(input, gamma, beta, runningMean, runningVariance, 1e-5f, output);
+            return FiniteDifference.Dot(r, backend.Data(output));
+        }
+
+        var gradInput = backend.Allocate(shape);
+        var gradGamma = backend.Allocate(gamma.Shape);
+        var gradBeta = backend.Allocate(beta.Shape);
+        backend.BatchNormInferenceBackward(input, backend.Allocate(shape, r), gamma, runningMean, runningVariance, 1e-5f,
+            gradInput, gradGamma, gradBeta);
+
+        var numericInput = FiniteDifference.Gradient(backend.Data(input), Loss, step: 1e-3); // linear in x, γ and β
+        var numericGamma = FiniteDifference.Gradient(backend.Data(gamma), Loss, step: 1e-3);
+        var numericBeta = FiniteDifference.Gradient(backend.Data(beta), Loss, step: 1e-3);
+        string label = "reference/BatchNormInferenceBackward";
+        ErrorReport.Check(label + " input vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradInput), numericInput), 1e-8);
+        ErrorReport.Check(label + " gamma vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradGamma), numericGamma), 1e-8);
+        ErrorReport.Check(label + " beta vs FD", ErrorMeasures.MaxRelativeError(backend.Data(gradBeta), numericBeta), 1e-8);
+        // Held statistics: neither the forward nor the backward may move them.
+        Assert.That(backend.Data(runningMean), Is.EqualTo(meanBefore));
+        Assert.That(backend.Data(runningVariance), Is.EqualTo(varianceBefore));
+    }
+
     private static (double[] Output, double[] RunningMean, double[] RunningVariance, double[] SavedMean, double[] SavedInverseStd)
         TrainingForward(ReferenceBackend backend, double[] x, double[] gamma, double[] beta, double[] mean0, double[] var0)
     {

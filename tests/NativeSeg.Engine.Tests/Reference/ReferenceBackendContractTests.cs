@@ -71,6 +71,10 @@ public sealed class ReferenceBackendContractTests
             1e-5f, T(b, 2, 3, 4, 6)));
         yield return Case(nameof(IBackend.BatchNormBackward), b => b.BatchNormBackward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), T(b, 3), T(b, 3), T(b, 3),
             T(b, 2, 3, 5, 4), T(b, 3), T(b, 3)));
+        yield return Case(nameof(IBackend.BatchNormInferenceBackward), b => b.BatchNormInferenceBackward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), T(b, 3),
+            T(b, 3), T(b, 3), 1e-5f, T(b, 2, 3, 5, 4), T(b, 3), T(b, 3)));
+        yield return Case(nameof(IBackend.BatchNormInferenceBackward), b => b.BatchNormInferenceBackward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), T(b, 3),
+            T(b, 4), T(b, 3), 1e-5f, T(b, 2, 3, 4, 5), T(b, 3), T(b, 3)));
         yield return Case(nameof(IBackend.ReluForward), b => b.ReluForward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 6)));
         yield return Case(nameof(IBackend.ReluBackward), b => b.ReluBackward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 6)));
         yield return Case(nameof(IBackend.ResidualAddForward), b => b.ResidualAddForward(T(b, 2, 3, 4, 5), T(b, 2, 4, 4, 5), T(b, 2, 3, 4, 5)));

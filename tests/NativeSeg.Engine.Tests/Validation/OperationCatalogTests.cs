@@ -75,6 +75,9 @@ public sealed class OperationCatalogTests
         { Note(); base.BatchNormTrainingForward(input, gamma, beta, runningMean, runningVariance, settings, output, savedMean, savedInverseStd); }
         public override void BatchNormInferenceForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance, float epsilon, Tensor output)
         { Note(); base.BatchNormInferenceForward(input, gamma, beta, runningMean, runningVariance, epsilon, output); }
+        public override void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean,
+            Tensor runningVariance, float epsilon, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
+        { Note(); base.BatchNormInferenceBackward(input, gradOutput, gamma, runningMean, runningVariance, epsilon, gradInput, gradGamma, gradBeta); }
         public override void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
         { Note(); base.BatchNormBackward(input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta); }
         public override void ReluForward(Tensor input, Tensor output) { Note(); base.ReluForward(input, output); }

@@ -18,12 +18,16 @@ public class NetworkGradientTests
         "conv_1.conv.weight", "conv_2.conv.weight", "conv_2.bn.weight", "conv_2.bn.bias",
     ];
 
-    [Test]
-    public void EveryProbedGradientMatchesFiniteDifferences()
+    [TestCase(BatchNormStatistics.Batch)]
+    [TestCase(BatchNormStatistics.Running)]
+    public void EveryProbedGradientMatchesFiniteDifferences(BatchNormStatistics statistics)
     {
         using var backend = new ReferenceBackend();
         using var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, 11);
+        network.TrainingStatistics = statistics;
         PerturbBatchNormParameters(backend, network);
+        if (statistics == BatchNormStatistics.Running)
+            PerturbRunningStatistics(backend, network);
         var workspace = network.GetWorkspace(1, 8, 8);
         var (input, labels) = TestNetworks.RandomBatch(1, 8, 8, 5);
         backend.Upload(input, workspace.Input);
@@ -100,6 +104,44 @@ public class NetworkGradientTests
         Assert.That(network.GetWorkspace(1, 8, 8), Is.SameAs(workspace));
         // Three scratch tensors per channel count suffice for a residual block.
         Assert.That(workspace.ScratchTensorCount, Is.LessThanOrEqualTo(3 * 5));
+    }
+
+    [Test]
+    public void HeldStatisticsTrainExactlyTheInferenceForwardAndLeaveTheStatisticsAlone()
+    {
+        using var backend = new ReferenceBackend();
+        using var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, 5);
+        PerturbBatchNormParameters(backend, network);
+        PerturbRunningStatistics(backend, network);
+        network.TrainingStatistics = BatchNormStatistics.Running;
+        var workspace = network.GetWorkspace(2, 8, 8);
+        var (input, _) = TestNetworks.RandomBatch(2, 8, 8, 7);
+        backend.Upload(input, workspace.Input);
+        var statisticsBefore = network.Tensors.Where(t => !t.IsTrainable).ToDictionary(t => t.Name, t => backend.Data(t.Value).ToArray());
+
+        network.ForwardTraining(workspace);
+        var trainingLogits = backend.Data(workspace.Logits).ToArray();
+        network.ForwardInference(workspace);
+        Assert.That(trainingLogits, Is.EqualTo(backend.Data(workspace.Logits)).Within(1e-12));
+        foreach (var t in network.Tensors.Where(t => !t.IsTrainable))
+            Assert.That(backend.Data(t.Value), Is.EqualTo(statisticsBefore[t.Name]), t.Name);
+
+        // With batch statistics the same forward moves them (so the check above can fail).
+        network.TrainingStatistics = BatchNormStatistics.Batch;
+        network.ForwardTraining(workspace);
+        Assert.That(backend.Data(network["res_2.0.bn1.running_mean"].Value), Is.Not.EqualTo(statisticsBefore["res_2.0.bn1.running_mean"]));
+    }
+
+    /// <summary>Running statistics other than 0 and 1, so that using them (or not) shows.</summary>
+    private static void PerturbRunningStatistics(ReferenceBackend backend, HighResNet2D network)
+    {
+        var random = new Randomness.SeededRandom(98);
+        foreach (var t in network.Tensors.Where(t => !t.IsTrainable))
+        {
+            var data = backend.Data(t.Value);
+            bool variance = t.Role == ModelTensorRole.RunningVariance;
+            for (int i = 0; i < data.Length; i++) data[i] = variance ? random.NextDouble(0.5, 2) : random.NextDouble(-0.3, 0.3);
+        }
     }
 
     /// <summary>γ = 1 and β = 0 would hide a γ/β mix-up; spread them out.</summary>

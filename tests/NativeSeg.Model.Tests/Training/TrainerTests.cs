@@ -1,5 +1,6 @@
 using NativeSeg.Engine.Cpu;
 using NativeSeg.Model.Inference;
+using NativeSeg.Model.Network;
 using NativeSeg.Model.Randomness;
 using NativeSeg.Model.Training;
 using NativeSeg.Model.Weights;
@@ -119,6 +120,33 @@ public class TrainerTests
         Assert.That(resumed.Outcome, Is.EqualTo(TrainingOutcome.Completed));
         Assert.That(resumed.GlobalStep, Is.EqualTo(6));
         Assert.Throws<NativeSeg.IO.InvalidInputException>(() => new Trainer(backend, Options("wrong")).FineTune(Path.Combine(_folder, "none.safetensors"), data));
+    }
+
+    [Test]
+    public void FineTuningWithHeldStatisticsMovesTheParametersButNotTheStatistics()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var pretrained = new Trainer(backend, Options("pretrained-held") with { Epochs = 1 }).Train(data);
+        var initial = WeightsFile.Load(pretrained.BestWeightsPath).NetworkTensors;
+        using (var probe = new HighResNet2D(backend, WeightsFile.Load(pretrained.BestWeightsPath).Configuration))
+        {
+            var statistics = probe.Tensors.Where(t => !t.IsTrainable).Select(t => t.Name).ToHashSet();
+            var options = Options("held") with { BatchNormStatistics = BatchNormStatistics.Running, MaxStepsThisRun = 4 };
+            var trainer = new Trainer(backend, options);
+            trainer.FineTune(pretrained.BestWeightsPath, data);
+            var after = WeightsFile.Load(trainer.CheckpointPath).NetworkTensors;
+            foreach (var (name, values) in initial)
+            {
+                bool same = after[name].Select(BitConverter.SingleToInt32Bits).SequenceEqual(values.Select(BitConverter.SingleToInt32Bits));
+                Assert.That(same, Is.EqualTo(statistics.Contains(name)), statistics.Contains(name) ? $"{name} was moved" : $"{name} did not train");
+            }
+
+            // The mode is part of the recipe: a resume cannot drop it.
+            var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+                new Trainer(backend, options with { BatchNormStatistics = BatchNormStatistics.Batch }).Resume(trainer.CheckpointPath, data))!;
+            Assert.That(e.Message, Does.Contain("running statistics held"));
+        }
     }
 
     [Test]
