@@ -5,9 +5,9 @@ using NativeSeg.Engine.Tensors;
 namespace NativeSeg.Benchmarks.Onnx;
 
 /// <summary>
-/// Delegates every operation to another (synchronous) backend and adds the wall time of the inference-path
+/// Delegates every operation to another (synchronous) backend and adds the wall time of the inference and training
 /// operations to a per-operation total, keyed by operation and, for convolutions, by kernel size, dilation and
-/// channels. Used by <c>onnx-compare --profile</c> to show where NativeSeg's inference time goes.
+/// channels. Used by <c>onnx-compare --profile</c> and <c>training-profile</c> to show where the time goes.
 /// </summary>
 public sealed class OperationTimingBackend(IBackend inner) : DelegatingBackend(inner)
 {
@@ -47,6 +47,55 @@ public sealed class OperationTimingBackend(IBackend inner) : DelegatingBackend(i
     public override void ResidualAddForward(Tensor input, Tensor skip, Tensor output) => Timed("Residual add", () => Inner.ResidualAddForward(input, skip, output));
 
     public override void SoftmaxForward(Tensor logits, Tensor probabilities) => Timed("Softmax", () => Inner.SoftmaxForward(logits, probabilities));
+
+    // ---- The training step's operations (training-profile). ----
+
+    public override void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput) => Timed(
+        $"Conv backward data {weights.Shape[2]}×{weights.Shape[3]} d{dilation} {weights.Shape[1]}→{weights.Shape[0]}",
+        () => Inner.ConvolutionBackwardData(gradOutput, weights, dilation, gradInput));
+
+    public override void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights) => Timed(
+        $"Conv backward weights {gradWeights.Shape[2]}×{gradWeights.Shape[3]} d{dilation} {gradWeights.Shape[1]}→{gradWeights.Shape[0]}",
+        () => Inner.ConvolutionBackwardWeights(input, gradOutput, dilation, gradWeights));
+
+    public override void BatchNormTrainingForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
+        BatchNormSettings settings, Tensor output, Tensor savedMean, Tensor savedInverseStd) => Timed("BatchNorm (training)",
+        () => Inner.BatchNormTrainingForward(input, gamma, beta, runningMean, runningVariance, settings, output, savedMean, savedInverseStd));
+
+    public override void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
+        Tensor gradInput, Tensor gradGamma, Tensor gradBeta) => Timed("BatchNorm backward",
+        () => Inner.BatchNormBackward(input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta));
+
+    public override void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput) => Timed("ReLU backward",
+        () => Inner.ReluBackward(output, gradOutput, gradInput));
+
+    public override void ResidualAddBackwardSkip(Tensor gradOutput, Tensor gradSkip) => Timed("Residual add backward",
+        () => Inner.ResidualAddBackwardSkip(gradOutput, gradSkip));
+
+    public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses) => Timed("Dice-NS forward",
+        () => Inner.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses));
+
+    public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits) => Timed("Dice-NS backward",
+        () => Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits));
+
+    public override void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
+        AdamSettings settings, int step, float l2Coefficient) => Timed("Adam",
+        () => Inner.AdamStep(parameter, gradient, firstMoment, secondMoment, settings, step, l2Coefficient));
+
+    public override double SumOfSquares(Tensor tensor)
+    {
+        long start = Stopwatch.GetTimestamp();
+        double sum = Inner.SumOfSquares(tensor);
+        Add("Sum of squares", start);
+        return sum;
+    }
+
+    public override void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Inner.SumsOfSquares(tensors, sums);
+        Add("Sums of squares", start);
+    }
 
     private void Timed(string key, Action operation)
     {

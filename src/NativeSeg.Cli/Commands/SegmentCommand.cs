@@ -44,25 +44,26 @@ public static class SegmentCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary text (errors still go to stderr)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each step and its time." };
         var allowNonCt = new Option<bool>("--allow-non-ct") { Description = "Segment a DICOM series whose Modality is not CT (the result may be meaningless)." };
+        var allSlices = new Option<bool>("--all-slices") { Description = "Run the network on every slice, not only from the middle out to the ends of the lungs (the same mask; for comparison and timing)." };
         var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
         var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI or DICOM-SEG; or of many CTs with --output-folder.")
         {
             inputs, output, dicomSeg, rtStruct, statistics, outputFolder, list, format, summary, weights, device, batchSize, labels, probabilities, preview,
-            noPostprocess, series, json, quiet, verbose, allowNonCt, strict,
+            noPostprocess, series, json, quiet, verbose, allowNonCt, strict, allSlices,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
             result.GetValue(inputs) ?? [], result.GetValue(output), result.GetValue(dicomSeg), result.GetValue(rtStruct), result.GetValue(statistics),
             result.GetValue(outputFolder), result.GetValue(list), result.GetValue(format)!, result.GetValue(summary),
             result.GetValue(weights), result.GetValue(device)!, result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities),
             result.GetValue(preview), !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
-            result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict)), cancel), CommandContext.Cancellation));
+            result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict), result.GetValue(allSlices)), cancel), CommandContext.Cancellation));
         return command;
     }
 
     /// <summary>Everything `segment` was given.</summary>
     public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? RtStruct, string? Statistics, string? OutputFolder, string? List,
         string OutputFormat, string? Summary, string? Weights, string Device, int? BatchSize, string? Labels, string? Probabilities,
-        string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict)
+        string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict, bool AllSlices = false)
     {
         public bool SplitLeftRight => Labels == "lr";
     }
@@ -134,7 +135,7 @@ public static class SegmentCommand
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
         var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess,
-            keepProbabilities: r.Probabilities is not null, progress.Report, cancellation);
+            keepProbabilities: r.Probabilities is not null, progress.Report, cancellation, allSlices: r.AllSlices);
 
         var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Geometry.NetworkGrid);
         if (r.Strict && warnings.Count > 0)
@@ -162,6 +163,7 @@ public static class SegmentCommand
                     preprocessing = Math.Round(s.Stages.Preprocessing, 2), network = Math.Round(s.Stages.Network, 2),
                     postprocessing = Math.Round(s.Stages.Postprocessing, 2),
                 },
+                networkSlices = s.NetworkSlices,
             }, new JsonSerializerOptions { WriteIndented = true }));
         }
         else if (chatty)
@@ -173,7 +175,7 @@ public static class SegmentCommand
             Console.WriteLine(string.Create(c, $"  slices       {s.Slices,8}"));
             Console.WriteLine(string.Create(c, $"  time         {s.Seconds,8:F1} s on {s.Device}"));
             if (r.Verbose)
-                Console.WriteLine(string.Create(c, $"               {s.Stages.Preprocessing:F1} s preprocessing, {s.Stages.Network:F1} s network ({s.Stages.Network / Math.Max(s.Slices, 1) * 1e3:F0} ms/slice), {s.Stages.Postprocessing:F1} s post-processing"));
+                Console.WriteLine(string.Create(c, $"               {s.Stages.Preprocessing:F1} s preprocessing, {s.Stages.Network:F1} s network ({s.NetworkSlices} of {s.Slices} slices, {s.Stages.Network / Math.Max(s.NetworkSlices, 1) * 1e3:F0} ms/slice), {s.Stages.Postprocessing:F1} s post-processing"));
         }
         return ExitCodes.Success;
     }

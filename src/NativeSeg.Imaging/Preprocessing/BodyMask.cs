@@ -50,6 +50,24 @@ public static class BodyMask
         }, _ => { });
     }
 
+    /// <summary><see cref="ZeroOutside{T}(Volume{float}, Volume{T}, float)"/> on slice z only.</summary>
+    public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, int z, float thresholdHu = BodyBox.DefaultThresholdHu)
+        where T : unmanaged, IEquatable<T>
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        ArgumentNullException.ThrowIfNull(values);
+        var g = ct.Grid;
+        if (values.Grid.SizeX != g.SizeX || values.Grid.SizeY != g.SizeY || values.Grid.SizeZ != g.SizeZ)
+            throw new ArgumentException($"values are {values.Grid.SizeX}×{values.Grid.SizeY}×{values.Grid.SizeZ}, the CT {g.SizeX}×{g.SizeY}×{g.SizeZ}.");
+        ArgumentOutOfRangeException.ThrowIfNegative(z);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(z, g.SizeZ);
+        var body = new byte[g.SliceLength];
+        SliceBody(new BodyBox(g.SizeX, g.SizeY, thresholdHu), ct.Slice(z), body, g.SizeX, g.SizeY);
+        var slice = values.Slice(z);
+        for (int i = 0; i < slice.Length; i++)
+            if (body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
+    }
+
     private static void SliceBody(BodyBox finder, ReadOnlySpan<float> hu, Span<byte> body, int columns, int rows)
     {
         var box = finder.Find(hu, body);

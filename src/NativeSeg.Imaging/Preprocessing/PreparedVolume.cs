@@ -67,7 +67,7 @@ public sealed class PreparedVolume
     public Volume<float> MapBack(float[] maps)
     {
         var result = new Volume<float>(Grid);
-        MapBackRows(maps, (n, first, columnStep, row) =>
+        MapBackRows(maps, 0, Slices, (n, first, columnStep, row) =>
         {
             var slice = result.Slice(Orientation.VolumeSlice(n));
             if (columnStep == 1) row.CopyTo(slice.Slice(first, row.Length));
@@ -84,30 +84,47 @@ public sealed class PreparedVolume
     public Volume<byte> MapBackThresholded(float[] maps, float threshold)
     {
         var result = new Volume<byte>(Grid);
-        MapBackRows(maps, (n, first, columnStep, row) =>
+        MapBackThresholded(maps, threshold, 0, Slices, result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="MapBackThresholded(float[], float)"/> for network slices [firstSlice, firstSlice + count) only, into
+    /// <paramref name="mask"/> (on <see cref="Grid"/>), whose other slices are left as they are.
+    /// </summary>
+    public void MapBackThresholded(float[] maps, float threshold, int firstSlice, int count, Volume<byte> mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        if (!mask.Grid.SameGeometry(Grid, 1e-6))
+            throw new ArgumentException($"mask grid {mask.Grid} differs from the CT grid {Grid}.");
+        MapBackRows(maps, firstSlice, count, (n, first, columnStep, row) =>
         {
-            var slice = result.Slice(Orientation.VolumeSlice(n));
+            var slice = mask.Slice(Orientation.VolumeSlice(n));
             for (int c = 0; c < row.Length; c++)
                 if (row[c] >= threshold) slice[first + c * columnStep] = 1;
         });
-        return result;
     }
+
+    /// <summary>The CT-grid slice (a span of <paramref name="volume"/>) that network slice n maps back onto.</summary>
+    public Span<T> VolumeSliceOf<T>(Volume<T> volume, int n) where T : unmanaged => volume.Slice(Orientation.VolumeSlice(n));
 
     /// <summary>Receives one resampled box row of slice n: its first voxel's offset in the slice and the step between columns.</summary>
     private delegate void BoxRowWriter(int n, int first, int columnStep, ReadOnlySpan<float> row);
 
-    private void MapBackRows(float[] maps, BoxRowWriter write)
+    private void MapBackRows(float[] maps, int firstSlice, int count, BoxRowWriter write)
     {
         ArgumentNullException.ThrowIfNull(maps);
         if (maps.Length != (long)Slices * SliceValues)
             throw new ArgumentException($"expected {Slices}×{Height}×{Width} = {(long)Slices * SliceValues} values, got {maps.Length}.");
+        if (firstSlice < 0 || count < 0 || firstSlice + count > Slices)
+            throw new ArgumentOutOfRangeException(nameof(firstSlice), $"slices [{firstSlice}, {firstSlice + count}) are not within the {Slices} slices.");
         int columns = Orientation.Columns;
         int[] offsets = Orientation.DisplayToSliceOffsets();
         // Display (column, row) → slice offset is affine: offset(c, r) = offset(0, 0) + c·columnStep + r·rowStep, with
         // steps ±1 or ±SizeX. In the common orientation a box row is one contiguous run of the slice (columnStep 1)
         // and goes over as a block copy instead of one indexed store per pixel.
         int columnStep = columns > 1 ? offsets[1] - offsets[0] : 1;
-        Parallel.For(0, Slices, n =>
+        Parallel.For(firstSlice, firstSlice + count, n =>
         {
             var box = Boxes[n];
             var boxPixels = new float[box.Width * box.Height];

@@ -42,10 +42,6 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
 
         var prepared = SlicePreprocessor.Prepare(axial, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
-        var maps = segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
-            batchSize, progress, cancellation);
-        cancellation.ThrowIfCancellationRequested();
-        double network = clock.Elapsed.TotalSeconds - preprocessing;
         var postprocessing = new LungPostprocessingOptions
         {
             Threshold = options.Threshold,
@@ -54,15 +50,33 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         };
         Volume<float>? probabilities = null;
         Volume<byte> labelled;
+        double network;
+        int slicesRun = prepared.Slices;
         if (options.Postprocess && !options.KeepProbabilities)
         {
-            // Lungs lie inside the body: voxels outside it (air around the patient, the table) are not lung.
-            labelled = prepared.MapBackThresholded(maps, options.Threshold);
-            BodyMask.ZeroOutside(axial, labelled);
+            // Lungs lie inside the body: voxels outside it (air around the patient, the table) are not lung. The
+            // search applies the body to each slice as it goes (its contact test needs it), the full run afterwards.
+            if (options.StopAtLungEnds)
+            {
+                (labelled, slicesRun) = LungExtentPrediction.Run(segmenter, axial, prepared, options.Threshold, batchSize, progress, cancellation);
+                cancellation.ThrowIfCancellationRequested();
+                network = clock.Elapsed.TotalSeconds - preprocessing;
+            }
+            else
+            {
+                var maps = PredictAll(prepared, batchSize, progress, cancellation);
+                cancellation.ThrowIfCancellationRequested();
+                network = clock.Elapsed.TotalSeconds - preprocessing;
+                labelled = prepared.MapBackThresholded(maps, options.Threshold);
+                BodyMask.ZeroOutside(axial, labelled);
+            }
             LungPostprocessor.ProcessInPlace(labelled, postprocessing);
         }
         else
         {
+            var maps = PredictAll(prepared, batchSize, progress, cancellation);
+            cancellation.ThrowIfCancellationRequested();
+            network = clock.Elapsed.TotalSeconds - preprocessing;
             probabilities = prepared.MapBack(maps);
             if (options.Postprocess)
             {
@@ -85,10 +99,15 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         var summary = Summarise(ct, labelledOnInput, axial.Grid.SizeZ, total, segmenter.Backend.Description) with
         {
             Stages = new SegmentationStageTimes(preprocessing, network, total - preprocessing - network),
+            NetworkSlices = slicesRun,
         };
         var mask = options.SplitLeftRight ? labelledOnInput : Binary(labelledOnInput);
         return new SegmentationResult(mask, probabilitiesOnInput, summary);
     }
+
+    private float[] PredictAll(PreparedVolume prepared, int batchSize, Action<int, int>? progress, CancellationToken cancellation) =>
+        segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
+            batchSize, progress, cancellation);
 
     private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
     {

@@ -36,6 +36,13 @@ public sealed record SegmentationOptions
     /// </summary>
     public bool KeepProbabilities { get; init; } = true;
 
+    /// <summary>
+    /// Where no probability map is returned (post-processing on, <see cref="KeepProbabilities"/> off), run the network
+    /// outward from the middle slice and stop at each end of the lungs (<see cref="LungExtentPrediction"/>) instead of
+    /// over every slice: the same mask, without the network time of the neck and abdomen.
+    /// </summary>
+    public bool StopAtLungEnds { get; init; } = true;
+
     /// <summary>Probability above which a voxel is lung; strictly between 0 and 1.</summary>
     public float Threshold { get; init; } = 0.5f;
 }

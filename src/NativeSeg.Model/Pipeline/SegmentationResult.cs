@@ -20,6 +20,10 @@ public sealed record SegmentationSummary(
 {
     /// <summary>Where <see cref="Seconds"/> went; zero when the summary was not produced by the pipeline.</summary>
     public SegmentationStageTimes Stages { get; init; } = new(0, 0, 0);
+
+    /// <summary>Slices the network ran on: all of them, or fewer where the search stopped at the lungs' ends
+    /// (<see cref="SegmentationOptions.StopAtLungEnds"/>).</summary>
+    public int NetworkSlices { get; init; }
 }
 
 /// <summary>
