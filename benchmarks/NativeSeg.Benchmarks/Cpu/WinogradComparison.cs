@@ -20,7 +20,7 @@ public static class WinogradComparison
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "winograd-compare") return false;
-        int rounds = Option(args, "--rounds", 10), batch = Option(args, "--batch", 1);
+        int rounds = ConsoleArguments.Integer(args, "--rounds", 10), batch = ConsoleArguments.Integer(args, "--batch", 1);
         using var direct = new CpuBackend(convolution: CpuConvolutionAlgorithm.Direct);
         using var winograd = new CpuBackend(convolution: CpuConvolutionAlgorithm.Winograd);
         Console.WriteLine($"winograd-compare: {direct.Description}; batch {batch}, 216×296, {rounds} alternated rounds of 2 calls each");
@@ -31,11 +31,6 @@ public static class WinogradComparison
         return true;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     private static void Compare(CpuBackend direct, CpuBackend winograd, int batch, int inC, int outC, int dilation, int rounds)
     {

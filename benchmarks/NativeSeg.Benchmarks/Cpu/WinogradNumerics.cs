@@ -23,7 +23,7 @@ public static class WinogradNumerics
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "winograd-numerics") return false;
-        int height = Option(args, "--height", 104), width = Option(args, "--width", 144);
+        int height = ConsoleArguments.Integer(args, "--height", 104), width = ConsoleArguments.Integer(args, "--width", 144);
         using var reference = new ReferenceBackend();
         using var direct = new CpuBackend(convolution: CpuConvolutionAlgorithm.Direct);
         using var winograd = new CpuBackend(convolution: CpuConvolutionAlgorithm.Winograd);
@@ -60,11 +60,6 @@ public static class WinogradNumerics
         return true;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     /// <summary>A layer of random data, runnable on any backend; returns the fused convolution's output.</summary>
     private static Func<IBackend, int, float[]> Layer(int inC, int outC, int height, int width, int seed)

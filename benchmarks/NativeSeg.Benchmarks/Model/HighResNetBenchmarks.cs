@@ -32,18 +32,25 @@ public class HighResNetBenchmarks
         _backend = Backends.Create(Environment.GetEnvironmentVariable("NATIVESEG_BENCH_BACKEND") ?? "cpu");
         _network = HighResNet2D.CreateInitialised(_backend, HighResNetConfiguration.Lung, 1);
         _workspace = _network.GetWorkspace(Batch, 216, 296);
+        var (input, labels) = RandomBatch(Batch);
+        _backend.Upload(input, _workspace.Input);
+        _backend.Upload(labels, _workspace.Labels);
+        _objective = new TrainingObjective(_network, 1e-4, L2Reduction.Mean);
+        _optimizer = new AdamOptimizer(_network, new AdamSettings(1e-3f), _objective.L2Coefficient);
+    }
+
+    /// <summary>Seeded intensities in [0, 1.3] and one-hot labels (lung where the intensity is below 0.5), 216×296.</summary>
+    internal static (float[] Input, float[] Labels) RandomBatch(int batch)
+    {
         var random = new SeededRandom(2);
-        var input = new float[Batch * 216 * 296];
-        var labels = new float[Batch * 2 * 216 * 296];
+        var input = new float[batch * 216 * 296];
+        var labels = new float[batch * 2 * 216 * 296];
         for (int i = 0; i < input.Length; i++)
         {
             input[i] = (float)random.NextDouble(0, 1.3);
             labels[(i / (216 * 296) * 2 + (input[i] < 0.5f ? 1 : 0)) * 216 * 296 + i % (216 * 296)] = 1f;
         }
-        _backend.Upload(input, _workspace.Input);
-        _backend.Upload(labels, _workspace.Labels);
-        _objective = new TrainingObjective(_network, 1e-4, L2Reduction.Mean);
-        _optimizer = new AdamOptimizer(_network, new AdamSettings(1e-3f), _objective.L2Coefficient);
+        return (input, labels);
     }
 
     [GlobalCleanup]

@@ -5,7 +5,6 @@ using NativeSeg.Engine;
 using NativeSeg.Engine.Cpu;
 using NativeSeg.Engine.Tensors;
 using NativeSeg.Model.Network;
-using NativeSeg.Model.Randomness;
 using NativeSeg.Model.Training;
 
 namespace NativeSeg.Benchmarks.Model;
@@ -23,21 +22,14 @@ public static class TrainingProfile
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "training-profile") return false;
-        int batch = Option(args, "--batch", 17), steps = Option(args, "--steps", 2);
-        var statistics = OptionText(args, "--statistics", "batch") == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch;
+        int batch = ConsoleArguments.Integer(args, "--batch", 17), steps = ConsoleArguments.Integer(args, "--steps", 2);
+        var statistics = ConsoleArguments.Text(args, "--statistics", "batch") == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch;
         using var cpu = new CpuBackend();
         using var timing = new OperationTimingBackend(cpu);
         using var network = HighResNet2D.CreateInitialised(timing, HighResNetConfiguration.Lung, 1);
         network.TrainingStatistics = statistics;
         var workspace = network.GetWorkspace(batch, 216, 296);
-        var random = new SeededRandom(2);
-        var input = new float[batch * 216 * 296];
-        var labels = new float[batch * 2 * 216 * 296];
-        for (int i = 0; i < input.Length; i++)
-        {
-            input[i] = (float)random.NextDouble(0, 1.3);
-            labels[(i / (216 * 296) * 2 + (input[i] < 0.5f ? 1 : 0)) * 216 * 296 + i % (216 * 296)] = 1f;
-        }
+        var (input, labels) = HighResNetBenchmarks.RandomBatch(batch);
         timing.Upload(input, workspace.Input);
         timing.Upload(labels, workspace.Labels);
         var objective = new TrainingObjective(network, 1e-4, L2Reduction.Mean);
@@ -63,17 +55,5 @@ public static class TrainingProfile
         foreach (var (name, (seconds, calls)) in timing.Totals.OrderByDescending(kv => kv.Value.Seconds))
             Console.WriteLine(string.Create(c, $"  {name,-44} {seconds / steps * 1e3,9:F1} ms  {seconds / steps / perStep,6:P1}  {calls / steps,3} calls"));
         return true;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string OptionText(string[] args, string name, string fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 }

@@ -34,18 +34,10 @@ public static class BodyMask
     public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, float thresholdHu = BodyBox.DefaultThresholdHu)
         where T : unmanaged, IEquatable<T>
     {
-        ArgumentNullException.ThrowIfNull(ct);
-        ArgumentNullException.ThrowIfNull(values);
-        var g = ct.Grid;
-        if (values.Grid.SizeX != g.SizeX || values.Grid.SizeY != g.SizeY || values.Grid.SizeZ != g.SizeZ)
-            throw new ArgumentException($"values are {values.Grid.SizeX}×{values.Grid.SizeY}×{values.Grid.SizeZ}, the CT {g.SizeX}×{g.SizeY}×{g.SizeZ}.");
+        var g = RequireSameSize(ct, values);
         Parallel.For(0, g.SizeZ, () => (Finder: new BodyBox(g.SizeX, g.SizeY, thresholdHu), Body: new byte[g.SizeX * g.SizeY]), (z, _, scratch) =>
         {
-            SliceBody(scratch.Finder, ct.Slice(z), scratch.Body, g.SizeX, g.SizeY);
-            var slice = values.Slice(z);
-            var body = scratch.Body;
-            for (int i = 0; i < slice.Length; i++)
-                if (body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
+            ZeroOutsideSlice(scratch.Finder, ct, values, z, scratch.Body);
             return scratch;
         }, _ => { });
     }
@@ -54,15 +46,27 @@ public static class BodyMask
     public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, int z, float thresholdHu = BodyBox.DefaultThresholdHu)
         where T : unmanaged, IEquatable<T>
     {
+        var g = RequireSameSize(ct, values);
+        ArgumentOutOfRangeException.ThrowIfNegative(z);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(z, g.SizeZ);
+        ZeroOutsideSlice(new BodyBox(g.SizeX, g.SizeY, thresholdHu), ct, values, z, new byte[g.SliceLength]);
+    }
+
+    private static Grid RequireSameSize<T>(Volume<float> ct, Volume<T> values) where T : unmanaged
+    {
         ArgumentNullException.ThrowIfNull(ct);
         ArgumentNullException.ThrowIfNull(values);
         var g = ct.Grid;
         if (values.Grid.SizeX != g.SizeX || values.Grid.SizeY != g.SizeY || values.Grid.SizeZ != g.SizeZ)
             throw new ArgumentException($"values are {values.Grid.SizeX}×{values.Grid.SizeY}×{values.Grid.SizeZ}, the CT {g.SizeX}×{g.SizeY}×{g.SizeZ}.");
-        ArgumentOutOfRangeException.ThrowIfNegative(z);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(z, g.SizeZ);
-        var body = new byte[g.SliceLength];
-        SliceBody(new BodyBox(g.SizeX, g.SizeY, thresholdHu), ct.Slice(z), body, g.SizeX, g.SizeY);
+        return g;
+    }
+
+    private static void ZeroOutsideSlice<T>(BodyBox finder, Volume<float> ct, Volume<T> values, int z, byte[] body)
+        where T : unmanaged, IEquatable<T>
+    {
+        var g = ct.Grid;
+        SliceBody(finder, ct.Slice(z), body, g.SizeX, g.SizeY);
         var slice = values.Slice(z);
         for (int i = 0; i < slice.Length; i++)
             if (body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
