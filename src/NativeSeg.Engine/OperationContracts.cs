@@ -175,15 +175,11 @@ public static class OperationContracts
         return sizes;
     }
 
-    /// <summary><see cref="IBackend.BatchNormInferenceBackward"/>: the batch-norm tensors, and a gradInput shaped like the input.</summary>
+    /// <summary><see cref="IBackend.BatchNormInferenceBackward"/>: the training backward's contract, with the running
+    /// statistics where that one takes the saved ones (both are per-channel vectors).</summary>
     public static NchwSizes BatchNormInferenceBackward(string operation, Tensor input, Tensor gradOutput, Tensor gamma,
-        Tensor runningMean, Tensor runningVariance, Tensor gradInput, Tensor gradGamma, Tensor gradBeta)
-    {
-        var sizes = BatchNorm(operation, input, gradOutput, gamma, runningMean, runningVariance, gradGamma, gradBeta);
-        SameBackend(operation, input, gradInput);
-        SameShape(operation, "input", input, "gradInput", gradInput);
-        return sizes;
-    }
+        Tensor runningMean, Tensor runningVariance, Tensor gradInput, Tensor gradGamma, Tensor gradBeta) =>
+        BatchNormBackward(operation, input, gradOutput, gamma, runningMean, runningVariance, gradInput, gradGamma, gradBeta);
 
     /// <summary><see cref="IBackend.ReluBackward"/>: three tensors of one shape.</summary>
     public static NchwSizes ReluBackward(string operation, Tensor output, Tensor gradOutput, Tensor gradInput)

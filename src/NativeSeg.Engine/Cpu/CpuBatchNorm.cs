@@ -58,12 +58,7 @@ internal static unsafe class CpuBatchNorm
         {
             float mean = savedMean[c];
             double inverseStd = savedInverseStd[c];
-            double sumDy = 0, sumDyCentered = 0;
-            for (int n = 0; n < s.Batch; n++)
-            {
-                sumDy += SimdReductions.Sum(Plane(gradOutput, s, n, c), s.Plane);
-                sumDyCentered += SimdReductions.CenteredDot(Plane(gradOutput, s, n, c), Plane(input, s, n, c), mean, s.Plane);
-            }
+            var (sumDy, sumDyCentered) = GradientSums(s, c, input, gradOutput, mean);
             double sumDyXhat = sumDyCentered * inverseStd;
             gradBeta[c] = (float)sumDy;
             gradGamma[c] = (float)sumDyXhat;
@@ -96,14 +91,8 @@ internal static unsafe class CpuBatchNorm
     {
         workers.For(s.Channels, c =>
         {
-            float mean = runningMean[c];
             double inverseStd = 1.0 / Math.Sqrt(runningVariance[c] + epsilon);
-            double sumDy = 0, sumDyCentered = 0;
-            for (int n = 0; n < s.Batch; n++)
-            {
-                sumDy += SimdReductions.Sum(Plane(gradOutput, s, n, c), s.Plane);
-                sumDyCentered += SimdReductions.CenteredDot(Plane(gradOutput, s, n, c), Plane(input, s, n, c), mean, s.Plane);
-            }
+            var (sumDy, sumDyCentered) = GradientSums(s, c, input, gradOutput, runningMean[c]);
             gradBeta[c] = (float)sumDy;
             gradGamma[c] = (float)(sumDyCentered * inverseStd);
             float k = (float)(gamma[c] * inverseStd);
@@ -116,6 +105,18 @@ internal static unsafe class CpuBatchNorm
                 for (; i < s.Plane; i++) dx[i] = dy[i] * k;
             }
         });
+    }
+
+    /// <summary>Σdy and Σdy·(x − mean) over channel c, image by image in a fixed order (both backward passes).</summary>
+    private static (double SumDy, double SumDyCentered) GradientSums(NchwSizes s, int c, float* input, float* gradOutput, float mean)
+    {
+        double sumDy = 0, sumDyCentered = 0;
+        for (int n = 0; n < s.Batch; n++)
+        {
+            sumDy += SimdReductions.Sum(Plane(gradOutput, s, n, c), s.Plane);
+            sumDyCentered += SimdReductions.CenteredDot(Plane(gradOutput, s, n, c), Plane(input, s, n, c), mean, s.Plane);
+        }
+        return (sumDy, sumDyCentered);
     }
 
     /// <summary>

@@ -34,42 +34,45 @@ public static class BodyMask
     public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, float thresholdHu = BodyBox.DefaultThresholdHu)
         where T : unmanaged, IEquatable<T>
     {
-        var g = RequireSameSize(ct, values);
-        Parallel.For(0, g.SizeZ, () => (Finder: new BodyBox(g.SizeX, g.SizeY, thresholdHu), Body: new byte[g.SizeX * g.SizeY]), (z, _, scratch) =>
+        ArgumentNullException.ThrowIfNull(ct);
+        RequireSameSize(ct.Grid, values);
+        Parallel.For(0, ct.Grid.SizeZ, () => new SliceZeroer(ct, thresholdHu), (z, _, mine) =>
         {
-            ZeroOutsideSlice(scratch.Finder, ct, values, z, scratch.Body);
-            return scratch;
+            mine.ZeroOutside(values, z);
+            return mine;
         }, _ => { });
     }
 
-    /// <summary><see cref="ZeroOutside{T}(Volume{float}, Volume{T}, float)"/> on slice z only.</summary>
-    public static void ZeroOutside<T>(Volume<float> ct, Volume<T> values, int z, float thresholdHu = BodyBox.DefaultThresholdHu)
-        where T : unmanaged, IEquatable<T>
+    /// <summary>
+    /// <see cref="ZeroOutside{T}(Volume{float}, Volume{T}, float)"/> one slice at a time, for a caller that has each
+    /// slice's values only as it goes: its finder and body buffers (two slices' worth) are made once, not per slice.
+    /// Not thread-safe: one per thread.
+    /// </summary>
+    public sealed class SliceZeroer(Volume<float> ct, float thresholdHu = BodyBox.DefaultThresholdHu)
     {
-        var g = RequireSameSize(ct, values);
-        ArgumentOutOfRangeException.ThrowIfNegative(z);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(z, g.SizeZ);
-        ZeroOutsideSlice(new BodyBox(g.SizeX, g.SizeY, thresholdHu), ct, values, z, new byte[g.SliceLength]);
+        private readonly Volume<float> _ct = ct ?? throw new ArgumentNullException(nameof(ct));
+        private readonly BodyBox _finder = new(ct.Grid.SizeX, ct.Grid.SizeY, thresholdHu);
+        private readonly byte[] _body = new byte[ct.Grid.SliceLength];
+
+        /// <summary>Zeroes slice z of <paramref name="values"/> (the CT's size) outside the body.</summary>
+        public void ZeroOutside<T>(Volume<T> values, int z) where T : unmanaged, IEquatable<T>
+        {
+            var g = _ct.Grid;
+            RequireSameSize(g, values);
+            ArgumentOutOfRangeException.ThrowIfNegative(z);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(z, g.SizeZ);
+            SliceBody(_finder, _ct.Slice(z), _body, g.SizeX, g.SizeY);
+            var slice = values.Slice(z);
+            for (int i = 0; i < slice.Length; i++)
+                if (_body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
+        }
     }
 
-    private static Grid RequireSameSize<T>(Volume<float> ct, Volume<T> values) where T : unmanaged
+    private static void RequireSameSize<T>(Grid g, Volume<T> values) where T : unmanaged
     {
-        ArgumentNullException.ThrowIfNull(ct);
         ArgumentNullException.ThrowIfNull(values);
-        var g = ct.Grid;
         if (values.Grid.SizeX != g.SizeX || values.Grid.SizeY != g.SizeY || values.Grid.SizeZ != g.SizeZ)
             throw new ArgumentException($"values are {values.Grid.SizeX}×{values.Grid.SizeY}×{values.Grid.SizeZ}, the CT {g.SizeX}×{g.SizeY}×{g.SizeZ}.");
-        return g;
-    }
-
-    private static void ZeroOutsideSlice<T>(BodyBox finder, Volume<float> ct, Volume<T> values, int z, byte[] body)
-        where T : unmanaged, IEquatable<T>
-    {
-        var g = ct.Grid;
-        SliceBody(finder, ct.Slice(z), body, g.SizeX, g.SizeY);
-        var slice = values.Slice(z);
-        for (int i = 0; i < slice.Length; i++)
-            if (body[i] == 0 && !slice[i].Equals(default)) slice[i] = default;
     }
 
     private static void SliceBody(BodyBox finder, ReadOnlySpan<float> hu, Span<byte> body, int columns, int rows)

@@ -40,6 +40,7 @@ internal static class LungExtentPrediction
         var maps = new float[(long)slices * plane];
         var grid = prepared.Grid;
         long minimumVoxels = (long)Math.Ceiling(MinimumLungSquareMillimetres / (grid.Affine.Spacing(0) * grid.Affine.Spacing(1)));
+        var body = new BodyMask.SliceZeroer(ct);
         bool lungSeen = false;
         int run = 0;
         int middle = slices / 2;
@@ -57,7 +58,7 @@ internal static class LungExtentPrediction
                     PreparedVolume.Height, PreparedVolume.Width, maps.AsSpan(first * plane, count * plane), batchSize, null, cancellation);
                 prepared.MapBackThresholded(maps, threshold, first, count, mask);
                 for (int n = first; n < first + count; n++)
-                    BodyMask.ZeroOutside(ct, mask, prepared.Orientation.VolumeSlice(n));
+                    body.ZeroOutside(mask, prepared.Orientation.VolumeSlice(n));
                 run += count;
                 progress?.Invoke(run, slices);
                 for (int k = 0; k < count; k++, next += direction)

@@ -1,3 +1,5 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.IO.Nifti;
 using NativeSeg.Model.Inference;
 using NativeSeg.Model.Pipeline;
@@ -42,7 +44,6 @@ public sealed class LungExtentPredictionTests
         var slab = ShippedWeightsTests.Slab(ct, 0, 32);
         using var segmenter = Segmenter.Load(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"), "cpu");
         var pipeline = new LungSegmentationPipeline(segmenter);
-        // Batches of 4: the search then also runs slices beyond a stop, which it must forget.
         var everySlice = pipeline.Run(slab, "Case_009 lower slab", new SegmentationOptions { KeepProbabilities = false, StopAtLungEnds = false, BatchSize = 4 });
         var searched = pipeline.Run(slab, "Case_009 lower slab", new SegmentationOptions { KeepProbabilities = false, BatchSize = 4 });
 
@@ -51,5 +52,16 @@ public sealed class LungExtentPredictionTests
         Assert.That(searched.Summary.NetworkSlices, Is.LessThan(32), "the search stops below the lung bases");
         Assert.That(everySlice.Mask.Voxels.Count(v => v != 0), Is.GreaterThan(10000), "the slab holds lung");
         Assert.That(searched.Mask.Voxels, Is.EqualTo(everySlice.Mask.Voxels));
+
+        // The search's own output, before post-processing: in batches of 4 it also runs slices beyond a stop, which it
+        // must forget (post-processing would drop them, so only this comparison sees them), so that the batch size
+        // changes how many slices run, never what comes out.
+        var axial = InputGeometry.For(slab.Grid, "slab").ToNetworkGrid(slab);
+        var prepared = SlicePreprocessor.Prepare(axial, "slab");
+        var (one, runOne) = LungExtentPrediction.Run(segmenter, axial, prepared, 0.5f, batchSize: 1, null, CancellationToken.None);
+        var (four, runFour) = LungExtentPrediction.Run(segmenter, axial, prepared, 0.5f, batchSize: 4, null, CancellationToken.None);
+        TestContext.Progress.WriteLine($"search alone: {runOne} slices in batches of 1, {runFour} in batches of 4");
+        Assert.That(runFour, Is.GreaterThan(runOne), "batches of 4 run past the stop");
+        Assert.That(four.Voxels, Is.EqualTo(one.Voxels));
     }
 }
