@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -155,11 +156,11 @@ public sealed class OrthancClient : IDisposable
                     // (OperationCanceledException, or ObjectDisposedException from a synchronous read): it is a stop.
                     throw e as OperationCanceledException ?? new OperationCanceledException("stopped", e, cancellation);
                 }
-                catch (Exception e) when (timeout.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or HttpRequestException or IOException)
+                catch (Exception e) when (timeout.IsCancellationRequested && (e is OperationCanceledException or ObjectDisposedException || IsConnectionFailure(e)))
                 {
                     failure = $"no answer within {_requestTimeout.TotalSeconds:F0} s";
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException)
+                catch (Exception e) when (IsConnectionFailure(e))
                 {
                     failure = Innermost(e).Message;
                 }
@@ -176,6 +177,13 @@ public sealed class OrthancClient : IDisposable
             cancellation.WaitHandle.WaitOne(delay.Value);
         }
     }
+
+    /// <summary>
+    /// A connection that failed or was cut (Orthanc restarting, a proxy dropping it): worth another attempt. HttpClient
+    /// wraps most socket errors in HttpRequestException or IOException, but not all: a worker in CI died of a bare
+    /// SocketException ("Transport endpoint is not connected") while its Orthanc restarted.
+    /// </summary>
+    public static bool IsConnectionFailure(Exception e) => e is HttpRequestException or IOException or SocketException;
 
     private static JsonElement ReadJson(HttpResponseMessage response, string path)
     {

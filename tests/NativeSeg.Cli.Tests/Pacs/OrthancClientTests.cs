@@ -12,6 +12,17 @@ namespace NativeSeg.Cli.Tests.Pacs;
 public sealed class OrthancClientTests
 {
     [Test]
+    public void EveryWayAConnectionFails_IsRetried_AndNothingElseIs()
+    {
+        Assert.That(OrthancClient.IsConnectionFailure(new HttpRequestException("refused")), Is.True);
+        Assert.That(OrthancClient.IsConnectionFailure(new IOException("reset")), Is.True);
+        // Seen in CI, unwrapped, while Orthanc restarted under a running worker.
+        Assert.That(OrthancClient.IsConnectionFailure(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected)), Is.True);
+        Assert.That(OrthancClient.IsConnectionFailure(new InvalidOperationException()), Is.False);
+        Assert.That(OrthancClient.IsConnectionFailure(new System.Text.Json.JsonException()), Is.False);
+    }
+
+    [Test]
     public void StallPastTheTimeout_IsRetried_ThenReported()
     {
         using var server = new StallingServer(1);
