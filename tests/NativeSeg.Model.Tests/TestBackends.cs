@@ -13,6 +13,7 @@ internal static class TestBackends
     {
         "reference" => new ReferenceBackend(),
         "cpu" => new CpuBackend(),
+        "cpu-direct" => new CpuBackend(convolution: CpuConvolutionAlgorithm.Direct),
         _ => throw new ArgumentException($"Unknown test backend '{name}'."),
     };
 }

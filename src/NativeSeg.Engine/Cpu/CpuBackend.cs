@@ -19,7 +19,7 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly WinogradWeightCache _winogradWeights = new();
 
     /// <param name="threads">Worker threads for the parallel loops; null means <see cref="Environment.ProcessorCount"/>.</param>
-    /// <param name="convolution">How inference runs 3×3 convolutions; null means <see cref="CpuConvolutionAlgorithms.FromEnvironment"/>.</param>
+    /// <param name="convolution">How 3×3 convolutions run (inference and training); null means <see cref="CpuConvolutionAlgorithms.FromEnvironment"/>.</param>
     public CpuBackend(int? threads = null, CpuConvolutionAlgorithm? convolution = null)
     {
         int count = threads ?? Environment.ProcessorCount;
@@ -29,8 +29,11 @@ public sealed unsafe class CpuBackend : IBackend
         Convolution = convolution ?? CpuConvolutionAlgorithms.FromEnvironment();
     }
 
-    /// <summary>How <see cref="ConvolutionInferenceForward"/> computes 3×3 convolutions.</summary>
-    public CpuConvolutionAlgorithm Convolution { get; }
+    /// <summary>
+    /// How the 3×3 convolutions are computed: the fused inference convolution and the three training passes. Settable
+    /// inside the engine's assemblies, so that a benchmark can alternate the paths on one network and workspace.
+    /// </summary>
+    public CpuConvolutionAlgorithm Convolution { get; internal set; }
 
     public string Name => "cpu";
 
@@ -40,7 +43,7 @@ public sealed unsafe class CpuBackend : IBackend
     public string Description =>
         $"{ProcessorName()}, {Threads} thread{(Threads == 1 ? "" : "s")}, float32 " +
         (Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512, 16 lanes)" : "Vector512 emulated (no AVX-512: slower)") +
-        $", inference 3×3 convolutions: {Convolution.ToString().ToLowerInvariant()}";
+        $", 3×3 convolutions: {Convolution.ToString().ToLowerInvariant()}";
 
     public Tensor Allocate(TensorShape shape)
     {
@@ -81,21 +84,84 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(ConvolutionForward);
         var s = Convolution(op, input, weights, dilation, output);
-        CpuConvolution.Forward(_workers, _scratch, s, Ptr(op, input), Ptr(op, weights), Ptr(op, output));
+        if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels))
+        {
+            WinogradPlain(op, s, input, weights, transposeAndFlip: false, output);
+            return;
+        }
+        if (RunsPointwise(op, s, input, out var held))
+        {
+            // A 1×1 convolution of a channels-last input is one GEMM (the head after the last Winograd block).
+            float* packed = _winogradWeights.Get(weights, Ptr(op, weights), s.OutChannels, s.InChannels, kernel: 1);
+            var layout = ChannelsLastConversion.Supports(output.Shape) ? CpuLayout.ChannelsLast : CpuLayout.Planar;
+            PointwiseConvolution.Forward(_workers, _scratch, s, held.Pointer, packed, null, Overwritten(op, output, layout).Pointer,
+                layout == CpuLayout.ChannelsLast);
+            return;
+        }
+        CpuConvolution.Forward(_workers, _scratch, s, Ptr(op, input), Ptr(op, weights), Overwritten(op, output).Pointer);
     }
 
     public void ConvolutionBackwardData(Tensor gradOutput, Tensor weights, int dilation, Tensor gradInput)
     {
         const string op = nameof(ConvolutionBackwardData);
         var s = Convolution(op, gradInput, weights, dilation, gradOutput);
-        CpuConvolution.BackwardData(_workers, _scratch, s, Ptr(op, gradOutput), Ptr(op, weights), Ptr(op, gradInput));
+        if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels))
+        {
+            // The transposed convolution is the Cout → Cin convolution with the kernels transposed and turned by 180°.
+            var transposed = s with { InChannels = s.OutChannels, OutChannels = s.InChannels };
+            WinogradPlain(op, transposed, gradOutput, weights, transposeAndFlip: true, gradInput);
+            return;
+        }
+        if (Convolution != CpuConvolutionAlgorithm.Direct && PointwiseConvolutionBackward.Applies(s)
+            && ReadsAsPointwiseGradient(op, gradOutput, out var gradient))
+        {
+            PointwiseConvolutionBackward.BackwardData(_workers, _scratch, s, gradient.Pointer, gradient.Layout == CpuLayout.ChannelsLast,
+                Ptr(op, weights), Overwritten(op, gradInput, CpuLayout.ChannelsLast).Pointer);
+            return;
+        }
+        CpuConvolution.BackwardData(_workers, _scratch, s, Ptr(op, gradOutput), Ptr(op, weights), Overwritten(op, gradInput).Pointer);
     }
 
     public void ConvolutionBackwardWeights(Tensor input, Tensor gradOutput, int dilation, Tensor gradWeights)
     {
         const string op = nameof(ConvolutionBackwardWeights);
         var s = Convolution(op, input, gradWeights, dilation, gradOutput);
-        CpuConvolution.BackwardWeights(_workers, _scratch, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gradWeights));
+        if (CpuConvolutionAlgorithms.UsesWinograd(Convolution, s.Kernel, s.InChannels, s.OutChannels)
+            && ChannelsLastConversion.Supports(gradOutput.Shape))
+        {
+            // The gradient is read channels-last (converted once here if it is not); the input in either layout.
+            float* gradient = InLayout(op, gradOutput, CpuLayout.ChannelsLast);
+            var source = OwnAsIs(op, input);
+            WinogradWeightGradient.Compute(_workers, _scratch, s, source.Pointer, source.Layout == CpuLayout.ChannelsLast, gradient,
+                Overwritten(op, gradWeights).Pointer);
+            return;
+        }
+        if (RunsPointwise(op, s, input, out var held) && ReadsAsPointwiseGradient(op, gradOutput, out var pointwiseGradient))
+        {
+            PointwiseConvolutionBackward.WeightGradient(_workers, _scratch, s, held.Pointer, pointwiseGradient.Pointer,
+                pointwiseGradient.Layout == CpuLayout.ChannelsLast, Overwritten(op, gradWeights).Pointer);
+            return;
+        }
+        CpuConvolution.BackwardWeights(_workers, _scratch, s, Ptr(op, input), Ptr(op, gradOutput), Overwritten(op, gradWeights).Pointer);
+    }
+
+    /// <summary>
+    /// A plain 3×3 convolution (no batch norm, ReLU or residual) by Winograd, for training: the kernels transformed into
+    /// scratch on every call (they change every step), the source read in its layout, the destination left
+    /// channels-last where its channels allow, so that the batch norm, ReLU and the next convolution read it without
+    /// a transpose.
+    /// </summary>
+    private void WinogradPlain(string op, ConvolutionSizes s, Tensor source, Tensor weights, bool transposeAndFlip, Tensor destination)
+    {
+        int weightOut = transposeAndFlip ? s.InChannels : s.OutChannels, weightIn = transposeAndFlip ? s.OutChannels : s.InChannels;
+        int length = WinogradWeightCache.TransformedLength(weightOut, weightIn);
+        using var transformed = _scratch.Rent(length);
+        WinogradWeightCache.TransformInto(new ReadOnlySpan<float>(Ptr(op, weights), weights.Length), weightOut, weightIn, transposeAndFlip,
+            new Span<float>(transformed.Pointer, length));
+        var held = OwnAsIs(op, source);
+        var layout = ChannelsLastConversion.Supports(destination.Shape) ? CpuLayout.ChannelsLast : CpuLayout.Planar;
+        WinogradConvolution.Forward(_workers, s, held.Pointer, held.Layout == CpuLayout.ChannelsLast, null, transformed.Pointer, null, null, 0, 0,
+            Overwritten(op, destination, layout).Pointer, layout == CpuLayout.ChannelsLast);
     }
 
     /// <summary>
@@ -150,8 +216,15 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(BatchNormTrainingForward);
         var s = BatchNorm(op, input, output, gamma, beta, runningMean, runningVariance, savedMean, savedInverseStd);
+        if (HoldsWholeChannelVectors(op, input, out var held))
+        {
+            ChannelsLastTrainingKernels.BatchNormTrainingForward(_workers, s, held.Pointer, Ptr(op, gamma), Ptr(op, beta),
+                Ptr(op, runningMean), Ptr(op, runningVariance), settings.Momentum, settings.Epsilon,
+                Overwritten(op, output, CpuLayout.ChannelsLast).Pointer, Ptr(op, savedMean), Ptr(op, savedInverseStd));
+            return;
+        }
         CpuBatchNorm.TrainingForward(_workers, s, Ptr(op, input), Ptr(op, gamma), Ptr(op, beta), Ptr(op, runningMean),
-            Ptr(op, runningVariance), settings.Momentum, settings.Epsilon, Ptr(op, output), Ptr(op, savedMean), Ptr(op, savedInverseStd));
+            Ptr(op, runningVariance), settings.Momentum, settings.Epsilon, Overwritten(op, output).Pointer, Ptr(op, savedMean), Ptr(op, savedInverseStd));
     }
 
     public void BatchNormInferenceForward(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
@@ -160,7 +233,7 @@ public sealed unsafe class CpuBackend : IBackend
         const string op = nameof(BatchNormInferenceForward);
         var s = BatchNorm(op, input, output, gamma, beta, runningMean, runningVariance);
         CpuBatchNorm.InferenceForward(_workers, s, Ptr(op, input), Ptr(op, gamma), Ptr(op, beta), Ptr(op, runningMean),
-            Ptr(op, runningVariance), epsilon, Ptr(op, output));
+            Ptr(op, runningVariance), epsilon, Overwritten(op, output).Pointer);
     }
 
     public void BatchNormInferenceBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor runningMean, Tensor runningVariance,
@@ -168,8 +241,15 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(BatchNormInferenceBackward);
         var s = OperationContracts.BatchNormInferenceBackward(op, input, gradOutput, gamma, runningMean, runningVariance, gradInput, gradGamma, gradBeta);
+        if (HoldsWholeChannelVectors(op, input, out var held))
+        {
+            ChannelsLastTrainingKernels.BatchNormInferenceBackward(_workers, s, held.Pointer, InLayout(op, gradOutput, CpuLayout.ChannelsLast),
+                Ptr(op, gamma), Ptr(op, runningMean), Ptr(op, runningVariance), epsilon,
+                Overwritten(op, gradInput, CpuLayout.ChannelsLast).Pointer, Ptr(op, gradGamma), Ptr(op, gradBeta));
+            return;
+        }
         CpuBatchNorm.InferenceBackward(_workers, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gamma), Ptr(op, runningMean),
-            Ptr(op, runningVariance), epsilon, Ptr(op, gradInput), Ptr(op, gradGamma), Ptr(op, gradBeta));
+            Ptr(op, runningVariance), epsilon, Overwritten(op, gradInput).Pointer, Ptr(op, gradGamma), Ptr(op, gradBeta));
     }
 
     public void BatchNormBackward(Tensor input, Tensor gradOutput, Tensor gamma, Tensor savedMean, Tensor savedInverseStd,
@@ -177,28 +257,48 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(BatchNormBackward);
         var s = OperationContracts.BatchNormBackward(op, input, gradOutput, gamma, savedMean, savedInverseStd, gradInput, gradGamma, gradBeta);
+        if (HoldsWholeChannelVectors(op, input, out var held))
+        {
+            ChannelsLastTrainingKernels.BatchNormBackward(_workers, s, held.Pointer, InLayout(op, gradOutput, CpuLayout.ChannelsLast),
+                Ptr(op, gamma), Ptr(op, savedMean), Ptr(op, savedInverseStd),
+                Overwritten(op, gradInput, CpuLayout.ChannelsLast).Pointer, Ptr(op, gradGamma), Ptr(op, gradBeta));
+            return;
+        }
         CpuBatchNorm.Backward(_workers, s, Ptr(op, input), Ptr(op, gradOutput), Ptr(op, gamma), Ptr(op, savedMean),
-            Ptr(op, savedInverseStd), Ptr(op, gradInput), Ptr(op, gradGamma), Ptr(op, gradBeta));
+            Ptr(op, savedInverseStd), Overwritten(op, gradInput).Pointer, Ptr(op, gradGamma), Ptr(op, gradBeta));
     }
 
     public void ReluForward(Tensor input, Tensor output)
     {
         const string op = nameof(ReluForward);
         Elementwise(op, input, output);
-        CpuElementwise.ReluForward(_workers, input.Length, Ptr(op, input), Ptr(op, output));
+        // Element-wise: runs on the input's layout, and the output takes it.
+        var held = OwnAsIs(op, input);
+        CpuElementwise.ReluForward(_workers, input.Length, held.Pointer, Overwritten(op, output, held.Layout).Pointer);
     }
 
     public void ReluBackward(Tensor output, Tensor gradOutput, Tensor gradInput)
     {
         const string op = nameof(ReluBackward);
         OperationContracts.ReluBackward(op, output, gradOutput, gradInput);
-        CpuElementwise.ReluBackward(_workers, output.Length, Ptr(op, output), Ptr(op, gradOutput), Ptr(op, gradInput));
+        // Element-wise: the gradient is brought into the output's layout, and the input gradient takes it.
+        var held = OwnAsIs(op, output);
+        float* dy = InLayout(op, gradOutput, held.Layout);
+        CpuElementwise.ReluBackward(_workers, output.Length, held.Pointer, dy, Overwritten(op, gradInput, held.Layout).Pointer);
     }
 
     public void ResidualAddForward(Tensor input, Tensor skip, Tensor output)
     {
         const string op = nameof(ResidualAddForward);
         var (s, skipChannels, offset) = OperationContracts.ResidualAddForward(op, input, skip, output);
+        if (skipChannels % Vector512<float>.Count == 0 && HoldsWholeChannelVectors(op, input, out var held))
+        {
+            float* skipValues = InLayout(op, skip, CpuLayout.ChannelsLast);
+            // In place (output is input) the tensor keeps its layout; otherwise the output takes the input's.
+            float* destination = ReferenceEquals(input, output) ? held.Pointer : Overwritten(op, output, CpuLayout.ChannelsLast).Pointer;
+            ChannelsLastTrainingKernels.ResidualAddForward(_workers, s, skipChannels, offset, held.Pointer, skipValues, destination);
+            return;
+        }
         CpuElementwise.ResidualAddForward(_workers, s, skipChannels, offset, Ptr(op, input), Ptr(op, skip), Ptr(op, output));
     }
 
@@ -206,6 +306,13 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(ResidualAddBackwardSkip);
         var (s, skipChannels, offset) = Residual(op, gradOutput, gradSkip);
+        if (skipChannels % Vector512<float>.Count == 0 && HoldsWholeChannelVectors(op, gradOutput, out var held))
+        {
+            // gradSkip is read and accumulated into, so it is converted (not dropped) into the gradient's layout.
+            ChannelsLastTrainingKernels.ResidualAddBackwardSkip(_workers, s, skipChannels, offset, held.Pointer,
+                InLayout(op, gradSkip, CpuLayout.ChannelsLast));
+            return;
+        }
         CpuElementwise.ResidualAddBackwardSkip(_workers, s, skipChannels, offset, Ptr(op, gradOutput), Ptr(op, gradSkip));
     }
 
@@ -213,7 +320,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(SoftmaxForward);
         var s = Elementwise(op, logits, probabilities);
-        CpuSoftmaxDice.SoftmaxForward(_workers, s, Ptr(op, logits), Ptr(op, probabilities));
+        CpuSoftmaxDice.SoftmaxForward(_workers, s, Ptr(op, logits), Overwritten(op, probabilities).Pointer);
     }
 
     public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
@@ -227,7 +334,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         const string op = nameof(DiceNsLossBackward);
         var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits);
-        CpuSoftmaxDice.DiceNsLossBackward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Ptr(op, gradLogits));
+        CpuSoftmaxDice.DiceNsLossBackward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Overwritten(op, gradLogits).Pointer);
     }
 
     public double SumOfSquares(Tensor tensor)
@@ -272,7 +379,9 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <summary>
     /// An output the operation overwrites completely: its old values are dropped, not converted, and it is marked as
-    /// holding <paramref name="layout"/>. Only for tensors the operation does not also read.
+    /// holding <paramref name="layout"/>. Only for tensors the operation does not also read, or reads through a pointer
+    /// taken before this call in the same layout (arguments are evaluated left to right, so an input that is also
+    /// the output was already brought into that layout).
     /// </summary>
     private CpuTensor Overwritten(string operation, Tensor tensor, CpuLayout layout = CpuLayout.Planar)
     {
@@ -287,6 +396,36 @@ public sealed unsafe class CpuBackend : IBackend
         var owned = OwnAsIs(operation, tensor);
         ChannelsLastConversion.Convert(_workers, _scratch, owned, layout);
         return owned.Pointer;
+    }
+
+    /// <summary>
+    /// Whether a training 1×1 convolution runs as a GEMM on its channels-last input (<see cref="PointwiseConvolution"/>,
+    /// <see cref="PointwiseConvolutionBackward"/>): not with <see cref="CpuConvolutionAlgorithm.Direct"/>, which keeps
+    /// every convolution on the exact direct loop, and only where the input already is channels-last.
+    /// </summary>
+    private bool RunsPointwise(string operation, ConvolutionSizes s, Tensor input, out CpuTensor held) =>
+        HoldsWholeChannelVectors(operation, input, out held) && Convolution != CpuConvolutionAlgorithm.Direct
+        && PointwiseConvolutionBackward.Applies(s);
+
+    /// <summary>
+    /// Whether the pointwise backward passes can read the output gradient as it is: channels-last, or NCHW with too few
+    /// channels to be held channels-last (the classifier's 2), which they gather per chunk.
+    /// </summary>
+    private bool ReadsAsPointwiseGradient(string operation, Tensor gradOutput, out CpuTensor held)
+    {
+        held = OwnAsIs(operation, gradOutput);
+        return held.Layout == CpuLayout.ChannelsLast || !ChannelsLastConversion.Supports(gradOutput.Shape);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="tensor"/> already holds <see cref="CpuLayout.ChannelsLast"/> with whole 16-channel vectors
+    /// per pixel, so the channels-last training kernels can run on it without converting anything. Batch norm and the
+    /// residual add follow the layout the convolutions leave behind instead of forcing one.
+    /// </summary>
+    private bool HoldsWholeChannelVectors(string operation, Tensor tensor, out CpuTensor held)
+    {
+        held = OwnAsIs(operation, tensor);
+        return held.Layout == CpuLayout.ChannelsLast && tensor.Shape.C % Vector512<float>.Count == 0;
     }
 
     /// <summary>The tensor as this backend's own in whatever layout it holds, after checking that this backend allocated it.</summary>

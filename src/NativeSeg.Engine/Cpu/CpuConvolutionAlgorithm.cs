@@ -1,8 +1,10 @@
 namespace NativeSeg.Engine.Cpu;
 
 /// <summary>
-/// How the cpu backend computes the 3×3 convolutions of <see cref="IBackend.ConvolutionInferenceForward"/> (training
-/// and the plain <see cref="IBackend.ConvolutionForward"/> always run the exact direct loop).
+/// How the cpu backend computes the convolutions, in inference (<see cref="IBackend.ConvolutionInferenceForward"/>) and
+/// in training (<see cref="IBackend.ConvolutionForward"/>, <see cref="IBackend.ConvolutionBackwardData"/> and
+/// <see cref="IBackend.ConvolutionBackwardWeights"/>, whose 3×3 layers then all run by Winograd and whose 1×1 layers
+/// on channels-last inputs run as GEMMs). <see cref="Direct"/> keeps every pass on the exact direct loop.
 /// Environment variable <see cref="EnvironmentVariable"/> = direct | winograd | auto sets the default of
 /// <c>new CpuBackend()</c>.
 /// </summary>
@@ -14,7 +16,7 @@ public enum CpuConvolutionAlgorithm
     /// <summary>The direct loop: each output is the float32 sum of its 9·Cin products; the fused result equals the separate operations bit for bit.</summary>
     Direct,
 
-    /// <summary>Winograd F(4×4, 3×3) for every 3×3 convolution (1×1 stays direct): about 4× fewer multiplications, float32 error of about 1e-6 relative.</summary>
+    /// <summary>Winograd F(4×4, 3×3) for every 3×3 convolution (1×1 layers run as GEMMs where their input is channels-last): about 4× fewer multiplications, float32 error of about 1e-6 relative.</summary>
     Winograd,
 }
 

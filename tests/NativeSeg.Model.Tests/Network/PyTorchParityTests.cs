@@ -22,10 +22,14 @@ public class PyTorchParityTests
     /// <summary>
     /// Run on cpu: the float64 reference takes minutes at this size, and <see cref="BackendAgreementTests"/> ties cpu
     /// to it. Adam's update m̂/(√v̂ + ε) amplifies float32 differences where gradients are tiny, so after ten steps the
-    /// weights drift apart by about 3e-4 relative and the inference logits by about 1e-3; the losses stay within 1e-5.
+    /// weights drift apart by about 3e-4 relative and the inference logits by about 1e-3. On the exact direct
+    /// convolutions the losses stay within 1e-5; with the default algorithm the 32- and 64-channel layers train by
+    /// Winograd, whose float32 rounding is about 10× the direct loop's per layer (1e-6 against 1e-7), and the ten losses
+    /// drift to 3e-5 (measured 2.97e-5 at step 9, while the first step's gradients still agree to 8.5e-6), so 1e-4.
     /// </summary>
-    [TestCase("cpu")]
-    public void MatchesPyTorch(string backendName)
+    [TestCase("cpu-direct", 1e-5)]
+    [TestCase("cpu", 1e-4)]
+    public void MatchesPyTorch(string backendName, double lossTolerance)
     {
         using var backend = TestBackends.Create(backendName);
         var (network, file) = WeightsFile.LoadNetwork(Fixtures.Path(WeightsFixture), backend);
@@ -80,7 +84,7 @@ public class PyTorchParityTests
         foreach (var line in report) TestContext.Out.WriteLine(line);
         foreach (var line in ours.Select((l, i) => $"  step {i}: ours {l:R}, PyTorch {losses[i]:R}")) TestContext.Out.WriteLine(line);
         Assert.That(failures, Is.Empty);
-        Assert.That(worstLoss, Is.LessThan(1e-5));
+        Assert.That(worstLoss, Is.LessThan(lossTolerance));
 
         double Check(string name, float[] actual, float[] reference, double tolerance)
         {

@@ -94,6 +94,52 @@ internal static class WinogradTransforms
         y3 = Vector512.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + m5;
     }
 
+    /// <summary>
+    /// z = A m for four vectors (one column or row of an output-gradient tile; A = (Aᵀ)ᵀ is 6×4): the transposed
+    /// output transform, used by the weight gradient (<see cref="WinogradWeightGradient"/>). z0 = m0, z5 = m3,
+    /// z1/z2 = (m0 + m2) ± (m1 + m3), z3/z4 = (m0 + 4·m2) ± (2·m1 + 8·m3).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void GradientOutput(Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3,
+        out Vector512<float> z0, out Vector512<float> z1, out Vector512<float> z2, out Vector512<float> z3,
+        out Vector512<float> z4, out Vector512<float> z5)
+    {
+        var even = m0 + m2;
+        var odd = m1 + m3;
+        var evenWeighted = Vector512.FusedMultiplyAdd(Vector512.Create(4f), m2, m0);
+        var oddWeighted = Vector512.FusedMultiplyAdd(Vector512.Create(8f), m3, m1 + m1);
+        z0 = m0;
+        z1 = even + odd;
+        z2 = even - odd;
+        z3 = evenWeighted + oddWeighted;
+        z4 = evenWeighted - oddWeighted;
+        z5 = m3;
+    }
+
+    /// <summary>
+    /// g = Gᵀ Ŵ G for one 6×6 transformed kernel gradient (row-major, 36 values) into the 3×3 kernel gradient
+    /// (row-major, 9 values), in float64: the transpose of <see cref="Kernel"/>, as the chain rule demands
+    /// (Y = Aᵀ[(G g Gᵀ) ⊙ V]A gives ∂L/∂g = Gᵀ[V ⊙ (A ∂L/∂Y Aᵀ)]G).
+    /// </summary>
+    public static void KernelGradient(ReadOnlySpan<double> transformed, Span<double> g)
+    {
+        Span<double> half = stackalloc double[3 * InputTile];   // Gᵀ Ŵ: 3×6
+        for (int u = 0; u < 3; u++)
+        for (int s = 0; s < InputTile; s++)
+        {
+            double sum = 0;
+            for (int r = 0; r < InputTile; r++) sum += KernelMatrix[r, u] * transformed[r * InputTile + s];
+            half[u * InputTile + s] = sum;
+        }
+        for (int u = 0; u < 3; u++)
+        for (int v = 0; v < 3; v++)
+        {
+            double sum = 0;
+            for (int s = 0; s < InputTile; s++) sum += half[u * InputTile + s] * KernelMatrix[s, v];
+            g[u * 3 + v] = sum;
+        }
+    }
+
     /// <summary>U = G g Gᵀ for one 3×3 kernel (row-major, 9 values), in float64, written row-major into 36 values.</summary>
     public static void Kernel(ReadOnlySpan<double> g, Span<double> u)
     {

@@ -43,20 +43,42 @@ internal sealed unsafe class WinogradWeightCache
     /// <summary>U = G g Gᵀ for every (output, input) channel pair, in float64, rounded once to float32.</summary>
     internal static float[] Transform(ReadOnlySpan<float> weights, int outChannels, int inChannels)
     {
-        int inPadded = Padded(inChannels), outPadded = Padded(outChannels);
         // Pinned: the convolution keeps a raw pointer while it runs.
-        var u = GC.AllocateArray<float>(WinogradTransforms.Positions * inPadded * outPadded, pinned: true);
+        var u = GC.AllocateArray<float>(TransformedLength(outChannels, inChannels), pinned: true);
+        TransformInto(weights, outChannels, inChannels, transposeAndFlip: false, u);
+        return u;
+    }
+
+    /// <summary>Floats of the transformed kernels of a [Cout, Cin, 3, 3] tensor (either orientation).</summary>
+    internal static int TransformedLength(int outChannels, int inChannels) =>
+        WinogradTransforms.Positions * Padded(inChannels) * Padded(outChannels);
+
+    /// <summary>
+    /// The transformed kernels of [Cout, Cin, 3, 3] <paramref name="weights"/> into <paramref name="u"/> (every value
+    /// written, padding zero). Plainly, for the Cin → Cout convolution itself: U[p][i][o] = (G·w[o, i]·Gᵀ)[p]. With
+    /// <paramref name="transposeAndFlip"/>, for the Cout → Cin convolution that is its backward-data pass (the
+    /// kernels transposed and turned by 180°, see <see cref="CpuConvolution.BackwardData"/>):
+    /// U[p][o][i] = (G·rot180(w[o, i])·Gᵀ)[p]. Training transforms into scratch on every call, since its weights
+    /// change every step; no cache entry is kept for them.
+    /// </summary>
+    internal static void TransformInto(ReadOnlySpan<float> weights, int outChannels, int inChannels, bool transposeAndFlip, Span<float> u)
+    {
+        int inPadded = Padded(inChannels), outPadded = Padded(outChannels);
+        u[..TransformedLength(outChannels, inChannels)].Clear();
         Span<double> kernel = stackalloc double[9];
         Span<double> transformed = stackalloc double[WinogradTransforms.Positions];
         for (int o = 0; o < outChannels; o++)
         for (int i = 0; i < inChannels; i++)
         {
-            for (int t = 0; t < 9; t++) kernel[t] = weights[(o * inChannels + i) * 9 + t];
+            // Flipping both spatial axes reverses the row-major tap index.
+            for (int t = 0; t < 9; t++) kernel[t] = weights[(o * inChannels + i) * 9 + (transposeAndFlip ? 8 - t : t)];
             WinogradTransforms.Kernel(kernel, transformed);
             for (int p = 0; p < WinogradTransforms.Positions; p++)
-                u[((long)p * inPadded + i) * outPadded + o] = (float)transformed[p];
+            {
+                long index = transposeAndFlip ? ((long)p * outPadded + o) * inPadded + i : ((long)p * inPadded + i) * outPadded + o;
+                u[(int)index] = (float)transformed[p];
+            }
         }
-        return u;
     }
 
     /// <summary>A 1×1 kernel [Cout, Cin] as U[inChannel][outChannel], padded like <see cref="Transform"/>.</summary>
