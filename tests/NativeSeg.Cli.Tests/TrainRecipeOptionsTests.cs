@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps` and `--oversample-pleural`: bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural` and `--uncertain-dense-edges`: bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run.
 /// </summary>
 public class TrainRecipeOptionsTests
@@ -11,6 +11,8 @@ public class TrainRecipeOptionsTests
     [TestCase("--warmup-steps", "-3", "--warmup-steps")]
     [TestCase("--oversample-pleural", "0", "--oversample-pleural")]
     [TestCase("--oversample-pleural", "99", "--oversample-pleural")]
+    [TestCase("--uncertain-dense-edges", "-1", "--uncertain-dense-edges")]
+    [TestCase("--uncertain-dense-edges", "9", "--uncertain-dense-edges")]
     public void BadRecipeValuesAreUsageErrors(string option, string value, string named)
     {
         using var folder = new TemporaryFolder();

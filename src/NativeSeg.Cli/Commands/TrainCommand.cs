@@ -22,6 +22,7 @@ public static class TrainCommand
         var schedule = new Option<string>("--lr-schedule") { Description = "constant (the paper), cosine or cosine:FLOOR (decay to FLOOR × --lr, default 0.05, over the run).", DefaultValueFactory = _ => "constant" };
         var warmup = new Option<int>("--warmup-steps") { Description = "Linear warm-up steps before the cosine decay.", DefaultValueFactory = _ => 0 };
         var oversample = new Option<int>("--oversample-pleural") { Description = "Show slices whose lung meets the chest wall with dense tissue up to N times per epoch (1: every slice once).", DefaultValueFactory = _ => 1 };
+        var uncertainEdges = new Option<int>("--uncertain-dense-edges") { Description = "Label the lung's edge as uncertain (½ lung, ½ background) within R pixels where the lung beside it is dense (consolidation against the chest wall: no edge in the image); 0: hard labels. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
@@ -38,7 +39,7 @@ public static class TrainCommand
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
-            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics,
+            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -80,7 +81,9 @@ public static class TrainCommand
                 throw new UsageException("--init-weights starts a new run; --resume continues one: give one of them.");
             if (options.BatchNormStatistics == BatchNormStatistics.Running && init is null && !result.GetValue(resume))
                 throw new UsageException("--hold-bn-statistics fine-tunes trained weights: give --init-weights (a new network's running statistics are 0 and 1).");
-            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, cancel);
+            int edgeRadius = result.GetValue(uncertainEdges) is var r and >= 0 and <= 8
+                ? r : throw new UsageException($"--uncertain-dense-edges takes 0 to 8 pixels, got {result.GetValue(uncertainEdges)}.");
+            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, edgeRadius, cancel);
         }, CommandContext.Cancellation));
         return command;
     }
@@ -106,7 +109,8 @@ public static class TrainCommand
             ? TimeSpan.FromMinutes(minutes)
             : throw new UsageException($"--checkpoint-minutes must be zero or more, got {minutes}.");
 
-    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, CancellationToken cancellation)
+    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, int uncertainEdgeRadius,
+        CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
         using var outputs = new OutputSet().Read(manifestPath);
@@ -118,7 +122,7 @@ public static class TrainCommand
         foreach (string stale in outputs.RemovedStale) Console.WriteLine($"removed {stale} (left by a killed run)");
         using var backend = Backends.Create(AutoDevice.Resolve(device, quiet: false));
         Console.WriteLine($"device: {backend.Description}");
-        var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"));
+        var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"), uncertainEdgeRadius: uncertainEdgeRadius);
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
         PatientSplit split;
         try

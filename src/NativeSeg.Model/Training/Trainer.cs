@@ -282,6 +282,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                         if (p > best) { best = p; predicted = c; }
                     }
                     int reference = slice.Labels[i];
+                    if (reference == UncertainPleuralEdges.Uncertain) continue;   // no class to compare with
                     if (predicted > 0) tally[3 * predicted + 1]++;
                     if (reference > 0) tally[3 * reference + 2]++;
                     if (predicted > 0 && predicted == reference) tally[3 * predicted]++;

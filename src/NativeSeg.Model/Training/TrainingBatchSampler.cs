@@ -58,7 +58,7 @@ internal sealed class TrainingBatchSampler
             int left = WindowWidth == w ? 0 : random.NextInt(w - WindowWidth + 1);
             CutWindow(_sliceInput, _sliceLabels, h, w, top, left, WindowHeight, WindowWidth,
                 BatchInput.AsSpan(b * channels * windowPlane, channels * windowPlane), _windowLabels);
-            OneHot(_windowLabels, classes, _batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
+            UncertainPleuralEdges.OneHot(_windowLabels, classes, _batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
         }
         _backend.Upload(BatchInput, workspace.Input);
         _backend.Upload(_batchLabels, workspace.Labels);
@@ -75,13 +75,5 @@ internal sealed class TrainingBatchSampler
                     .CopyTo(windowInput.Slice((c * windowHeight + y) * windowWidth, windowWidth));
         for (int y = 0; y < windowHeight; y++)
             labels.Slice((top + y) * width + left, windowWidth).CopyTo(windowLabels.Slice(y * windowWidth, windowWidth));
-    }
-
-    private static void OneHot(ReadOnlySpan<byte> labels, int classes, Span<float> destination)
-    {
-        int plane = labels.Length;
-        destination.Clear();
-        for (int i = 0; i < plane; i++)
-            destination[labels[i] * plane + i] = 1f;
     }
 }

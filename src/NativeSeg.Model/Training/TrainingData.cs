@@ -16,10 +16,15 @@ namespace NativeSeg.Model.Training;
 /// </summary>
 public static class TrainingData
 {
-    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null) =>
-        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log);
+    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null, int uncertainEdgeRadius = 0) =>
+        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius);
 
-    public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null)
+    /// <param name="uncertainEdgeRadius">
+    /// If above 0, label the lung's edge as uncertain within this many pixels where the lung beside it is dense
+    /// (<see cref="UncertainPleuralEdges"/>); 0 keeps the hard labels.
+    /// </param>
+    public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null,
+        int uncertainEdgeRadius = 0)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var slices = new List<TrainingSlice>();
@@ -47,6 +52,7 @@ public static class TrainingData
                 throw new InvalidInputException(maskPath, $"the mask does not fit its CT {ctPath}: {e.Message}", e);
             }
             int kept = 0;
+            long uncertain = 0;
             for (int n = 0; n < prepared.Slices; n++)
             {
                 var label = new byte[PreparedVolume.SliceValues];
@@ -58,11 +64,13 @@ public static class TrainingData
                 }
                 if (onlySlicesWithLung && !hasLung) continue;
                 var input = prepared.Input.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).ToArray();
+                uncertain += UncertainPleuralEdges.Mark(label, input, PreparedVolume.Height, PreparedVolume.Width, uncertainEdgeRadius);
                 slices.Add(new TrainingSlice(entry.Patient, input, label, PreparedVolume.Height, PreparedVolume.Width));
                 kept++;
             }
             used.Add(entry.Id);
-            log?.Invoke($"{entry.Id} (patient {entry.Patient}): {kept} of {prepared.Slices} slices");
+            log?.Invoke($"{entry.Id} (patient {entry.Patient}): {kept} of {prepared.Slices} slices" +
+                (uncertainEdgeRadius > 0 ? $", {uncertain} pixels at dense edges labelled uncertain" : ""));
         }
         if (slices.Count == 0)
             throw new InvalidInputException(manifest.BaseDirectory, "the manifest has no training case with a mask (and lung in it).");

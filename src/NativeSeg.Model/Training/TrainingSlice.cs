@@ -49,7 +49,7 @@ public sealed class TrainingSet
             if (s.Height != first.Height || s.Width != first.Width || s.InputChannels != first.InputChannels)
                 throw new ArgumentException($"Every slice must be {first.InputChannels}×{first.Height}×{first.Width}; patient {s.Patient} has a {s.InputChannels}×{s.Height}×{s.Width} slice.");
             foreach (byte label in s.Labels)
-                if (label >= classes)
+                if (label >= classes && label != UncertainPleuralEdges.Uncertain)
                     throw new ArgumentException($"Patient {s.Patient} has label {label}, but there are only {classes} classes.");
         }
         Slices = slices;
