@@ -397,10 +397,10 @@ internal static unsafe class ChannelsLastTrainingKernels
         public void Dispose() => NativeMemory.AlignedFree(Pointer);
     }
 
-    private static void RequireWholeVectors(string operation, string name, int value, int minimum = Lanes)
+    private static void RequireWholeVectors(string operation, string name, int value)
     {
-        if (value < minimum || value % Lanes != 0)
-            throw new ArgumentException($"{nameof(ChannelsLastTrainingKernels)}.{operation}: {name} = {value} must be a multiple of {Lanes} (at least {minimum}): channels-last vectors are whole 16-channel groups.");
+        if (value < Lanes || value % Lanes != 0)
+            throw new ArgumentException($"{nameof(ChannelsLastTrainingKernels)}.{operation}: {name} = {value} must be a positive multiple of {Lanes}: channels-last vectors are whole 16-channel groups.");
     }
 
     private static void RequireResidualVectors(string operation, NchwSizes s, int skipChannels, int offset)

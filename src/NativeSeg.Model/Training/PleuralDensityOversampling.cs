@@ -27,23 +27,35 @@ public static class PleuralDensityOversampling
         ArgumentNullException.ThrowIfNull(slice);
         int h = slice.Height, w = slice.Width;
         var intensity = slice.Input.AsSpan(0, h * w); // channel 0 is the CT
-        var inner = Eroded(slice.Labels, h, w);
-        int ring = 0, dense = 0;
+        var ring = InnerRing(slice.Labels, h, w);
+        int ringPixels = 0, dense = 0;
+        for (int i = 0; i < ring.Length; i++)
+        {
+            if (!ring[i]) continue;
+            ringPixels++;
+            if (intensity[i] > DenseIntensity) dense++;
+        }
+        return ringPixels == 0 ? 0 : (double)dense / ringPixels;
+    }
+
+    /// <summary>The inner boundary ring: lung pixels of the eroded mask with a 4-neighbour outside it.</summary>
+    internal static bool[] InnerRing(byte[] labels, int h, int w)
+    {
+        var inner = Eroded(labels, h, w);
+        var ring = new bool[h * w];
         for (int y = 1; y < h - 1; y++)
         {
             for (int x = 1; x < w - 1; x++)
             {
                 int i = y * w + x;
-                if (!inner[i] || (inner[i - 1] && inner[i + 1] && inner[i - w] && inner[i + w])) continue;
-                ring++;
-                if (intensity[i] > DenseIntensity) dense++;
+                ring[i] = inner[i] && !(inner[i - 1] && inner[i + 1] && inner[i - w] && inner[i + w]);
             }
         }
-        return ring == 0 ? 0 : (double)dense / ring;
+        return ring;
     }
 
     /// <summary>Lung pixels whose four neighbours are lung too (the image border counts as outside).</summary>
-    internal static bool[] Eroded(byte[] labels, int h, int w)
+    private static bool[] Eroded(byte[] labels, int h, int w)
     {
         var inner = new bool[h * w];
         for (int y = 1; y < h - 1; y++)

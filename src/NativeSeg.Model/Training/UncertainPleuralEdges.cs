@@ -33,15 +33,8 @@ public static class UncertainPleuralEdges
             throw new ArgumentException($"a {height}×{width} slice needs {plane} labels and intensities.");
         if (radius == 0) return 0;
 
-        var denseRing = new bool[plane];
-        var inner = PleuralDensityOversampling.Eroded(labels, height, width);
-        for (int y = 1; y < height - 1; y++)
-        for (int x = 1; x < width - 1; x++)
-        {
-            int i = y * width + x;
-            bool onRing = inner[i] && !(inner[i - 1] && inner[i + 1] && inner[i - width] && inner[i + width]);
-            denseRing[i] = onRing && intensity[i] > PleuralDensityOversampling.DenseIntensity;
-        }
+        var denseRing = PleuralDensityOversampling.InnerRing(labels, height, width);
+        for (int i = 0; i < plane; i++) denseRing[i] &= intensity[i] > PleuralDensityOversampling.DenseIntensity;
         var nearDense = Dilated(denseRing, height, width, RingReach);
         var invisibleEdge = new bool[plane];
         for (int y = 0; y < height; y++)

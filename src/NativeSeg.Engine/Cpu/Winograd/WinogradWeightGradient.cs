@@ -35,15 +35,7 @@ internal static unsafe class WinogradWeightGradient
     /// <summary>Fixed number of partial-sum groups (independent of the thread count), as the direct weight gradient.</summary>
     private const int Groups = 16;
 
-    /// <summary>
-    /// Tiles gathered (from as many whole blocks as fit, at least one block) before they are multiplied into the sums.
-    /// Each GEMM call loads and stores every float32 sum once, so more tiles per call share that traffic; but measured
-    /// at batch 17 (RESULTS.md), gathering 96 tiles was no faster than one block's 24 or 48 (the gathered tiles then
-    /// leave L1), so one block per call it is.
-    /// </summary>
-    private const int GatherTiles = 24;
-
-    /// <summary>Tiles summed in float32 (at least; whole gathers) before the sums go into the group's float64 partial.</summary>
+    /// <summary>Tiles summed in float32 (at least; whole blocks) before the sums go into the group's float64 partial.</summary>
     private const int TilesPerFlush = 192;
 
     /// <summary>
@@ -59,7 +51,9 @@ internal static unsafe class WinogradWeightGradient
         var g = new TileGeometry(s);
         int inPadded = g.InPadded, outPadded = g.OutPadded;
         long positionsLength = (long)Positions * outPadded * inPadded;
-        int capacity = Math.Max(GatherTiles, g.TilesPerBlock);
+        // One GEMM per block (24–48 tiles at dilation 1, 2 and 4): gathering 96 tiles from several blocks first measured
+        // no faster (benchmarks/RESULTS.md), since the gathered tiles then leave L1.
+        int capacity = g.TilesPerBlock;
         // Positions lie one cache line more than their tiles apart: a tile's transform stores to all 36 positions, and at
         // a stride that is a multiple of 4 KiB those 36 lines would share one L1 set (12 ways) and evict each other.
         long xStride = (long)capacity * inPadded + 16, dyStride = (long)capacity * outPadded + 16;
@@ -75,46 +69,38 @@ internal static unsafe class WinogradWeightGradient
             float* x = (_threadWork ??= new ThreadWorkBuffer()).Get(xLength + dyLength + positionsLength + g.InputLength + g.StagingLength);
             float* dy = x + xLength, sums = dy + dyLength, copy = sums + positionsLength, staging = copy + g.InputLength;
             new Span<float>(sums, checked((int)positionsLength)).Clear();
-            int gathered = 0, pending = 0;
-
-            // The gathered tiles into the float32 sums, and the sums into the float64 partial every TilesPerFlush tiles.
-            void Multiply()
+            int pending = 0;
+            int firstBlock = (int)((long)group * g.Blocks / groups), endBlock = (int)((long)(group + 1) * g.Blocks / groups);
+            for (int block = firstBlock; block < endBlock; block++)
             {
+                var (n, tileRow, firstColumn) = g.Block(block);
+                int y0 = g.BlockRows * tileRow, x0 = g.BlockRows * firstColumn;
+                if (inputChannelsLast) WinogradConvolution.CopyChannelsLastInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, null, copy);
+                else WinogradConvolution.CopyInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, null, copy);
+                CopyGradient(g, n, y0, x0, gradOutput, staging);
+                for (int tile = 0; tile < capacity; tile++)
+                {
+                    var (rowPhase, columnPhase, column) = g.Tile(tile);
+                    float* origin = copy + g.InputOffset(rowPhase, columnPhase, column);
+                    for (int c = 0; c < inPadded; c += 16)
+                        WinogradConvolution.TransformInputTile(origin + c, g.TileRowStep, g.TileColumnStep, x + (long)tile * inPadded + c,
+                            xStride);
+                    float* gradientOrigin = staging + g.StagedPixel(rowPhase, columnPhase + s.Dilation * OutputTile * column);
+                    for (int o = 0; o < outPadded; o += 16)
+                        TransformGradientTile(gradientOrigin + o, (long)s.Dilation * g.StagingColumns * outPadded, (long)s.Dilation * outPadded,
+                            dy + (long)tile * outPadded + o, dyStride);
+                }
                 for (int p = 0; p < Positions; p++)
                     OuterProductGemm.Accumulate(dy + p * dyStride, outPadded, x + p * xStride, inPadded,
-                        sums + (long)p * outPadded * inPadded, inPadded, gathered, outPadded, inPadded);
-                pending += gathered;
-                gathered = 0;
+                        sums + (long)p * outPadded * inPadded, inPadded, capacity, outPadded, inPadded);
+                // The float32 sums go into the float64 partial every TilesPerFlush tiles (whole blocks).
+                pending += capacity;
                 if (pending >= TilesPerFlush)
                 {
                     OuterProductGemm.FlushInto(sums, mine, positionsLength);
                     pending = 0;
                 }
             }
-
-            int firstBlock = (int)((long)group * g.Blocks / groups), endBlock = (int)((long)(group + 1) * g.Blocks / groups);
-            for (int block = firstBlock; block < endBlock; block++)
-            {
-                if (gathered + g.TilesPerBlock > capacity) Multiply();
-                var (n, tileRow, firstColumn) = g.Block(block);
-                int y0 = g.BlockRows * tileRow, x0 = g.BlockRows * firstColumn;
-                if (inputChannelsLast) WinogradConvolution.CopyChannelsLastInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, null, copy);
-                else WinogradConvolution.CopyInput(g, n, y0 - s.Dilation, x0 - s.Dilation, input, null, copy);
-                CopyGradient(g, n, y0, x0, gradOutput, staging);
-                for (int tile = 0; tile < g.TilesPerBlock; tile++, gathered++)
-                {
-                    var (rowPhase, columnPhase, column) = g.Tile(tile);
-                    float* origin = copy + g.InputOffset(rowPhase, columnPhase, column);
-                    for (int c = 0; c < inPadded; c += 16)
-                        WinogradConvolution.TransformInputTile(origin + c, g.TileRowStep, g.TileColumnStep, x + (long)gathered * inPadded + c,
-                            xStride);
-                    float* gradientOrigin = staging + g.StagedPixel(rowPhase, columnPhase + s.Dilation * OutputTile * column);
-                    for (int o = 0; o < outPadded; o += 16)
-                        TransformGradientTile(gradientOrigin + o, (long)s.Dilation * g.StagingColumns * outPadded, (long)s.Dilation * outPadded,
-                            dy + (long)gathered * outPadded + o, dyStride);
-                }
-            }
-            if (gathered > 0) Multiply();
             if (pending > 0) OuterProductGemm.FlushInto(sums, mine, positionsLength);
         });
 
