@@ -31,7 +31,8 @@ public static class TrainCommand
         var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop (with a checkpoint) after this many steps in this run; resume later." };
-        var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors) instead of random ones; fresh Adam moments." };
+        var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors, or a checkpoint) instead of random ones; fresh Adam moments unless --keep-adam-moments." };
+        var keepMoments = new Option<bool>("--keep-adam-moments") { Description = "With --init-weights CHECKPOINT: keep the checkpoint's Adam moments and step count, so training goes on as that run would, on this manifest's data (zero moments make Adam's first steps about lr for every weight)." };
         var validationPatients = new Option<string[]>("--validation-patients") { Description = "Hold out exactly these patients for validation (instead of --validation-fraction).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
         var holdStatistics = new Option<bool>("--hold-bn-statistics") { Description = "Fine-tune with the batch norms' running statistics (held, not updated) instead of each batch's: the network trains as it is used. Needs --init-weights (or a run started with it)." };
@@ -39,7 +40,7 @@ public static class TrainCommand
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
-            initWeights, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
+            initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -79,11 +80,13 @@ public static class TrainCommand
             string? init = result.GetValue(initWeights);
             if (init is not null && result.GetValue(resume))
                 throw new UsageException("--init-weights starts a new run; --resume continues one: give one of them.");
+            if (result.GetValue(keepMoments) && init is null)
+                throw new UsageException("--keep-adam-moments takes the moments of the checkpoint given by --init-weights: give --init-weights.");
             if (options.BatchNormStatistics == BatchNormStatistics.Running && init is null && !result.GetValue(resume))
                 throw new UsageException("--hold-bn-statistics fine-tunes trained weights: give --init-weights (a new network's running statistics are 0 and 1).");
             int edgeRadius = result.GetValue(uncertainEdges) is var r and >= 0 and <= 8
                 ? r : throw new UsageException($"--uncertain-dense-edges takes 0 to 8 pixels, got {result.GetValue(uncertainEdges)}.");
-            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, edgeRadius, cancel);
+            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, result.GetValue(keepMoments), edgeRadius, cancel);
         }, CommandContext.Cancellation));
         return command;
     }
@@ -109,7 +112,7 @@ public static class TrainCommand
             ? TimeSpan.FromMinutes(minutes)
             : throw new UsageException($"--checkpoint-minutes must be zero or more, got {minutes}.");
 
-    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, int uncertainEdgeRadius,
+    private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, bool keepAdamMoments, int uncertainEdgeRadius,
         CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
@@ -161,7 +164,7 @@ public static class TrainCommand
         if (resume && !File.Exists(checkpoint))
             throw new IO.InvalidInputException(checkpoint, "--resume was given but there is no checkpoint to continue from.");
         var outcome = resume ? trainer.Resume(checkpoint, data, Report, cancellation)
-            : initWeights is not null ? trainer.FineTune(initWeights, data, Report, cancellation)
+            : initWeights is not null ? trainer.FineTune(initWeights, data, Report, cancellation, keepAdamMoments)
             : trainer.Train(data, Report, cancellation);
         // Best weights exist only once an epoch has ended with a validation score (BestEpoch 0 = none yet).
         bool hasBest = outcome.BestEpoch > 0;

@@ -46,21 +46,34 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
 
     /// <summary>
     /// A fresh run that starts from trained weights (fine-tuning): the network from <paramref name="weightsPath"/>,
-    /// zero Adam moments, epoch 0. Everything else (split, shuffling, augmentation) is seeded as in <see cref="Train"/>,
-    /// and a checkpoint of this run resumes like any other.
+    /// epoch 0. Everything else (split, shuffling, augmentation) is seeded as in <see cref="Train"/>, and a checkpoint
+    /// of this run resumes like any other.
     /// </summary>
-    public TrainingResult FineTune(string weightsPath, TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="keepAdamMoments">
+    /// False: zero Adam moments. True: <paramref name="weightsPath"/> must be a checkpoint, and its Adam moments and
+    /// step count carry on, so training continues as that run would have, on other data. Why it matters: with zero
+    /// moments Adam's first steps are about lr·sign(g) for every weight, a jolt that a converged network's moments
+    /// (whose second moment holds the gradients' whole variance) would have damped to a fraction of that.
+    /// </param>
+    public TrainingResult FineTune(string weightsPath, TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default,
+        bool keepAdamMoments = false)
     {
         Options.Validate();
         ArgumentNullException.ThrowIfNull(weightsPath);
         ArgumentNullException.ThrowIfNull(data);
-        var file = WeightsFile.Load(weightsPath);
+        var (file, adamStep) = keepAdamMoments ? CheckpointWithMoments(weightsPath) : (WeightsFile.Load(weightsPath), 0);
         if (file.Configuration != new HighResNetConfiguration(data.InputChannels, data.Classes))
             throw new InvalidInputException(weightsPath, $"the weights' network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
         var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
-        return Run(data, network, state, adamStep: 0, moments: null, progress, cancellation);
+        return Run(data, network, state, adamStep, keepAdamMoments ? file.ExtraTensors : null, progress, cancellation, weightsPath);
+    }
+
+    private static (WeightsFile File, int AdamStep) CheckpointWithMoments(string path)
+    {
+        var (file, _, adamStep) = Checkpoint.Load(path);
+        return (file, adamStep);
     }
 
     /// <summary>Continues the run saved in a checkpoint (written by <see cref="Train"/> or an earlier resume) on the same data.</summary>
@@ -95,6 +108,11 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
 
         var split = PatientSplit.Create(data, Options);
         var epochPool = PleuralDensityOversampling.EpochPool(data, split.TrainingSlices, Options.PleuralOversampling);
+        if (state.EpochOrder.Length != 0 && !SameSlices(state.EpochOrder, epochPool))
+            throw new InvalidInputException(sourcePath ?? CheckpointPath,
+                $"the checkpoint's current epoch was drawn from {state.EpochOrder.Length} slices, this data set gives {epochPool.Length}: " +
+                "--resume needs the data it was started on. To train these weights on other data, start a new run with " +
+                "--init-weights CHECKPOINT --keep-adam-moments.");
         int batch = Math.Min(Options.BatchSize, epochPool.Length);
         var sampler = new TrainingBatchSampler(Backend, data, Options, batch);
         var workspace = network.GetWorkspace(batch, sampler.WindowHeight, sampler.WindowWidth);
@@ -133,6 +151,17 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
                 return Result(TrainingOutcome.EarlyStopped, state);
         }
         return Result(TrainingOutcome.Completed, state);
+    }
+
+    /// <summary>Whether a saved epoch order is a shuffle of this run's epoch pool (the same slices, as often).</summary>
+    private static bool SameSlices(int[] order, int[] pool)
+    {
+        if (order.Length != pool.Length) return false;
+        var a = (int[])order.Clone();
+        var b = (int[])pool.Clone();
+        Array.Sort(a);
+        Array.Sort(b);
+        return a.AsSpan().SequenceEqual(b);
     }
 
     /// <summary>The validation workspace and its host input (shared with training when the window is the whole slice).</summary>

@@ -123,6 +123,47 @@ public class TrainerTests
     }
 
     [Test]
+    public void FineTuningCanKeepTheCheckpointsAdamMoments()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var pretrained = new Trainer(backend, Options("pretrained-moments") with { Epochs = 1 }).Train(data);
+        var (source, _, sourceStep) = Checkpoint.Load(pretrained.CheckpointPath);
+        Assert.That(source.ExtraTensors.Values.Any(m => m.Any(v => v != 0)), Is.True);
+
+        var trainer = new Trainer(backend, Options("kept") with { MaxStepsThisRun = 0 });
+        trainer.FineTune(pretrained.CheckpointPath, data, keepAdamMoments: true);
+        var (kept, state, keptStep) = Checkpoint.Load(trainer.CheckpointPath);
+        Assert.That(keptStep, Is.EqualTo(sourceStep), "Adam's step count (its bias correction) carries on");
+        Assert.That(state.Epoch, Is.Zero, "a new run on its own data: epoch 0");
+        foreach (var (name, values) in source.ExtraTensors)
+            Assert.That(kept.ExtraTensors[name].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(values.Select(BitConverter.SingleToInt32Bits)), name);
+
+        // Moments exist only in a checkpoint: a weights file cannot give them.
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, Options("no-moments")).FineTune(pretrained.BestWeightsPath, data, keepAdamMoments: true))!;
+        Assert.That(e.Message, Does.Contain("not a training checkpoint"));
+    }
+
+    [Test]
+    public void ResumeOnOtherDataIsRefusedNamingTheWayToContinue()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var options = Options("changed") with { MaxStepsThisRun = 1 };
+        var trainer = new Trainer(backend, options);
+        trainer.Train(data);
+
+        // The same patients with two slices more: the checkpoint's half-done epoch cannot be finished on them.
+        var larger = new TrainingSet(data.Slices.Concat(data.Slices.Take(2)).ToList(), 2, "tiny discs, two repeated");
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(trainer.CheckpointPath, larger))!;
+        Assert.That(e.Message, Does.Contain("drawn from 6 slices, this data set gives 8").And.Contain("--keep-adam-moments"));
+        Assert.That(new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(trainer.CheckpointPath, data).Outcome,
+            Is.EqualTo(TrainingOutcome.Completed), "the data it was started on still resumes");
+    }
+
+    [Test]
     public void FineTuningWithHeldStatisticsMovesTheParametersButNotTheStatistics()
     {
         var data = TinyData(8);
