@@ -14,6 +14,8 @@ public class TrainRecipeOptionsTests
     [TestCase("--uncertain-dense-edges", "-1", "--uncertain-dense-edges")]
     [TestCase("--uncertain-dense-edges", "9", "--uncertain-dense-edges")]
     [TestCase("--keep-adam-moments", null, "--init-weights")]
+    [TestCase("--augment-noise", "-5", "--augment-noise")]
+    [TestCase("--augment-blur", "9", "--augment-blur")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();

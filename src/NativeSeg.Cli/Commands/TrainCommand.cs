@@ -29,6 +29,8 @@ public static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, split, shuffling, augmentation and windows.", DefaultValueFactory = _ => 1 };
         var window = new Option<string?>("--window") { Description = "Train on random HxW windows of each slice (e.g. 128x128), as NiftyNet's sampler; default whole slices." };
         var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
+        var noise = new Option<double>("--augment-noise") { Description = "Scanner variation: add white noise of SD up to this many HU to each training slice (e.g. 25; 0: off).", DefaultValueFactory = _ => 0 };
+        var blur = new Option<double>("--augment-blur") { Description = "Scanner variation: blur each training slice by a Gaussian of σ up to this many network pixels (a smoother kernel or thicker slices, e.g. 1; 0: off).", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop (with a checkpoint) after this many steps in this run; resume later." };
         var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors, or a checkpoint) instead of random ones; fresh Adam moments unless --keep-adam-moments." };
@@ -39,7 +41,7 @@ public static class TrainCommand
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
-            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, patience, maxSteps,
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
@@ -64,6 +66,7 @@ public static class TrainCommand
                 Seed = result.GetValue(seed),
                 Window = TrainCommandWindows.Parse(result.GetValue(window)),
                 Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
+                ScannerVariation = ScannerVariationOf(result.GetValue(noise), result.GetValue(blur)),
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
@@ -90,6 +93,11 @@ public static class TrainCommand
         }, CommandContext.Cancellation));
         return command;
     }
+
+    private static ScannerVariation ScannerVariationOf(double noiseHu, double blurPixels) =>
+        noiseHu is >= 0 and <= 200 && blurPixels is >= 0 and <= 4
+            ? new ScannerVariation(noiseHu, blurPixels)
+            : throw new UsageException($"--augment-noise takes 0 to 200 HU and --augment-blur 0 to 4 pixels, got {noiseHu} and {blurPixels}.");
 
     private static int OversamplingCopies(int copies) => copies is >= 1 and <= 16
         ? copies : throw new UsageException($"--oversample-pleural takes 1 to 16 copies, got {copies}.");
@@ -145,6 +153,7 @@ public static class TrainCommand
             Console.WriteLine(string.Create(c, $"pleural oversampling ×{options.PleuralOversampling}: {pool} slices per epoch from {split.TrainingSlices.Count} training slices"));
         }
         Console.WriteLine($"learning rate {options.LearningRate.ToString(c)}, {options.Schedule}");
+        if (options.ScannerVariation.IsEnabled) Console.WriteLine(options.ScannerVariation.Describe());
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)

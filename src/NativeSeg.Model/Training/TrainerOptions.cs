@@ -35,15 +35,17 @@ public sealed record TrainerOptions
     public BatchNormStatistics BatchNormStatistics { get; init; } = BatchNormStatistics.Batch;
 
     /// <summary>The schedule, sampling and batch-norm mode in words, stored in checkpoints so a resume cannot change them silently.</summary>
-    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics);
+    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation);
 
     /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
-    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch);
+    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch, ScannerVariation.None);
 
-    // Batch statistics add nothing to the words, so checkpoints written before the option resume unchanged.
-    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics) =>
+    // Batch statistics and no scanner variation add nothing to the words, so checkpoints written before those options
+    // resume unchanged.
+    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics, ScannerVariation variation) =>
         $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}"
-        + (statistics == BatchNormStatistics.Running ? "; batch-norm running statistics held" : "");
+        + (statistics == BatchNormStatistics.Running ? "; batch-norm running statistics held" : "")
+        + (variation.IsEnabled ? "; " + variation.Describe() : "");
 
     public double Decay { get; init; } = 1e-4;
 
@@ -59,6 +61,9 @@ public sealed record TrainerOptions
     public ulong Seed { get; init; } = 1;
 
     public SliceAugmentation Augmentation { get; init; } = SliceAugmentation.Default;
+
+    /// <summary>Noise and blur of other scanners and reconstructions (<see cref="ScannerVariation"/>); off by default.</summary>
+    public ScannerVariation ScannerVariation { get; init; } = ScannerVariation.None;
 
     /// <summary>
     /// Train on random windows of this many rows × columns cut from each (augmented) slice, as NiftyNet's window
@@ -96,6 +101,9 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "The decay must be zero or positive.");
         if (Window is (int wh, int ww) && (wh < 8 || ww < 8 || wh % 8 != 0 || ww % 8 != 0))
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "Training windows must be multiples of 8, at least 8.");
+        ArgumentNullException.ThrowIfNull(ScannerVariation, nameof(ScannerVariation));
+        if (!(ScannerVariation.MaxNoiseHu is >= 0 and <= 200) || !(ScannerVariation.MaxBlurPixels is >= 0 and <= 4))
+            throw new ArgumentOutOfRangeException(nameof(ScannerVariation), ScannerVariation, "Scanner variation takes noise SD 0–200 HU and blur σ 0–4 pixels.");
         if (EarlyStoppingPatience is < 1)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "Patience counts at least one epoch.");
     }

@@ -7,7 +7,8 @@ namespace NativeSeg.Model.Training;
 /// <summary>
 /// Fills a training workspace with one batch: each slice of the epoch's order augmented, cut to the training window
 /// at a random position (NiftyNet's sampler; the whole slice when there is no window), its labels one-hot, then
-/// uploaded. Draws from the run's random stream in a fixed order (augmentation, then top, then left, slice by slice),
+/// uploaded. Draws from the run's random stream in a fixed order (augmentation, scanner variation, then top, then left, slice
+/// by slice),
 /// so a resumed run draws the same numbers. Owns its host buffers; nothing is allocated per batch.
 /// </summary>
 internal sealed class TrainingBatchSampler
@@ -15,6 +16,7 @@ internal sealed class TrainingBatchSampler
     private readonly IBackend _backend;
     private readonly TrainingSet _data;
     private readonly SliceAugmentation _augmentation;
+    private readonly ScannerVariation _scannerVariation;
     private readonly int _batch;
     private readonly float[] _sliceInput;
     private readonly byte[] _sliceLabels;
@@ -26,6 +28,7 @@ internal sealed class TrainingBatchSampler
         _backend = backend;
         _data = data;
         _augmentation = options.Augmentation;
+        _scannerVariation = options.ScannerVariation;
         _batch = batch;
         (WindowHeight, WindowWidth) = options.Window ?? (data.Height, data.Width);
         if (WindowHeight > data.Height || WindowWidth > data.Width)
@@ -54,6 +57,7 @@ internal sealed class TrainingBatchSampler
         {
             var slice = _data.Slices[order[step * _batch + b]];
             _augmentation.Apply(slice, random, _sliceInput, _sliceLabels);
+            _scannerVariation.Apply(_sliceInput, h, w, random);
             int top = WindowHeight == h ? 0 : random.NextInt(h - WindowHeight + 1);
             int left = WindowWidth == w ? 0 : random.NextInt(w - WindowWidth + 1);
             CutWindow(_sliceInput, _sliceLabels, h, w, top, left, WindowHeight, WindowWidth,

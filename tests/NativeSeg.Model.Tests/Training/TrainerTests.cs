@@ -146,6 +146,22 @@ public class TrainerTests
     }
 
     [Test]
+    public void ScannerVariationReachesTheBatchesAndIsPartOfTheRecipe()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var plain = new Trainer(backend, Options("plain") with { Epochs = 1 }).Train(data);
+        var varied = Options("varied") with { Epochs = 1, ScannerVariation = new ScannerVariation(40, 1) };
+        var trainer = new Trainer(backend, varied);
+        var result = trainer.Train(data);
+        Assert.That(result.History[0].MeanLoss, Is.Not.EqualTo(plain.History[0].MeanLoss), "the noisy, blurred batches train differently");
+
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, varied with { Epochs = 2, ScannerVariation = ScannerVariation.None }).Resume(trainer.CheckpointPath, data))!;
+        Assert.That(e.Message, Does.Contain("scanner variation"));
+    }
+
+    [Test]
     public void ResumeOnOtherDataIsRefusedNamingTheWayToContinue()
     {
         var data = TinyData(8);
