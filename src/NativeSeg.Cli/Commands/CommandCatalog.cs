@@ -16,6 +16,7 @@ public static class CommandCatalog
         yield return EvaluateCommand.Create();
         yield return ReproduceCommand.Create();
         yield return ExportOnnxCommand.Create();
+        yield return AverageWeightsCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();
         yield return BenchCommand.Create();

@@ -18,6 +18,7 @@ public static class Checkpoint
     public const string StateKey = "training_state";
     public const string AdamStepKey = "adam_step";
     public const string EpochKey = "epoch";
+    public const string ValidationDiceKey = "validation_dice";
 
     public static void Save(string path, HighResNet2D network, AdamOptimizer optimizer, WeightsMetadata metadata, TrainingState state)
     {

@@ -254,7 +254,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             WeightsFile.Save(BestWeightsPath, run.Network, run.Metadata, extraMetadata: new Dictionary<string, string>
             {
                 [Checkpoint.EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
-                ["validation_dice"] = dice.ToString("R", CultureInfo.InvariantCulture),
+                [Checkpoint.ValidationDiceKey] = dice.ToString("R", CultureInfo.InvariantCulture),
             });
         }
         else

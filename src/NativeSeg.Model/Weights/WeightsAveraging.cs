@@ -1,0 +1,58 @@
+using System.Globalization;
+using NativeSeg.Engine.Reference;
+using NativeSeg.IO;
+using NativeSeg.Model.Network;
+using NativeSeg.Model.Training;
+
+namespace NativeSeg.Model.Weights;
+
+/// <summary>
+/// The element-wise mean of several weights files of one network (epochs of one run, or runs from one starting point):
+/// a checkpoint average that removes most of the epoch-to-epoch wobble of one run's weights. Every tensor is averaged
+/// in float64, the batch norms' running means and variances too, which is exact for the means and, for the variances,
+/// ignores the spread of the means between files (small between neighbouring epochs of one run). Files from unrelated
+/// runs average to nonsense: the networks' channels need not line up.
+/// </summary>
+public static class WeightsAveraging
+{
+    public const string SourcesKey = "averaged_from";
+
+    private static readonly HashSet<string> PerFileKeys =
+        [Checkpoint.KindKey, Checkpoint.StateKey, Checkpoint.AdamStepKey, Checkpoint.EpochKey, Checkpoint.ValidationDiceKey, WeightsMetadata.ChecksumKey];
+
+    /// <summary>Writes the mean of <paramref name="paths"/> to <paramref name="outputPath"/> (atomically), with the first file's metadata.</summary>
+    public static void Average(IReadOnlyList<string> paths, string outputPath)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count < 2) throw new ArgumentException("Averaging needs at least two weights files.", nameof(paths));
+        var files = paths.Select(WeightsFile.Load).ToList();
+        var first = files[0];
+        foreach (var other in files.Skip(1))
+            if (other.Configuration != first.Configuration || !other.Metadata.ClassNames.SequenceEqual(first.Metadata.ClassNames))
+                throw new InvalidInputException(other.Path, $"a network of {other.Configuration.InputChannels} channel(s) and classes " +
+                    $"{string.Join("/", other.Metadata.ClassNames)}; {first.Path} has {first.Configuration.InputChannels} and {string.Join("/", first.Metadata.ClassNames)}.");
+
+        var mean = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var (name, values) in first.NetworkTensors)
+        {
+            var sum = new double[values.Length];
+            foreach (var file in files)
+            {
+                var tensor = file.NetworkTensors[name];
+                for (int i = 0; i < sum.Length; i++) sum[i] += tensor[i];
+            }
+            mean[name] = sum.Select(v => (float)(v / files.Count)).ToArray();
+        }
+
+        // The reference backend only holds the tensors on the host for saving; nothing runs on it.
+        using var backend = new ReferenceBackend();
+        using var network = new HighResNet2D(backend, first.Configuration);
+        network.ImportTensors(mean);
+        var sources = string.Join("; ", files.Select(f => string.Create(CultureInfo.InvariantCulture,
+            $"{System.IO.Path.GetFileName(f.Path)} (sha256 {f.RawMetadata[WeightsMetadata.ChecksumKey]})")));
+        // The first file's training description stays; what belongs to one epoch or to a checkpoint does not.
+        var extra = first.Metadata.Extra.Where(p => !PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        extra[SourcesKey] = sources;
+        WeightsFile.Save(outputPath, network, first.Metadata with { Extra = extra });
+    }
+}
