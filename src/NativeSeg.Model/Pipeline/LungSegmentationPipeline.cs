@@ -34,13 +34,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         if (!(options.Threshold > 0 && options.Threshold < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.Threshold, "the threshold must lie between 0 and 1.");
         var clock = Stopwatch.StartNew();
-        var geometry = InputGeometry.For(ct.Grid, source);
-        var axial = geometry.ToNetworkGrid(ct);
-        var sanity = InputSanity.CheckCt(axial);
-        if (!sanity.IsOk)
-            throw new InvalidInputException(source, sanity.Message);
-
-        var prepared = SlicePreprocessor.Prepare(axial, source);
+        var (geometry, axial, prepared) = PrepareAxial(ct, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
         var postprocessing = new LungPostprocessingOptions
         {
@@ -103,6 +97,29 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         };
         var mask = options.SplitLeftRight ? labelledOnInput : Binary(labelledOnInput);
         return new SegmentationResult(mask, probabilitiesOnInput, summary);
+    }
+
+    /// <summary>
+    /// The network's lung probabilities on the axial grid, before any post-processing (for
+    /// <see cref="PostprocessingAblation"/>); the same checks and preprocessing as <see cref="Run"/>.
+    /// </summary>
+    internal AxialPrediction PredictOnAxialGrid(Volume<float> ct, string source, int batchSize, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(ct);
+        var (geometry, axial, prepared) = PrepareAxial(ct, source);
+        var maps = PredictAll(prepared, batchSize, null, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        return new AxialPrediction(geometry, axial, prepared.MapBack(maps));
+    }
+
+    private static (InputGeometry Geometry, Volume<float> Axial, PreparedVolume Prepared) PrepareAxial(Volume<float> ct, string source)
+    {
+        var geometry = InputGeometry.For(ct.Grid, source);
+        var axial = geometry.ToNetworkGrid(ct);
+        var sanity = InputSanity.CheckCt(axial);
+        if (!sanity.IsOk)
+            throw new InvalidInputException(source, sanity.Message);
+        return (geometry, axial, SlicePreprocessor.Prepare(axial, source));
     }
 
     private float[] PredictAll(PreparedVolume prepared, int batchSize, Action<int, int>? progress, CancellationToken cancellation) =>

@@ -1,0 +1,78 @@
+using NativeSeg.Imaging.Geometry;
+using NativeSeg.Imaging.Postprocessing;
+using NativeSeg.Imaging.Preprocessing;
+using NativeSeg.IO.Volumes;
+
+namespace NativeSeg.Model.Pipeline;
+
+/// <summary>The network's probabilities on the axial grid, with what maps them back onto the input's grid.</summary>
+internal sealed record AxialPrediction(InputGeometry Geometry, Volume<float> Axial, Volume<float> Probabilities);
+
+/// <summary>
+/// One step of the pipeline's post-processing, each including every step before it; <see cref="Holes3D"/> is what
+/// <c>nativeseg segment</c> does by default and <see cref="SliceHoles"/> its option on top.
+/// </summary>
+public enum PostprocessingStep
+{
+    /// <summary>The network alone: probability ≥ threshold.</summary>
+    Threshold,
+    /// <summary>Nothing outside the body (<see cref="BodyMask"/>).</summary>
+    Body,
+    /// <summary>Only the lungs' large 26-connected 3D components (<see cref="LungPostprocessingOptions.KeepFraction"/>).</summary>
+    Components,
+    /// <summary>Holes of the mask filled in 3D (the default output).</summary>
+    Holes3D,
+    /// <summary>What each lung encloses within an axial slice filled too (<see cref="LungPostprocessingOptions.FillSliceHoles"/>).</summary>
+    SliceHoles,
+}
+
+/// <summary>
+/// The post-processing ablation: the network runs once per CT, then each <see cref="PostprocessingStep"/> is applied
+/// in turn, so that what every step adds or removes can be scored on the same probabilities (issue 16: steps that
+/// keep lung lesions must not add chest wall or mediastinum, on normal and COVID-19 lungs alike).
+/// </summary>
+public static class PostprocessingAblation
+{
+    public static IReadOnlyList<PostprocessingStep> Steps { get; } = Enum.GetValues<PostprocessingStep>();
+
+    /// <summary>
+    /// One 0/1 mask per <see cref="Steps"/> entry, on <paramref name="ct"/>'s grid. The <see cref="PostprocessingStep.Holes3D"/>
+    /// mask is the one <see cref="LungSegmentationPipeline.Run"/> returns with its default options (binarised).
+    /// </summary>
+    public static IReadOnlyList<Volume<byte>> Run(LungSegmentationPipeline pipeline, Volume<float> ct, string source,
+        int batchSize, float threshold = 0.5f, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        if (!(threshold > 0 && threshold < 1))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the threshold must lie between 0 and 1.");
+        var prediction = pipeline.PredictOnAxialGrid(ct, source, batchSize, cancellation);
+        // ≥ as LungPostprocessor thresholds, so the default step reproduces the pipeline's mask exactly.
+        var thresholded = AtOrAbove(prediction.Probabilities, threshold);
+        var inBody = AtOrAbove(prediction.Probabilities, threshold);
+        BodyMask.ZeroOutside(prediction.Axial, inBody);
+        var masks = new List<Volume<byte>>(Steps.Count);
+        foreach (var step in Steps)
+        {
+            var mask = step switch
+            {
+                PostprocessingStep.Threshold => thresholded,
+                PostprocessingStep.Body => inBody,
+                PostprocessingStep.Components => LungPostprocessor.Process(inBody, new LungPostprocessingOptions { FillHoles = false }),
+                PostprocessingStep.Holes3D => LungPostprocessor.Process(inBody, new LungPostprocessingOptions()),
+                PostprocessingStep.SliceHoles => LungPostprocessor.Process(inBody, new LungPostprocessingOptions { FillSliceHoles = true }),
+                _ => throw new InvalidOperationException($"no rule for the step {step}."),
+            };
+            masks.Add(prediction.Geometry.ToInputGrid(mask));
+        }
+        return masks;
+    }
+
+    private static Volume<byte> AtOrAbove(Volume<float> probabilities, float threshold)
+    {
+        var mask = new Volume<byte>(probabilities.Grid);
+        var p = probabilities.Voxels;
+        var m = mask.Voxels;
+        for (int i = 0; i < p.Length; i++) m[i] = p[i] >= threshold ? (byte)1 : (byte)0;
+        return mask;
+    }
+}
