@@ -17,6 +17,7 @@ public static class CommandCatalog
         yield return ReproduceCommand.Create();
         yield return ExportOnnxCommand.Create();
         yield return AverageWeightsCommand.Create();
+        yield return RecalibrateBatchNormCommand.Create();
         yield return AblatePostprocessingCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();

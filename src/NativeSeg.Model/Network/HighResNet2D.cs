@@ -134,6 +134,23 @@ public sealed class HighResNet2D : IDisposable
     }
 
     /// <summary>
+    /// Every batch norm with the batch mean and 1/√(σ² + ε) it normalised with in the last
+    /// <see cref="ForwardTraining"/> on this workspace (with batch statistics).
+    /// </summary>
+    internal IEnumerable<(BatchNormParameters BatchNorm, Tensor Mean, Tensor InverseStd)> LastBatchStatistics(Workspace workspace)
+    {
+        var saved = workspace.Training;
+        yield return (Stem.BatchNorm, saved.Convolutions[0].SavedMean, saved.Convolutions[0].SavedInverseStd);
+        for (int i = 0; i < Blocks.Count; i++)
+        {
+            yield return (Blocks[i].FirstBatchNorm, saved.Blocks[i].FirstMean, saved.Blocks[i].FirstInverseStd);
+            yield return (Blocks[i].SecondBatchNorm, saved.Blocks[i].SecondMean, saved.Blocks[i].SecondInverseStd);
+        }
+        yield return (Head.BatchNorm, saved.Convolutions[1].SavedMean, saved.Convolutions[1].SavedInverseStd);
+        yield return (Classifier.BatchNorm, saved.Convolutions[2].SavedMean, saved.Convolutions[2].SavedInverseStd);
+    }
+
+    /// <summary>
     /// Backward of the last <see cref="ForwardTraining"/> on this workspace, from <c>workspace.GradLogits</c>:
     /// overwrites the gradient of every trainable tensor (nothing accumulates across steps).
     /// </summary>

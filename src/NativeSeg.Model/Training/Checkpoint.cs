@@ -20,6 +20,13 @@ public static class Checkpoint
     public const string EpochKey = "epoch";
     public const string ValidationDiceKey = "validation_dice";
 
+    /// <summary>
+    /// Metadata that belongs to one checkpoint or epoch (and the tensors' checksum): a weights file derived from others
+    /// (<see cref="Weights.WeightsAveraging"/>, <see cref="Weights.WeightsRecalibration"/>) keeps the rest, not these.
+    /// </summary>
+    internal static readonly IReadOnlySet<string> PerFileKeys =
+        new HashSet<string>([KindKey, StateKey, AdamStepKey, EpochKey, ValidationDiceKey, Weights.WeightsMetadata.ChecksumKey], StringComparer.Ordinal);
+
     public static void Save(string path, HighResNet2D network, AdamOptimizer optimizer, WeightsMetadata metadata, TrainingState state)
     {
         var extra = new Dictionary<string, string>

@@ -23,16 +23,24 @@ internal sealed class TrainingBatchSampler
     private readonly byte[] _windowLabels;
     private readonly float[] _batchLabels;
 
+    /// <summary>The sampler of a training run with these options.</summary>
     public TrainingBatchSampler(IBackend backend, TrainingSet data, TrainerOptions options, int batch)
+        : this(backend, data, options.Augmentation, options.ScannerVariation, options.Window, batch)
+    {
+    }
+
+    /// <param name="window">Null: the whole slice.</param>
+    public TrainingBatchSampler(IBackend backend, TrainingSet data, SliceAugmentation augmentation, ScannerVariation scannerVariation,
+        (int Height, int Width)? window, int batch)
     {
         _backend = backend;
         _data = data;
-        _augmentation = options.Augmentation;
-        _scannerVariation = options.ScannerVariation;
+        _augmentation = augmentation;
+        _scannerVariation = scannerVariation;
         _batch = batch;
-        (WindowHeight, WindowWidth) = options.Window ?? (data.Height, data.Width);
+        (WindowHeight, WindowWidth) = window ?? (data.Height, data.Width);
         if (WindowHeight > data.Height || WindowWidth > data.Width)
-            throw new ArgumentOutOfRangeException(nameof(options), $"the training window {WindowHeight}×{WindowWidth} is larger than the {data.Height}×{data.Width} slices.");
+            throw new ArgumentOutOfRangeException(nameof(window), $"the training window {WindowHeight}×{WindowWidth} is larger than the {data.Height}×{data.Width} slices.");
         int plane = data.Height * data.Width, windowPlane = WindowHeight * WindowWidth;
         _sliceInput = new float[data.InputChannels * plane];
         _sliceLabels = new byte[plane];

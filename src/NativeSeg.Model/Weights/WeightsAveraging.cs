@@ -17,9 +17,6 @@ public static class WeightsAveraging
 {
     public const string SourcesKey = "averaged_from";
 
-    private static readonly HashSet<string> PerFileKeys =
-        [Checkpoint.KindKey, Checkpoint.StateKey, Checkpoint.AdamStepKey, Checkpoint.EpochKey, Checkpoint.ValidationDiceKey, WeightsMetadata.ChecksumKey];
-
     /// <summary>Writes the mean of <paramref name="paths"/> to <paramref name="outputPath"/> (atomically), with the first file's metadata.</summary>
     public static void Average(IReadOnlyList<string> paths, string outputPath)
     {
@@ -51,7 +48,7 @@ public static class WeightsAveraging
         var sources = string.Join("; ", files.Select(f => string.Create(CultureInfo.InvariantCulture,
             $"{System.IO.Path.GetFileName(f.Path)} (sha256 {f.RawMetadata[WeightsMetadata.ChecksumKey]})")));
         // The first file's training description stays; what belongs to one epoch or to a checkpoint does not.
-        var extra = first.Metadata.Extra.Where(p => !PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var extra = first.Metadata.Extra.Where(p => !Checkpoint.PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         extra[SourcesKey] = sources;
         WeightsFile.Save(outputPath, network, first.Metadata with { Extra = extra });
     }
