@@ -13,7 +13,7 @@ public sealed class AblatePostprocessingTests
         string covidCt = folder.File("covid_ct.nii.gz"), covidMask = folder.File("covid_mask.nii.gz");
         CliRunner.Expect(ExitCodes.Success, "phantom", "--size", "48x48x8", "--seed", "4", "--covid", "severe", "--out-ct", covidCt, "--out-mask", covidMask);
         string manifest = Phantoms.WriteManifest(folder, "cases.json",
-            new { id = "normal_1", patient = "N1", group = "normal", ct = Path.GetFileName(normal.Ct), mask = Path.GetFileName(normal.Mask) },
+            Phantoms.NormalCase("normal_1", "N1", normal),
             new { id = "covid_1", patient = "C1", group = "covid", severity = "severe", ct = "covid_ct.nii.gz", mask = "covid_mask.nii.gz" },
             new { id = "no_mask", patient = "X", group = "normal", ct = Path.GetFileName(normal.Ct) });
         string output = folder.File("ablation");
@@ -38,7 +38,7 @@ public sealed class AblatePostprocessingTests
         using var folder = new TemporaryFolder();
         var phantom = Phantoms.Make(folder, "p", "32x32x8");
         string withMask = Phantoms.WriteManifest(folder, "m.json",
-            new { id = "a", patient = "A", group = "normal", ct = Path.GetFileName(phantom.Ct), mask = Path.GetFileName(phantom.Mask) });
+            Phantoms.NormalCase("a", "A", phantom));
         string output = folder.File("ablation");
         var unknown = CliRunner.Expect(ExitCodes.UsageError, "ablate-postprocessing", withMask, "-o", output, "--cases", "b");
         Assert.That(unknown.ErrorLines.Single(), Does.Contain("b").And.Contain("m.json"), unknown.ToString());

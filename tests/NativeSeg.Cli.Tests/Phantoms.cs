@@ -15,6 +15,10 @@ public static class Phantoms
         return files;
     }
 
+    /// <summary>A manifest entry for a normal phantom case, its files named relative to the manifest's folder.</summary>
+    public static object NormalCase(string id, string patient, Files files) =>
+        new { id, patient, group = "normal", ct = Path.GetFileName(files.Ct), mask = Path.GetFileName(files.Mask) };
+
     /// <summary>Writes a manifest (paths relative to its folder) whose cases are the given objects.</summary>
     public static string WriteManifest(TemporaryFolder folder, string name, params object[] cases)
     {

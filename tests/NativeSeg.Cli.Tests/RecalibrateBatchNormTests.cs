@@ -15,8 +15,8 @@ public sealed class RecalibrateBatchNormTests
         var a = Phantoms.Make(folder, "a", "48x48x8", seed: 5);
         var b = Phantoms.Make(folder, "b", "48x48x8", seed: 6);
         string manifest = Phantoms.WriteManifest(folder, "set.json",
-            new { id = "a", patient = "A", group = "normal", ct = Path.GetFileName(a.Ct), mask = Path.GetFileName(a.Mask) },
-            new { id = "b", patient = "B", group = "normal", ct = Path.GetFileName(b.Ct), mask = Path.GetFileName(b.Mask) });
+            Phantoms.NormalCase("a", "A", a),
+            Phantoms.NormalCase("b", "B", b));
         string output = folder.File("recalibrated.safetensors");
 
         var run = CliRunner.Expect(ExitCodes.Success, "recalibrate-bn", Shipped, manifest, "-o", output, "--window", "64x64", "--batch-size", "4", "--device", "cpu");
@@ -40,7 +40,7 @@ public sealed class RecalibrateBatchNormTests
         using var folder = new TemporaryFolder();
         var a = Phantoms.Make(folder, "a", "32x32x8");
         string manifest = Phantoms.WriteManifest(folder, "set.json",
-            new { id = "a", patient = "A", group = "normal", ct = Path.GetFileName(a.Ct), mask = Path.GetFileName(a.Mask) });
+            Phantoms.NormalCase("a", "A", a));
         string output = folder.File("out.safetensors");
         CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", Shipped, manifest, "-o", output, "--batch-size", "1");
         var window = CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", Shipped, manifest, "-o", output, "--window", "512x512", "--batch-size", "2");

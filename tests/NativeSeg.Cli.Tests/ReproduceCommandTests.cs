@@ -16,7 +16,7 @@ public sealed class ReproduceCommandTests
         for (int i = 1; i <= 2; i++)
         {
             var phantom = Phantoms.Make(folder, $"train{i}", "32x32x8", seed: (ulong)i);
-            cases.Add(new { id = $"train_{i}", patient = $"T{i}", group = "normal", ct = Path.GetFileName(phantom.Ct), mask = Path.GetFileName(phantom.Mask) });
+            cases.Add(Phantoms.NormalCase($"train_{i}", $"T{i}", phantom));
         }
         var normal = Phantoms.Make(folder, "normal", "40x40x8", seed: 11);
         cases.Add(new { id = "normal_1", patient = "N1", group = "normal", split = "test", ct = Path.GetFileName(normal.Ct), mask = Path.GetFileName(normal.Mask) });
@@ -59,7 +59,7 @@ public sealed class ReproduceCommandTests
         using var folder = new TemporaryFolder();
         var phantom = Phantoms.Make(folder, "only", "32x32x8");
         string manifest = Phantoms.WriteManifest(folder, "m.json",
-            new { id = "a", patient = "A", group = "normal", ct = Path.GetFileName(phantom.Ct), mask = Path.GetFileName(phantom.Mask) });
+            Phantoms.NormalCase("a", "A", phantom));
         var run = CliRunner.Expect(ExitCodes.InvalidInput, "reproduce", manifest, "-o", folder.File("study"), "--device", "cpu");
         Assert.That(run.ErrorLines.Single(), Does.Contain(manifest).And.Contain("test"));
     }

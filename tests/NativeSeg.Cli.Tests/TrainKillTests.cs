@@ -19,7 +19,7 @@ public sealed class TrainKillTests
         for (int i = 1; i <= 2; i++)
         {
             var phantom = Phantoms.Make(folder, $"p{i}", "32x32x8", seed: (ulong)i);
-            cases.Add(new { id = $"case_{i}", patient = $"P{i}", group = "normal", ct = Path.GetFileName(phantom.Ct), mask = Path.GetFileName(phantom.Mask) });
+            cases.Add(Phantoms.NormalCase($"case_{i}", $"P{i}", phantom));
         }
         string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
         string[] Train(string output) =>
