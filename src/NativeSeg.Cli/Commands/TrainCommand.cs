@@ -95,9 +95,9 @@ public static class TrainCommand
     }
 
     private static ScannerVariation ScannerVariationOf(double noiseHu, double blurPixels) =>
-        noiseHu is >= 0 and <= 200 && blurPixels is >= 0 and <= 4
-            ? new ScannerVariation(noiseHu, blurPixels)
-            : throw new UsageException($"--augment-noise takes 0 to 200 HU and --augment-blur 0 to 4 pixels, got {noiseHu} and {blurPixels}.");
+        new ScannerVariation(noiseHu, blurPixels) is { IsWithinLimits: true } variation
+            ? variation
+            : throw new UsageException($"--augment-noise takes 0 to {ScannerVariation.NoiseLimitHu} HU and --augment-blur 0 to {ScannerVariation.BlurLimitPixels} pixels, got {noiseHu} and {blurPixels}.");
 
     private static int OversamplingCopies(int copies) => copies is >= 1 and <= 16
         ? copies : throw new UsageException($"--oversample-pleural takes 1 to 16 copies, got {copies}.");

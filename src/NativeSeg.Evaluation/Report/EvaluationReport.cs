@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using NativeSeg.Evaluation.Metrics;
 using NativeSeg.Evaluation.Roc;
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO;
 using NativeSeg.IO.Datasets;
 using NativeSeg.IO.Nifti;
@@ -64,7 +65,7 @@ public static class EvaluationReport
             var loaded = input.Load();
             var evaluation = CaseEvaluator.Evaluate(loaded.Ct, loaded.Reference, loaded.Prediction, loaded.Probabilities, options);
             OverlaySlice? overlay = options.WriteOverlays
-                ? OverlaySlice.FromVolumes(loaded.Ct, loaded.Reference, loaded.Prediction ?? Threshold(loaded.Probabilities!, options.ProbabilityThreshold))
+                ? OverlaySlice.FromVolumes(loaded.Ct, loaded.Reference, loaded.Prediction ?? LungPostprocessor.Threshold(loaded.Probabilities!, options.ProbabilityThreshold))
                 : null;
             evaluated[i] = (new CaseResult(input.Id, input.Group, evaluation.Metrics, overlay), evaluation.Roc);
         }
@@ -125,11 +126,4 @@ public static class EvaluationReport
         return VolumeAlignment.OntoGrid(read(path), ctGrid, path);
     }
 
-    private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
-    {
-        var mask = new Volume<byte>(probabilities.Grid);
-        for (int i = 0; i < mask.Voxels.Length; i++)
-            mask.Voxels[i] = probabilities.Voxels[i] >= threshold ? (byte)1 : (byte)0;
-        return mask;
-    }
 }

@@ -38,12 +38,19 @@ public static class LungPostprocessor
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         options ??= new LungPostprocessingOptions();
+        var mask = Threshold(probabilities, options.Threshold);
+        ProcessInPlace(mask, options);
+        return mask;
+    }
+
+    /// <summary>Probability ≥ threshold → 1, else 0: the one threshold of the pipeline, its ablation and the evaluation.</summary>
+    public static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
         var mask = new Volume<byte>(probabilities.Grid);
         var p = probabilities.Voxels;
         var m = mask.Voxels;
-        float threshold = options.Threshold;
         for (int i = 0; i < p.Length; i++) m[i] = p[i] >= threshold ? (byte)1 : (byte)0;
-        ProcessInPlace(mask, options);
         return mask;
     }
 

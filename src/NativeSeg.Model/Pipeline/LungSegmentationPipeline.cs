@@ -79,7 +79,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             }
             else
             {
-                labelled = Threshold(probabilities, options.Threshold);
+                labelled = LungPostprocessor.Threshold(probabilities, options.Threshold);
                 LungSplitter.SplitInPlace(labelled);
             }
         }
@@ -125,14 +125,6 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
     private float[] PredictAll(PreparedVolume prepared, int batchSize, Action<int, int>? progress, CancellationToken cancellation) =>
         segmenter.PredictProbabilities(prepared.Input, prepared.Slices, SlicePreprocessor.Height, SlicePreprocessor.Width,
             batchSize, progress, cancellation);
-
-    private static Volume<byte> Threshold(Volume<float> probabilities, float threshold)
-    {
-        var mask = new Volume<byte>(probabilities.Grid);
-        var p = probabilities.Voxels;
-        for (int i = 0; i < p.Length; i++) mask.Voxels[i] = p[i] > threshold ? (byte)1 : (byte)0;
-        return mask;
-    }
 
     /// <summary>Right/left labels → 1, in place: the labels are not needed once the summary has counted them.</summary>
     private static Volume<byte> Binary(Volume<byte> labelled)

@@ -46,9 +46,8 @@ public static class PostprocessingAblation
         if (!(threshold > 0 && threshold < 1))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the threshold must lie between 0 and 1.");
         var prediction = pipeline.PredictOnAxialGrid(ct, source, batchSize, cancellation);
-        // ≥ as LungPostprocessor thresholds, so the default step reproduces the pipeline's mask exactly.
-        var thresholded = AtOrAbove(prediction.Probabilities, threshold);
-        var inBody = AtOrAbove(prediction.Probabilities, threshold);
+        var thresholded = LungPostprocessor.Threshold(prediction.Probabilities, threshold);
+        var inBody = new Volume<byte>(thresholded.Grid, (byte[])thresholded.Voxels.Clone());
         BodyMask.ZeroOutside(prediction.Axial, inBody);
         var masks = new List<Volume<byte>>(Steps.Count);
         foreach (var step in Steps)
@@ -65,14 +64,5 @@ public static class PostprocessingAblation
             masks.Add(prediction.Geometry.ToInputGrid(mask));
         }
         return masks;
-    }
-
-    private static Volume<byte> AtOrAbove(Volume<float> probabilities, float threshold)
-    {
-        var mask = new Volume<byte>(probabilities.Grid);
-        var p = probabilities.Voxels;
-        var m = mask.Voxels;
-        for (int i = 0; i < p.Length; i++) m[i] = p[i] >= threshold ? (byte)1 : (byte)0;
-        return mask;
     }
 }

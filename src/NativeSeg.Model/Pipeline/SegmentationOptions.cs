@@ -43,6 +43,6 @@ public sealed record SegmentationOptions
     /// </summary>
     public bool StopAtLungEnds { get; init; } = true;
 
-    /// <summary>Probability above which a voxel is lung; strictly between 0 and 1.</summary>
+    /// <summary>Probability at or above which a voxel is lung; strictly between 0 and 1.</summary>
     public float Threshold { get; init; } = 0.5f;
 }

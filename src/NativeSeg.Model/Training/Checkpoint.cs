@@ -22,7 +22,7 @@ public static class Checkpoint
 
     /// <summary>
     /// Metadata that belongs to one checkpoint or epoch (and the tensors' checksum): a weights file derived from others
-    /// (<see cref="Weights.WeightsAveraging"/>, <see cref="Weights.WeightsRecalibration"/>) keeps the rest, not these.
+    /// (<see cref="WeightsFile.DerivedMetadata"/>) keeps the rest, not these.
     /// </summary>
     internal static readonly IReadOnlySet<string> PerFileKeys =
         new HashSet<string>([KindKey, StateKey, AdamStepKey, EpochKey, ValidationDiceKey, Weights.WeightsMetadata.ChecksumKey], StringComparer.Ordinal);

@@ -21,14 +21,18 @@ public sealed record ScannerVariation(double MaxNoiseHu = 0, double MaxBlurPixel
 {
     private const float MaxInput = 1.3f;
 
+    /// <summary>The largest settings accepted: a noise SD well past a low-dose scan's, a blur past a 5 mm slice's.</summary>
+    public const double NoiseLimitHu = 200, BlurLimitPixels = 4;
+
     public static ScannerVariation None => new();
 
     public bool IsEnabled => MaxNoiseHu > 0 || MaxBlurPixels > 0;
 
-    /// <summary>For the recipe and the weights' metadata: empty when off.</summary>
-    public string Describe() => IsEnabled
-        ? string.Create(CultureInfo.InvariantCulture, $"scanner variation: noise SD ≤ {MaxNoiseHu} HU, blur σ ≤ {MaxBlurPixels} px")
-        : "";
+    public bool IsWithinLimits => MaxNoiseHu is >= 0 and <= NoiseLimitHu && MaxBlurPixels is >= 0 and <= BlurLimitPixels;
+
+    /// <summary>For the recipe and the weights' metadata (which add it only when <see cref="IsEnabled"/>).</summary>
+    public string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"scanner variation: noise SD ≤ {MaxNoiseHu} HU, blur σ ≤ {MaxBlurPixels} px");
 
     /// <summary>Blurs, then adds noise to, every channel of one slice in place.</summary>
     public void Apply(Span<float> input, int height, int width, SeededRandom random)
@@ -48,18 +52,21 @@ public sealed record ScannerVariation(double MaxNoiseHu = 0, double MaxBlurPixel
         }
     }
 
-    /// <summary>Separable Gaussian (radius ⌈3σ⌉, weights normalised to 1), rows then columns, edge-value padding.</summary>
+    /// <summary>
+    /// Separable Gaussian (radius ⌈3σ⌉, weights normalised to 1), rows then columns, edge-value padding. Runs for every
+    /// training slice, so its two buffers live on the stack: at most 25 weights (σ ≤ 4) and one row or column.
+    /// </summary>
     internal static void GaussianBlur(Span<float> image, int height, int width, double sigma)
     {
         // Below a twentieth of a pixel the kernel's side weights are under 1e-30: the identity.
         if (sigma < 0.05) return;
         int radius = (int)Math.Ceiling(3 * sigma);
-        var weights = new float[2 * radius + 1];
+        Span<float> weights = stackalloc float[2 * radius + 1];
         double total = 0;
         for (int k = -radius; k <= radius; k++) total += weights[k + radius] = (float)Math.Exp(-k * k / (2 * sigma * sigma));
         for (int k = 0; k < weights.Length; k++) weights[k] = (float)(weights[k] / total);
 
-        var line = new float[Math.Max(height, width)];
+        Span<float> line = stackalloc float[Math.Max(height, width)];
         for (int y = 0; y < height; y++)
         {
             var row = image.Slice(y * width, width);

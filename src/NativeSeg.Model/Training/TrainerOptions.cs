@@ -102,8 +102,9 @@ public sealed record TrainerOptions
         if (Window is (int wh, int ww) && (wh < 8 || ww < 8 || wh % 8 != 0 || ww % 8 != 0))
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "Training windows must be multiples of 8, at least 8.");
         ArgumentNullException.ThrowIfNull(ScannerVariation, nameof(ScannerVariation));
-        if (!(ScannerVariation.MaxNoiseHu is >= 0 and <= 200) || !(ScannerVariation.MaxBlurPixels is >= 0 and <= 4))
-            throw new ArgumentOutOfRangeException(nameof(ScannerVariation), ScannerVariation, "Scanner variation takes noise SD 0–200 HU and blur σ 0–4 pixels.");
+        if (!ScannerVariation.IsWithinLimits)
+            throw new ArgumentOutOfRangeException(nameof(ScannerVariation), ScannerVariation,
+                $"Scanner variation takes noise SD 0–{ScannerVariation.NoiseLimitHu} HU and blur σ 0–{ScannerVariation.BlurLimitPixels} pixels.");
         if (EarlyStoppingPatience is < 1)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "Patience counts at least one epoch.");
     }

@@ -1,8 +1,6 @@
-using System.Globalization;
 using NativeSeg.Engine.Reference;
 using NativeSeg.IO;
 using NativeSeg.Model.Network;
-using NativeSeg.Model.Training;
 
 namespace NativeSeg.Model.Weights;
 
@@ -45,11 +43,7 @@ public static class WeightsAveraging
         using var backend = new ReferenceBackend();
         using var network = new HighResNet2D(backend, first.Configuration);
         network.ImportTensors(mean);
-        var sources = string.Join("; ", files.Select(f => string.Create(CultureInfo.InvariantCulture,
-            $"{System.IO.Path.GetFileName(f.Path)} (sha256 {f.RawMetadata[WeightsMetadata.ChecksumKey]})")));
         // The first file's training description stays; what belongs to one epoch or to a checkpoint does not.
-        var extra = first.Metadata.Extra.Where(p => !Checkpoint.PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        extra[SourcesKey] = sources;
-        WeightsFile.Save(outputPath, network, first.Metadata with { Extra = extra });
+        WeightsFile.Save(outputPath, network, first.DerivedMetadata(SourcesKey, string.Join("; ", files.Select(f => f.Identity))));
     }
 }

@@ -26,6 +26,20 @@ public sealed class WeightsFile
 
     public WeightsMetadata Metadata { get; }
 
+    /// <summary>The file's name and the SHA-256 of its tensors, as derived files name their sources.</summary>
+    public string Identity => $"{System.IO.Path.GetFileName(Path)} (sha256 {RawMetadata[WeightsMetadata.ChecksumKey]})";
+
+    /// <summary>
+    /// The metadata of a file made from this one (an average, a recalibration): this file's, without what belonged
+    /// to one checkpoint or epoch (<see cref="Training.Checkpoint.PerFileKeys"/>), plus <paramref name="key"/> saying how.
+    /// </summary>
+    public WeightsMetadata DerivedMetadata(string key, string provenance)
+    {
+        var extra = Metadata.Extra.Where(p => !Training.Checkpoint.PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        extra[key] = provenance;
+        return Metadata with { Extra = extra };
+    }
+
     public HighResNetConfiguration Configuration => new(Metadata.InputChannels, Metadata.ClassNames.Count);
 
     /// <summary>The network's tensors by state_dict name.</summary>

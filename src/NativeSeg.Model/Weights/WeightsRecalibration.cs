@@ -21,10 +21,9 @@ public static class WeightsRecalibration
         using (network)
         {
             var summary = BatchNormRecalibration.Run(network, data, batchSize, seed, window, progress, cancellation);
-            var extra = file.Metadata.Extra.Where(p => !Checkpoint.PerFileKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-            extra[RecalibrationKey] = string.Create(CultureInfo.InvariantCulture,
-                $"running statistics of {Path.GetFileName(weightsPath)} (sha256 {file.RawMetadata[WeightsMetadata.ChecksumKey]}) measured again over {summary.Slices} {(window is (int h, int w) ? $"{h}×{w} windows (training augmentation)" : "whole slices")} of {dataDescription}, batch {batchSize}, seed {seed}");
-            WeightsFile.Save(outputPath, network, file.Metadata with { Extra = extra });
+            string over = window is (int h, int w) ? $"{h}×{w} windows (training augmentation)" : "whole slices";
+            WeightsFile.Save(outputPath, network, file.DerivedMetadata(RecalibrationKey, string.Create(CultureInfo.InvariantCulture,
+                $"running statistics of {file.Identity} measured again over {summary.Slices} {over} of {dataDescription}, batch {batchSize}, seed {seed}")));
             return summary;
         }
     }
