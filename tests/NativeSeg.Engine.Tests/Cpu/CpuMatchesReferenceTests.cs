@@ -49,6 +49,19 @@ public sealed class CpuMatchesReferenceTests
         }
     }
 
+    /// <summary>
+    /// Seeds whose Winograd training chain once failed for reasons of conditioning, not of a kernel: 1721823133 put a
+    /// ReLU input 3.4e-8 below zero in float64 and above it in float32; 104 (on the 9×21 chain) had a gradient and its
+    /// weight decay cancel to within Adam's ε = 1e-8.
+    /// </summary>
+    [TestCase(1721823133)]
+    [TestCase(104)]
+    public void SharedNumericsCheckPassesOnSeedsThatOnceFailed(int seed)
+    {
+        foreach (var result in new NumericsCheck(_cpu, _reference, seed).RunAll())
+            Assert.That(result.Passed, Is.True, $"{result.Operation}: {result.WorstRelativeError:E3} > {result.Tolerance:E1} {result.Detail}");
+    }
+
     // (batch, in, out, height, width, kernel, dilation): odd sizes, dilation-4 borders reaching past small images,
     // channel counts off the block of 4, batch > 1, rows wider than the 64-column kernel with a ragged tail, and
     // one realistic layer.
