@@ -16,6 +16,7 @@ public class TrainRecipeOptionsTests
     [TestCase("--keep-adam-moments", null, "--init-weights")]
     [TestCase("--augment-noise", "-5", "--augment-noise")]
     [TestCase("--augment-blur", "9", "--augment-blur")]
+    [TestCase("--slice-context", "25", "--slice-context")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();

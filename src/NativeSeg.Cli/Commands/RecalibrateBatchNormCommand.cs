@@ -42,7 +42,7 @@ public static class RecalibrateBatchNormCommand
             var loaded = DatasetManifest.Load(manifestPath);
             foreach (string file in ManifestFiles.Of(loaded)) outputs.Read(file);
             string staged = outputs.File(path, "--output");
-            var data = TrainingData.Load(loaded);
+            var data = TrainingData.Load(loaded, sliceContext: WeightsFile.Load(weightsPath).Metadata.SliceContext);
             if (data.Slices.Count < batch)
                 throw new InvalidInputException(manifestPath, $"{data.Slices.Count} training slices with lung do not fill one batch of {batch}.");
             var windowSize = TrainCommandWindows.Parse(result.GetValue(window));

@@ -1,3 +1,4 @@
+using NativeSeg.Imaging.Preprocessing;
 using System.CommandLine;
 using System.Globalization;
 using NativeSeg.Cli.Devices;
@@ -38,11 +39,13 @@ public static class TrainCommand
         var validationPatients = new Option<string[]>("--validation-patients") { Description = "Hold out exactly these patients for validation (instead of --validation-fraction).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
         var holdStatistics = new Option<bool>("--hold-bn-statistics") { Description = "Fine-tune with the batch norms' running statistics (held, not updated) instead of each batch's: the network trains as it is used. Needs --init-weights (or a run started with it)." };
+        var sliceContext = new Option<double>("--slice-context") { Description = "Also show the network the CT this many mm below and above each slice (3 input channels; 0: the paper's single slice). With --init-weights of a single-slice network, its first convolution is widened with zero weights. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
+            sliceContext,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -89,7 +92,10 @@ public static class TrainCommand
                 throw new UsageException("--hold-bn-statistics fine-tunes trained weights: give --init-weights (a new network's running statistics are 0 and 1).");
             int edgeRadius = result.GetValue(uncertainEdges) is var r and >= 0 and <= 8
                 ? r : throw new UsageException($"--uncertain-dense-edges takes 0 to 8 pixels, got {result.GetValue(uncertainEdges)}.");
-            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, result.GetValue(keepMoments), edgeRadius, cancel);
+            var context = new SliceContext(result.GetValue(sliceContext));
+            if (context.Problem is string problem) throw new UsageException($"--slice-context: {problem}.");
+            return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, result.GetValue(keepMoments), edgeRadius,
+                context, cancel);
         }, CommandContext.Cancellation));
         return command;
     }
@@ -121,7 +127,7 @@ public static class TrainCommand
             : throw new UsageException($"--checkpoint-minutes must be zero or more, got {minutes}.");
 
     private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, bool keepAdamMoments, int uncertainEdgeRadius,
-        CancellationToken cancellation)
+        SliceContext sliceContext, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
         using var outputs = new OutputSet().Read(manifestPath);
@@ -133,7 +139,8 @@ public static class TrainCommand
         foreach (string stale in outputs.RemovedStale) Console.WriteLine($"removed {stale} (left by a killed run)");
         using var backend = Backends.Create(AutoDevice.Resolve(device, quiet: false));
         Console.WriteLine($"device: {backend.Description}");
-        var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"), uncertainEdgeRadius: uncertainEdgeRadius);
+        var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"), uncertainEdgeRadius: uncertainEdgeRadius,
+            sliceContext: sliceContext);
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
         PatientSplit split;
         try

@@ -5,15 +5,19 @@ using NativeSeg.IO.Volumes;
 namespace NativeSeg.Imaging.Preprocessing;
 
 /// <summary>
-/// The network input for a CT (N × 1 × 216 × 296, N = slices, ordered inferior → superior) together with
+/// The network input for a CT (N × C × 216 × 296, N = slices ordered inferior → superior, C = 1, or 3 with
+/// <see cref="SliceContext"/>: the slice first, then its neighbours below and above) together with
 /// what is needed to go back: the orientation and each slice's crop box. <see cref="PrepareLabels"/> applies
 /// the same crop and resize to a mask; <see cref="MapBack"/> resamples network outputs onto the CT's grid.
 /// </summary>
 public sealed class PreparedVolume
 {
-    internal PreparedVolume(Grid grid, SliceOrientation orientation, CropBox[] boxes, float[] input)
+    internal PreparedVolume(Grid grid, SliceOrientation orientation, CropBox[] boxes, float[] input, int inputChannels = 1)
     {
+        if (input.Length != (long)boxes.Length * inputChannels * SliceValues)
+            throw new ArgumentException($"{boxes.Length} slices of {inputChannels} channel(s) need {(long)boxes.Length * inputChannels * SliceValues} values, got {input.Length}.");
         Grid = grid;
+        InputChannels = inputChannels;
         Orientation = orientation;
         Boxes = boxes;
         Input = input;
@@ -27,8 +31,18 @@ public sealed class PreparedVolume
     /// <summary>Per network slice, the crop box in display coordinates.</summary>
     public IReadOnlyList<CropBox> Boxes { get; }
 
-    /// <summary>N × 1 × 216 × 296 intensities in [0, 1.3], row-major (columns fastest).</summary>
+    /// <summary>N × C × 216 × 296 intensities in [0, 1.3], row-major (columns fastest), slice-major.</summary>
     public float[] Input { get; }
+
+    /// <summary>C: 1, or 3 when the neighbours are channels (<see cref="SliceContext"/>).</summary>
+    public int InputChannels { get; }
+
+    /// <summary>The network input of slices [first, first + count): count × C × 216 × 296 values.</summary>
+    public ReadOnlySpan<float> InputOf(int first, int count) =>
+        Input.AsSpan(first * InputChannels * SliceValues, count * InputChannels * SliceValues);
+
+    /// <summary>Slice n's own intensities (channel 0), without its neighbours.</summary>
+    public ReadOnlySpan<float> CentreOf(int n) => Input.AsSpan(n * InputChannels * SliceValues, SliceValues);
 
     public int Slices => Boxes.Count;
 

@@ -1,4 +1,5 @@
 using NativeSeg.Engine;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.Model.Network;
 using NativeSeg.Model.Weights;
 
@@ -55,6 +56,9 @@ public sealed class Segmenter : IDisposable
     }
 
     public WeightsMetadata Metadata { get; }
+
+    /// <summary>How the input must be prepared: the slice alone, or with its neighbours as channels (from the weights).</summary>
+    public SliceContext SliceContext => Metadata.SliceContext;
 
     public HighResNetConfiguration Configuration => _network.Configuration;
 

@@ -54,7 +54,7 @@ internal static class LungExtentPrediction
             {
                 int count = direction > 0 ? Math.Min(batchSize, slices - next) : Math.Min(batchSize, next + 1);
                 int first = direction > 0 ? next : next - count + 1;
-                segmenter.PredictProbabilities(prepared.Input.AsSpan(first * plane, count * plane), count,
+                segmenter.PredictProbabilities(prepared.InputOf(first, count), count,
                     PreparedVolume.Height, PreparedVolume.Width, maps.AsSpan(first * plane, count * plane), batchSize, null, cancellation);
                 prepared.MapBackThresholded(maps, threshold, first, count, mask);
                 for (int n = first; n < first + count; n++)

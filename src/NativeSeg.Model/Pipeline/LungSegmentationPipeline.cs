@@ -112,14 +112,14 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         return new AxialPrediction(geometry, axial, prepared.MapBack(maps));
     }
 
-    private static (InputGeometry Geometry, Volume<float> Axial, PreparedVolume Prepared) PrepareAxial(Volume<float> ct, string source)
+    private (InputGeometry Geometry, Volume<float> Axial, PreparedVolume Prepared) PrepareAxial(Volume<float> ct, string source)
     {
         var geometry = InputGeometry.For(ct.Grid, source);
         var axial = geometry.ToNetworkGrid(ct);
         var sanity = InputSanity.CheckCt(axial);
         if (!sanity.IsOk)
             throw new InvalidInputException(source, sanity.Message);
-        return (geometry, axial, SlicePreprocessor.Prepare(axial, source));
+        return (geometry, axial, SlicePreprocessor.Prepare(axial, source, segmenter.SliceContext));
     }
 
     private float[] PredictAll(PreparedVolume prepared, int batchSize, Action<int, int>? progress, CancellationToken cancellation) =>

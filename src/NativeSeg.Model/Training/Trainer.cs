@@ -62,12 +62,23 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         ArgumentNullException.ThrowIfNull(weightsPath);
         ArgumentNullException.ThrowIfNull(data);
         var (file, adamStep) = keepAdamMoments ? CheckpointWithMoments(weightsPath) : (WeightsFile.Load(weightsPath), 0);
-        if (file.Configuration != new HighResNetConfiguration(data.InputChannels, data.Classes))
-            throw new InvalidInputException(weightsPath, $"the weights' network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
-        using var network = new HighResNet2D(Backend, file.Configuration);
-        network.ImportTensors(file.NetworkTensors);
+        IReadOnlyDictionary<string, float[]> tensors = file.NetworkTensors, moments = file.ExtraTensors;
+        var configuration = file.Configuration;
+        // A single-slice network can start one that also sees the neighbours (the new input channels weighted 0).
+        if (data.SliceContext.IsEnabled && !file.Metadata.SliceContext.IsEnabled && configuration.InputChannels == 1)
+        {
+            tensors = InputWidening.Widen(tensors, 1, data.InputChannels, weightsPath);
+            moments = InputWidening.Widen(moments, 1, data.InputChannels, weightsPath);
+            configuration = configuration with { InputChannels = data.InputChannels };
+        }
+        else if (file.Metadata.SliceContext != data.SliceContext)
+            throw new InvalidInputException(weightsPath, $"the weights' input is {file.Metadata.SliceContext}, the data's {data.SliceContext}.");
+        if (configuration != new HighResNetConfiguration(data.InputChannels, data.Classes))
+            throw new InvalidInputException(weightsPath, $"the weights' network takes {configuration.InputChannels} channel(s) and {configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
+        using var network = new HighResNet2D(Backend, configuration);
+        network.ImportTensors(tensors);
         var state = new TrainingState { Seed = Options.Seed, BatchSize = Options.BatchSize, ValidationFraction = Options.ValidationFraction, Recipe = Options.Recipe };
-        return Run(data, network, state, adamStep, keepAdamMoments ? file.ExtraTensors : null, progress, cancellation, weightsPath);
+        return Run(data, network, state, adamStep, keepAdamMoments ? moments : null, progress, cancellation, weightsPath);
     }
 
     private static (WeightsFile File, int AdamStep) CheckpointWithMoments(string path)
@@ -82,6 +93,8 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         Options.Validate();
         ArgumentNullException.ThrowIfNull(data);
         var (file, state, adamStep) = Checkpoint.Load(checkpointPath);
+        if (file.Metadata.SliceContext != data.SliceContext)
+            throw new InvalidInputException(checkpointPath, $"the checkpoint's input is {file.Metadata.SliceContext}, the data's {data.SliceContext}: a resume must keep it.");
         if (file.Configuration != new HighResNetConfiguration(data.InputChannels, data.Classes))
             throw new InvalidInputException(checkpointPath, $"the checkpoint's network takes {file.Configuration.InputChannels} channel(s) and {file.Configuration.Classes} classes, the data {data.InputChannels} and {data.Classes}.");
         if (state.Seed != Options.Seed || state.BatchSize != Options.BatchSize || state.ValidationFraction != Options.ValidationFraction)
@@ -335,6 +348,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
     private WeightsMetadata Metadata(TrainingSet data) => new()
     {
         InputChannels = data.InputChannels,
+        SliceContext = data.SliceContext,
         ClassNames = data.Classes == 2 ? ["background", "lung"] : Enumerable.Range(0, data.Classes).Select(c => c == 0 ? "background" : $"class_{c}").ToList(),
         TrainingData = data.Description,
         Extra = new Dictionary<string, string>

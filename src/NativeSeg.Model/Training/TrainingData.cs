@@ -16,15 +16,17 @@ namespace NativeSeg.Model.Training;
 /// </summary>
 public static class TrainingData
 {
-    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null, int uncertainEdgeRadius = 0) =>
-        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius);
+    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null, int uncertainEdgeRadius = 0,
+        SliceContext sliceContext = default) =>
+        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius, sliceContext);
 
     /// <param name="uncertainEdgeRadius">
     /// If above 0, label the lung's edge as uncertain within this many pixels where the lung beside it is dense
     /// (<see cref="UncertainPleuralEdges"/>); 0 keeps the hard labels.
     /// </param>
+    /// <param name="sliceContext">Neighbouring slices as channels 2 and 3 (<see cref="SliceContext"/>); none by default.</param>
     public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null,
-        int uncertainEdgeRadius = 0)
+        int uncertainEdgeRadius = 0, SliceContext sliceContext = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var slices = new List<TrainingSlice>();
@@ -41,7 +43,7 @@ public static class TrainingData
             var reorientation = AxialReorientation.For(ct.Grid, ctPath);
             ct = reorientation.ToAxial(ct);
             mask = reorientation.ToAxial(mask);
-            var prepared = SlicePreprocessor.Prepare(ct, ctPath);
+            var prepared = SlicePreprocessor.Prepare(ct, ctPath, sliceContext);
             float[] labels;
             try
             {
@@ -63,7 +65,7 @@ public static class TrainingData
                     hasLung |= label[i] == 1;
                 }
                 if (onlySlicesWithLung && !hasLung) continue;
-                var input = prepared.Input.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).ToArray();
+                var input = prepared.InputOf(n, 1).ToArray();   // the slice first, then any neighbours
                 uncertain += UncertainPleuralEdges.Mark(label, input, PreparedVolume.Height, PreparedVolume.Width, uncertainEdgeRadius);
                 slices.Add(new TrainingSlice(entry.Patient, input, label, PreparedVolume.Height, PreparedVolume.Width));
                 kept++;
@@ -75,6 +77,7 @@ public static class TrainingData
         if (slices.Count == 0)
             throw new InvalidInputException(manifest.BaseDirectory, "the manifest has no training case with a mask (and lung in it).");
         string description = $"{(string.IsNullOrEmpty(manifest.Name) ? "dataset" : manifest.Name)}: {used.Count} cases ({string.Join(", ", used)}), {slices.Count} slices";
-        return new TrainingSet(slices, 2, description);
+        if (sliceContext.IsEnabled) description += $"; input: {sliceContext}";
+        return new TrainingSet(slices, 2, description) { SliceContext = sliceContext };
     }
 }

@@ -1,3 +1,5 @@
+using NativeSeg.Imaging.Preprocessing;
+
 namespace NativeSeg.Model.Training;
 
 /// <summary>
@@ -69,6 +71,9 @@ public sealed class TrainingSet
     public int Width => Slices[0].Width;
 
     public int InputChannels => Slices[0].InputChannels;
+
+    /// <summary>How the slices were prepared: alone, or with neighbours as channels (recorded in the trained weights).</summary>
+    public SliceContext SliceContext { get; init; }
 
     public IReadOnlyList<string> Patients => Slices.Select(s => s.Patient).Distinct(StringComparer.Ordinal).ToList();
 }

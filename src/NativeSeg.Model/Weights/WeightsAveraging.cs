@@ -26,6 +26,8 @@ public static class WeightsAveraging
             if (other.Configuration != first.Configuration || !other.Metadata.ClassNames.SequenceEqual(first.Metadata.ClassNames))
                 throw new InvalidInputException(other.Path, $"a network of {other.Configuration.InputChannels} channel(s) and classes " +
                     $"{string.Join("/", other.Metadata.ClassNames)}; {first.Path} has {first.Configuration.InputChannels} and {string.Join("/", first.Metadata.ClassNames)}.");
+            else if (other.Metadata.SliceContext != first.Metadata.SliceContext)
+                throw new InvalidInputException(other.Path, $"its input is {other.Metadata.SliceContext}; {first.Path}'s is {first.Metadata.SliceContext}.");
 
         var mean = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (name, values) in first.NetworkTensors)

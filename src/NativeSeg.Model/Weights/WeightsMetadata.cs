@@ -16,6 +16,12 @@ public sealed record WeightsMetadata
 
     public int InputChannels { get; init; } = 1;
 
+    /// <summary>
+    /// Neighbouring slices as input channels 2 and 3 (<see cref="Imaging.Preprocessing.SliceContext"/>); none for the
+    /// paper's network. Written only when enabled, so a single-slice file's metadata is what it always was.
+    /// </summary>
+    public Imaging.Preprocessing.SliceContext SliceContext { get; init; }
+
     /// <summary>Class names in output-channel order; the count is the number of classes.</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = ["background", "lung"];
 
@@ -42,6 +48,7 @@ public sealed record WeightsMetadata
     internal const string TrainingDataKey = "training_data";
     internal const string VersionKey = "version";
     internal const string ChecksumKey = "sha256";
+    internal const string SliceContextKey = "slice_context_mm";
     internal const string FormatKey = "format";
 
     internal Dictionary<string, string> ToDictionary()
@@ -55,6 +62,7 @@ public sealed record WeightsMetadata
             [TrainingDataKey] = TrainingData,
             [VersionKey] = Version,
         };
+        if (SliceContext.IsEnabled) map[SliceContextKey] = SliceContext.OffsetMm.ToString("R", CultureInfo.InvariantCulture);
         return map;
     }
 
@@ -70,11 +78,23 @@ public sealed record WeightsMetadata
         var classes = Require(ClassesKey).Split(',');
         if (classes.Length < 2)
             throw new IO.InvalidInputException(path, $"metadata classes '{map[ClassesKey]}' names fewer than two classes.");
-        var known = new HashSet<string> { ArchitectureKey, InputChannelsKey, ClassesKey, PreprocessingKey, TrainingDataKey, VersionKey, ChecksumKey };
+        var context = Imaging.Preprocessing.SliceContext.None;
+        if (map.TryGetValue(SliceContextKey, out var offset))
+        {
+            if (!double.TryParse(offset, NumberStyles.Float, CultureInfo.InvariantCulture, out double mm) || !(mm > 0))
+                throw new IO.InvalidInputException(path, $"metadata {SliceContextKey} '{offset}' is not a positive number of millimetres.");
+            context = new Imaging.Preprocessing.SliceContext(mm);
+            if (context.Problem is string problem)
+                throw new IO.InvalidInputException(path, $"metadata {SliceContextKey}: {problem}.");
+        }
+        if (context.IsEnabled && context.Channels != inputs)
+            throw new IO.InvalidInputException(path, $"the network takes {inputs} input channel(s), but its input is {context} ({SliceContextKey} {(context.IsEnabled ? offset : "absent")}).");
+        var known = new HashSet<string> { ArchitectureKey, InputChannelsKey, ClassesKey, PreprocessingKey, TrainingDataKey, VersionKey, ChecksumKey, SliceContextKey };
         return new WeightsMetadata
         {
             Architecture = architecture,
             InputChannels = inputs,
+            SliceContext = context,
             ClassNames = classes,
             Preprocessing = map.GetValueOrDefault(PreprocessingKey, ""),
             TrainingData = map.GetValueOrDefault(TrainingDataKey, ""),

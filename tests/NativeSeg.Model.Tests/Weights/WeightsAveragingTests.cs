@@ -1,3 +1,4 @@
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.Engine.Cpu;
 using NativeSeg.IO;
 using NativeSeg.Model.Network;
@@ -64,13 +65,25 @@ public class WeightsAveragingTests
         Assert.That(File.Exists(Path.Combine(_folder, "x.safetensors")), Is.False);
     }
 
-    private string Write(string name, HighResNetConfiguration configuration, ulong seed)
+    [Test]
+    public void NetworksThatSeeDifferentNeighboursAreRefused()
+    {
+        var threeChannels = new HighResNetConfiguration(3, 2);
+        string near = Write("near", threeChannels, seed: 1, new SliceContext(3));
+        string far = Write("far", threeChannels, seed: 2, new SliceContext(5));
+        var e = Assert.Throws<InvalidInputException>(() => WeightsAveraging.Average([near, far], Path.Combine(_folder, "x.safetensors")))!;
+        Assert.That(e.Message, Does.Contain("far.safetensors").And.Contain("5 mm"));
+        WeightsAveraging.Average([far, far], Path.Combine(_folder, "same.safetensors"));
+        Assert.That(WeightsFile.Load(Path.Combine(_folder, "same.safetensors")).Metadata.SliceContext, Is.EqualTo(new SliceContext(5)));
+    }
+
+    private string Write(string name, HighResNetConfiguration configuration, ulong seed, SliceContext context = default)
     {
         string path = Path.Combine(_folder, name + ".safetensors");
         using var backend = new CpuBackend(1);
         using var network = HighResNet2D.CreateInitialised(backend, configuration, seed);
         var classes = Enumerable.Range(0, configuration.Classes).Select(c => c == 0 ? "background" : $"class{c}").ToList();
-        WeightsFile.Save(path, network, new WeightsMetadata { InputChannels = configuration.InputChannels, ClassNames = classes, TrainingData = "test " + name });
+        WeightsFile.Save(path, network, new WeightsMetadata { InputChannels = configuration.InputChannels, ClassNames = classes, TrainingData = "test " + name, SliceContext = context });
         return path;
     }
 }
