@@ -53,8 +53,11 @@ public sealed class TrainKillTests
         // What a kill during a write leaves: a hidden temporary of a process that no longer exists.
         string orphan = Path.Combine(killed, $".nativeseg-tmp-{DeadProcessId()}-{Trainer.CheckpointFileName}.{Guid.NewGuid():N}");
         File.WriteAllBytes(orphan, new byte[1000]);
-        // Written before the resuming run started (here: this test process, which runs the resume in-process).
-        File.SetLastWriteTimeUtc(orphan, Process.GetCurrentProcess().StartTime.ToUniversalTime().AddSeconds(-1));
+        // Written before the resuming run started. The resume runs in this test process, which started before the
+        // killed run, so every temporary there (the orphan above, and the killed run's own when the kill landed in a
+        // checkpoint write) is dated before this process's start, as a resume in a process of its own would see it.
+        foreach (string temporary in Directory.GetFiles(killed, ".nativeseg-tmp-*"))
+            File.SetLastWriteTimeUtc(temporary, Process.GetCurrentProcess().StartTime.ToUniversalTime().AddSeconds(-1));
 
         var resumed = CliRunner.Expect(ExitCodes.Success, [.. Train(killed), "--resume"]);
         Assert.That(resumed.Out, Does.Contain("Completed: 12 epochs"), resumed.ToString());

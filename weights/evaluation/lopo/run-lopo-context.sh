@@ -4,7 +4,7 @@
 # at lr 0.001 on its own data twice, with its Adam moments: once widened to see the CT 5 mm below and above each slice
 # (arm "context5"), once as it is (arm "single", the control); each arm's mean of its 3 epochs scores the held-out
 # patient's four cases (reproduce).
-# Usage: run-lopo-context.sh NATIVESEG WORK_FOLDER   (WORK_FOLDER as given to run-lopo.sh; about 15 minutes a fold)
+# Usage: run-lopo-context.sh NATIVESEG WORK_FOLDER   (WORK_FOLDER as given to run-lopo.sh; about 22 minutes a fold on 2 cores)
 set -e
 NS=$1; WORK=$2
 for F in Case_000 Case_005 Case_007 Case_009; do
