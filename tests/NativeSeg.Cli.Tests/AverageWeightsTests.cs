@@ -5,17 +5,15 @@ namespace NativeSeg.Cli.Tests;
 /// <summary>`nativeseg average-weights`: the shipped file averaged with a copy of itself, and the refusals.</summary>
 public class AverageWeightsTests
 {
-    private static string Shipped => RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors");
-
     [Test]
     public void TheShippedFileAveragedWithACopyIsItself()
     {
         using var folder = new TemporaryFolder();
         string copy = Path.Combine(folder.Path, "copy.safetensors"), mean = Path.Combine(folder.Path, "mean.safetensors");
-        File.Copy(Shipped, copy);
-        var result = CliRunner.Expect(ExitCodes.Success, "average-weights", Shipped, copy, "-o", mean);
+        File.Copy(RepositoryPaths.ShippedWeights, copy);
+        var result = CliRunner.Expect(ExitCodes.Success, "average-weights", RepositoryPaths.ShippedWeights, copy, "-o", mean);
         Assert.That(result.Out, Does.Contain("the mean of 2 weights files"), result.ToString());
-        var shipped = NativeSeg.Model.Weights.WeightsFile.Load(Shipped);
+        var shipped = NativeSeg.Model.Weights.WeightsFile.Load(RepositoryPaths.ShippedWeights);
         var averaged = NativeSeg.Model.Weights.WeightsFile.Load(mean);
         foreach (var (name, values) in shipped.NetworkTensors)
             Assert.That(averaged.NetworkTensors[name], Is.EqualTo(values), name);
@@ -28,10 +26,10 @@ public class AverageWeightsTests
     {
         using var folder = new TemporaryFolder();
         string mean = Path.Combine(folder.Path, "mean.safetensors");
-        CliRunner.Expect(ExitCodes.UsageError, "average-weights", Shipped, "-o", mean);
+        CliRunner.Expect(ExitCodes.UsageError, "average-weights", RepositoryPaths.ShippedWeights, "-o", mean);
         string corrupt = Path.Combine(folder.Path, "corrupt.safetensors");
-        File.WriteAllBytes(corrupt, File.ReadAllBytes(Shipped)[..4096]);
-        var result = CliRunner.Run("average-weights", Shipped, corrupt, "-o", mean);
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(RepositoryPaths.ShippedWeights)[..4096]);
+        var result = CliRunner.Run("average-weights", RepositoryPaths.ShippedWeights, corrupt, "-o", mean);
         Assert.That(result.ExitCode, Is.Not.EqualTo(ExitCodes.Success));
         Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
         Assert.That(result.ErrorLines[0], Does.Contain("corrupt.safetensors"), result.ToString());

@@ -6,8 +6,6 @@ namespace NativeSeg.Cli.Tests;
 /// <summary>`nativeseg recalibrate-bn`: the shipped weights with statistics measured on two phantoms, and the refusals.</summary>
 public sealed class RecalibrateBatchNormTests
 {
-    private static string Shipped => RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors");
-
     [Test]
     public void OnlyTheRunningStatisticsChangeAndTheFileSaysHow()
     {
@@ -19,10 +17,10 @@ public sealed class RecalibrateBatchNormTests
             Phantoms.NormalCase("b", "B", b));
         string output = folder.File("recalibrated.safetensors");
 
-        var run = CliRunner.Expect(ExitCodes.Success, "recalibrate-bn", Shipped, manifest, "-o", output, "--window", "64x64", "--batch-size", "4", "--device", "cpu");
+        var run = CliRunner.Expect(ExitCodes.Success, "recalibrate-bn", RepositoryPaths.ShippedWeights, manifest, "-o", output, "--window", "64x64", "--batch-size", "4", "--device", "cpu");
 
         Assert.That(run.Out, Does.Contain("largest running-mean shift"), run.ToString());
-        var shipped = WeightsFile.Load(Shipped);
+        var shipped = WeightsFile.Load(RepositoryPaths.ShippedWeights);
         var recalibrated = WeightsFile.Load(output);
         foreach (var (name, values) in shipped.NetworkTensors)
         {
@@ -42,8 +40,8 @@ public sealed class RecalibrateBatchNormTests
         string manifest = Phantoms.WriteManifest(folder, "set.json",
             Phantoms.NormalCase("a", "A", a));
         string output = folder.File("out.safetensors");
-        CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", Shipped, manifest, "-o", output, "--batch-size", "1");
-        var window = CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", Shipped, manifest, "-o", output, "--window", "512x512", "--batch-size", "2");
+        CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", RepositoryPaths.ShippedWeights, manifest, "-o", output, "--batch-size", "1");
+        var window = CliRunner.Expect(ExitCodes.UsageError, "recalibrate-bn", RepositoryPaths.ShippedWeights, manifest, "-o", output, "--window", "512x512", "--batch-size", "2");
         Assert.That(window.ErrorLines.Single(), Does.Contain("--window 512x512"), window.ToString());
         Assert.That(File.Exists(output), Is.False);
     }

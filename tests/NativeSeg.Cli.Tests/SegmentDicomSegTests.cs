@@ -150,7 +150,7 @@ public sealed class SegmentDicomSegTests
 
     private static string WeightsSha256()
     {
-        using var stream = File.OpenRead(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"));
+        using var stream = File.OpenRead(RepositoryPaths.ShippedWeights);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

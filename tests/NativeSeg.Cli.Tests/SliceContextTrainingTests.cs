@@ -12,8 +12,6 @@ namespace NativeSeg.Cli.Tests;
 /// </summary>
 public class SliceContextTrainingTests
 {
-    private static string Shipped => RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors");
-
     [Test]
     public void AWidenedShippedNetworkSegmentsAsTheShippedOne()
     {
@@ -24,7 +22,7 @@ public class SliceContextTrainingTests
         string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
         string run = folder.File("run");
         var train = CliRunner.Expect(ExitCodes.Success, "train", manifest, "-o", run, "--device", "cpu", "--window", "16x16", "--batch-size", "2",
-            "--epochs", "1", "--seed", "1", "--init-weights", Shipped, "--slice-context", "5", "--hold-bn-statistics", "--lr", "1e-12",
+            "--epochs", "1", "--seed", "1", "--init-weights", RepositoryPaths.ShippedWeights, "--slice-context", "5", "--hold-bn-statistics", "--lr", "1e-12",
             "--max-steps", "1");
         string checkpoint = Path.Combine(run, "checkpoint.safetensors");
         var file = WeightsFile.Load(checkpoint);
@@ -34,7 +32,7 @@ public class SliceContextTrainingTests
         string slab = RealSeries.CopyCase009(folder.File("slab"), 45, 12);
         string widenedMask = folder.File("widened.nii.gz"), shippedMask = folder.File("shipped.nii.gz");
         CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", widenedMask, "--weights", checkpoint, "--device", "cpu", "-q");
-        CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", shippedMask, "--weights", Shipped, "--device", "cpu", "-q");
+        CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", shippedMask, "--weights", RepositoryPaths.ShippedWeights, "--device", "cpu", "-q");
         var widened = NiftiReader.ReadMask(widenedMask).Voxels;
         var shipped = NiftiReader.ReadMask(shippedMask).Voxels;
         Assert.That(shipped.Count(v => v != 0), Is.GreaterThan(10_000), "the slab holds lung");

@@ -25,6 +25,9 @@ internal static class RepositoryPaths
     /// <summary>A path inside the repository.</summary>
     public static string InRepository(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>The shipped default weights, weights/highresnet2d-lung.safetensors.</summary>
+    public static string ShippedWeights => InRepository("weights", "highresnet2d-lung.safetensors");
+
     private static string? FindSolutionAbove(string? start)
     {
         for (var directory = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); directory is not null; directory = directory.Parent)

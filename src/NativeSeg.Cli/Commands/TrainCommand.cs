@@ -1,9 +1,9 @@
-using NativeSeg.Imaging.Preprocessing;
 using System.CommandLine;
 using System.Globalization;
 using NativeSeg.Cli.Devices;
 using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.Model.Network;
 using NativeSeg.Model.Training;
 

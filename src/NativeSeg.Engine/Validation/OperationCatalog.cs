@@ -443,8 +443,9 @@ public sealed partial class OperationCatalog(int seed)
         Tensor dLogits = New(2), dy = New(c2), da1 = New(c1), dh1 = New(c1), dh0 = New(c1);
         // Adam's step lr·m̂/(√v̂ + ε) is nearly a sign function where a parameter's gradient (weight decay folded in) is
         // near zero: with the paper's ε = 1e-8 a float32 gradient error of 5e-9 moved one step by 0.16·lr (seed 104,
-        // where a 3e-6 gradient and the weight decay cancelled). ε = 1e-5, below every gradient that matters here
-        // (1e-4 … 1e-2), bounds that amplification by lr/ε = 100; the paper's ε is compared in "adam (2 steps)".
+        // a 3.2e-6 gradient: a 0.16·lr change of a first step implies the weight decay 2e-5·w all but cancelled it).
+        // ε = 1e-5, below each tensor's largest gradient here (measured 4e-4 for the first kernel … 2e-2 for β), bounds
+        // that amplification by lr/ε = 100; the paper's ε is compared in "adam (2 steps)".
         var adam = new AdamSettings(1e-3f, Epsilon: 1e-5f);
         float l2 = 1e-4f / parameters.Length;
         var losses = new float[5];

@@ -34,7 +34,8 @@ public static class SlicePreprocessor
         var boxes = new CropBox[slices];
 
         Parallel.For(0, slices,
-            () => (Display: new float[columns * rows], Second: new float[columns * rows], Body: new BodyBox(columns, rows)),
+            // The second slice of a neighbour's blend: only with a slice context, so the default path allocates nothing more.
+            () => (Display: new float[columns * rows], Second: channels > 1 ? new float[columns * rows] : [], Body: new BodyBox(columns, rows)),
             (n, _, scratch) =>
             {
                 Display(ct, orientation, offsets, n, scratch.Display);

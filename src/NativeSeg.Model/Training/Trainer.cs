@@ -67,9 +67,10 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         // A single-slice network can start one that also sees the neighbours (the new input channels weighted 0).
         if (data.SliceContext.IsEnabled && !file.Metadata.SliceContext.IsEnabled && configuration.InputChannels == 1)
         {
-            tensors = InputWidening.Widen(tensors, 1, data.InputChannels, weightsPath);
-            moments = InputWidening.Widen(moments, 1, data.InputChannels, weightsPath);
-            configuration = configuration with { InputChannels = data.InputChannels };
+            var widened = configuration with { InputChannels = data.InputChannels };
+            tensors = InputWidening.Widen(tensors, configuration, widened, weightsPath);
+            moments = InputWidening.Widen(moments, configuration, widened, weightsPath);
+            configuration = widened;
         }
         else if (file.Metadata.SliceContext != data.SliceContext)
             throw new InvalidInputException(weightsPath, $"the weights' input is {file.Metadata.SliceContext}, the data's {data.SliceContext}.");

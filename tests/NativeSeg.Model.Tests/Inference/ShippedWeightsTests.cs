@@ -23,7 +23,7 @@ public sealed class ShippedWeightsTests
         const int depth = 24;
         int first = (lungSlices[0] + lungSlices[^1]) / 2 - depth / 2;
 
-        using var segmenter = Segmenter.Load(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"), "cpu");
+        using var segmenter = Segmenter.Load(RepositoryPaths.ShippedWeights, "cpu");
         var result = new LungSegmentationPipeline(segmenter).Run(Slab(ct, first, depth), "Case_009 slab", new SegmentationOptions());
         var expected = Slab(reference, first, depth);
 

@@ -20,7 +20,7 @@ public sealed class WinogradShippedWeightsTests
         const int depth = 24;
         int first = ct.Grid.SizeZ / 2 - depth / 2;
         var slab = ShippedWeightsTests.Slab(ct, first, depth);
-        string weights = RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors");
+        string weights = RepositoryPaths.ShippedWeights;
 
         byte[] Segment(CpuConvolutionAlgorithm algorithm)
         {

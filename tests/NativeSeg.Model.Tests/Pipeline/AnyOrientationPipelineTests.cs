@@ -23,7 +23,7 @@ public class AnyOrientationPipelineTests
     [OneTimeSetUp]
     public void Load()
     {
-        _segmenter = Segmenter.Load(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"), "cpu");
+        _segmenter = Segmenter.Load(RepositoryPaths.ShippedWeights, "cpu");
         var ct = NiftiReader.ReadFloat(RepositoryPaths.SharedData("lctsc", "Case_009_ct.nii.gz"));
         // Slices 60–61 (mid-lung), the body's rows and columns: 49 runs of two slices each.
         _slab = AxisVariants.Crop(ct, 40, 90, 60, 432, 330, 2);

@@ -42,7 +42,7 @@ public sealed class LungExtentPredictionTests
     {
         var ct = NiftiReader.ReadFloat(RepositoryPaths.SharedData("lctsc", "Case_009_ct.nii.gz"));
         var slab = ShippedWeightsTests.Slab(ct, 0, 32);
-        using var segmenter = Segmenter.Load(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"), "cpu");
+        using var segmenter = Segmenter.Load(RepositoryPaths.ShippedWeights, "cpu");
         var pipeline = new LungSegmentationPipeline(segmenter);
         var everySlice = pipeline.Run(slab, "Case_009 lower slab", new SegmentationOptions { KeepProbabilities = false, StopAtLungEnds = false, BatchSize = 4 });
         var searched = pipeline.Run(slab, "Case_009 lower slab", new SegmentationOptions { KeepProbabilities = false, BatchSize = 4 });

@@ -19,7 +19,7 @@ public sealed class PostprocessingAblationTests
     {
         var ct = NiftiReader.ReadFloat(RepositoryPaths.SharedData("lctsc", "Case_009_ct.nii.gz"));
         var slab = ShippedWeightsTests.Slab(ct, 52, 16);
-        using var segmenter = Segmenter.Load(RepositoryPaths.InRepository("weights", "highresnet2d-lung.safetensors"), "cpu");
+        using var segmenter = Segmenter.Load(RepositoryPaths.ShippedWeights, "cpu");
         var pipeline = new LungSegmentationPipeline(segmenter);
 
         var masks = PostprocessingAblation.Run(pipeline, slab, "Case_009 slab", batchSize: 4);

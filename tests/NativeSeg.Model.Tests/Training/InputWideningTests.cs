@@ -15,6 +15,8 @@ namespace NativeSeg.Model.Tests.Training;
 public class InputWideningTests
 {
     private const int Slices = 3, H = 16, W = 24;
+    private const string FirstKernel = "conv_0.conv.weight";
+    private static readonly HighResNetConfiguration Wide = new(3, 2);
 
     [Test]
     public void AWidenedNetworkIgnoresTheNeighboursUntilTrained()
@@ -22,9 +24,9 @@ public class InputWideningTests
         using var backend = new CpuBackend();
         using var single = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, 5);
         var tensors = single.ExportTensors();
-        var widenedTensors = InputWidening.Widen(tensors, 1, 3, "test");
-        Assert.That(widenedTensors[InputWidening.FirstKernel], Has.Length.EqualTo(3 * tensors[InputWidening.FirstKernel].Length));
-        Assert.That(widenedTensors.Where(p => p.Key != InputWidening.FirstKernel).All(p => ReferenceEquals(p.Value, tensors[p.Key])), Is.True,
+        var widenedTensors = InputWidening.Widen(tensors, HighResNetConfiguration.Lung, Wide, "test");
+        Assert.That(widenedTensors[FirstKernel], Has.Length.EqualTo(3 * tensors[FirstKernel].Length));
+        Assert.That(widenedTensors.Where(p => p.Key != FirstKernel).All(p => ReferenceEquals(p.Value, tensors[p.Key])), Is.True,
             "only the first kernel changes");
         using var widened = new HighResNet2D(backend, new HighResNetConfiguration(3, 2));
         widened.ImportTensors(widenedTensors);
@@ -42,8 +44,8 @@ public class InputWideningTests
         Assert.That(TestNetworks.RelativeL2(actual, expected), Is.LessThan(1e-6));
 
         // The kernel's weights for channel 0 are the single-slice ones, output by output; channels 1 and 2 are zero.
-        var before = tensors[InputWidening.FirstKernel];
-        var after = widenedTensors[InputWidening.FirstKernel];
+        var before = tensors[FirstKernel];
+        var after = widenedTensors[FirstKernel];
         for (int o = 0; o < before.Length / 9; o++)
         {
             Assert.That(after.AsSpan(o * 27, 9).ToArray(), Is.EqualTo(before.AsSpan(o * 9, 9).ToArray()), $"output {o}");
@@ -56,17 +58,17 @@ public class InputWideningTests
     {
         var moments = new Dictionary<string, float[]>
         {
-            [TensorNaming.FirstMomentPrefix + InputWidening.FirstKernel] = Enumerable.Range(1, 2 * 9).Select(i => (float)i).ToArray(),
+            [TensorNaming.FirstMomentPrefix + FirstKernel] = Enumerable.Range(1, 16 * 9).Select(i => (float)i).ToArray(),
             [TensorNaming.SecondMomentPrefix + "conv_1.conv.weight"] = [7f],
         };
-        var widened = InputWidening.Widen(moments, 1, 3, "test");
-        var first = widened[TensorNaming.FirstMomentPrefix + InputWidening.FirstKernel];
-        Assert.That(first, Has.Length.EqualTo(2 * 27));
+        var widened = InputWidening.Widen(moments, HighResNetConfiguration.Lung, Wide, "test");
+        var first = widened[TensorNaming.FirstMomentPrefix + FirstKernel];
+        Assert.That(first, Has.Length.EqualTo(16 * 27));
         Assert.That(first.AsSpan(27, 9).ToArray(), Is.EqualTo(Enumerable.Range(10, 9).Select(i => (float)i).ToArray()));
         Assert.That(first.AsSpan(36, 18).ToArray(), Is.All.Zero);
         Assert.That(widened[TensorNaming.SecondMomentPrefix + "conv_1.conv.weight"], Is.EqualTo(new[] { 7f }));
         Assert.Throws<InvalidInputException>(() => InputWidening.Widen(
-            new Dictionary<string, float[]> { [InputWidening.FirstKernel] = new float[10] }, 1, 3, "odd.safetensors"));
+            new Dictionary<string, float[]> { [FirstKernel] = new float[10] }, HighResNetConfiguration.Lung, Wide, "odd.safetensors"));
     }
 
     [Test]
