@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run.
 /// </summary>
 public class TrainRecipeOptionsTests
@@ -17,6 +17,9 @@ public class TrainRecipeOptionsTests
     [TestCase("--augment-noise", "-5", "--augment-noise")]
     [TestCase("--augment-blur", "9", "--augment-blur")]
     [TestCase("--slice-context", "25", "--slice-context")]
+    [TestCase("--augment-gain", "0.5", "--augment-gain")]
+    [TestCase("--augment-gain", "-0.01", "--augment-gain")]
+    [TestCase("--augment-shift", "300", "--augment-shift")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();
@@ -26,5 +29,21 @@ public class TrainRecipeOptionsTests
         Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
         Assert.That(result.ErrorLines[0], Does.Contain(named), result.ToString());
         Assert.That(Directory.Exists(Path.Combine(folder.Path, "run")), Is.False, "nothing is created for a usage error");
+    }
+
+    [Test]
+    public void IntensityJitterOptionsReachTheTrainerAndItsWeights()
+    {
+        using var folder = new TemporaryFolder();
+        var phantom = Phantoms.Make(folder, "p1", "32x32x8", seed: 1);
+        var second = Phantoms.Make(folder, "p2", "32x32x8", seed: 2);
+        string manifest = Phantoms.WriteManifest(folder, "train.json",
+            [Phantoms.NormalCase("case_1", "P1", phantom), Phantoms.NormalCase("case_2", "P2", second)]);
+        string output = folder.File("run");
+        CliRunner.Expect(ExitCodes.Success, ["train", manifest, "-o", output, "--device", "cpu", "--window", "16x16", "--batch-size", "2",
+            "--epochs", "1", "--seed", "1", "--augment-gain", "0", "--augment-shift", "10", "--max-steps", "1"]);
+        var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
+        Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("MaxIntensityGain = 0,").And.Contain("MaxIntensityShift = 0.01,")
+            .And.Contain("MaxRotationDegrees = 5,"), "the jitter is what was asked; rotation and scaling stay the defaults");
     }
 }

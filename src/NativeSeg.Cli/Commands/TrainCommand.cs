@@ -30,6 +30,8 @@ public static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, split, shuffling, augmentation and windows.", DefaultValueFactory = _ => 1 };
         var window = new Option<string?>("--window") { Description = "Train on random HxW windows of each slice (e.g. 128x128), as NiftyNet's sampler; default whole slices." };
         var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
+        var gain = new Option<double>("--augment-gain") { Description = $"Intensity jitter: scale each training slice's intensities by 1 ± up to this fraction (at soft tissue 0.05 is ±50 HU; 0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityGain };
+        var shift = new Option<double>("--augment-shift") { Description = "Intensity jitter: shift each training slice by up to ± this many HU (0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityShift * 1000 };
         var noise = new Option<double>("--augment-noise") { Description = "Scanner variation: add white noise of SD up to this many HU to each training slice (e.g. 25; 0: off).", DefaultValueFactory = _ => 0 };
         var blur = new Option<double>("--augment-blur") { Description = "Scanner variation: blur each training slice by a Gaussian of σ up to this many network pixels (a smoother kernel or thicker slices, e.g. 1; 0: off).", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
@@ -43,7 +45,7 @@ public static class TrainCommand
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
-            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, noise, blur, patience, maxSteps,
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
             sliceContext,
         };
@@ -68,7 +70,7 @@ public static class TrainCommand
                 ValidationPatients = result.GetValue(validationPatients) is { Length: > 0 } named ? named : null,
                 Seed = result.GetValue(seed),
                 Window = TrainCommandWindows.Parse(result.GetValue(window)),
-                Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : SliceAugmentation.Default,
+                Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : AugmentationOf(result.GetValue(gain), result.GetValue(shift)),
                 ScannerVariation = ScannerVariationOf(result.GetValue(noise), result.GetValue(blur)),
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
@@ -99,6 +101,11 @@ public static class TrainCommand
         }, CommandContext.Cancellation));
         return command;
     }
+
+    private static SliceAugmentation AugmentationOf(double gain, double shiftHu) =>
+        gain is >= 0 and <= SliceAugmentation.GainLimit && shiftHu is >= 0 and <= SliceAugmentation.ShiftLimitHu
+            ? SliceAugmentation.Default with { MaxIntensityGain = gain, MaxIntensityShift = shiftHu / 1000 }
+            : throw new UsageException($"--augment-gain takes 0 to {SliceAugmentation.GainLimit} and --augment-shift 0 to {SliceAugmentation.ShiftLimitHu} HU, got {gain} and {shiftHu}.");
 
     private static ScannerVariation ScannerVariationOf(double noiseHu, double blurPixels) =>
         new ScannerVariation(noiseHu, blurPixels) is { IsWithinLimits: true } variation

@@ -63,6 +63,39 @@ public class DataPreparationTests
     }
 
     [Test]
+    public void IntensityJitterIsOneGainAndShiftPerSliceWithinItsBounds()
+    {
+        var slice = TrainerTests.TinyData(8).Slices[0];
+        var input = new float[slice.Input.Length];
+        var labels = new byte[slice.Input.Length];
+        // Two pixels of different intensity fix the slice's gain and shift; every other pixel must follow them.
+        int low = Array.IndexOf(slice.Input, slice.Input.Min()), high = Array.IndexOf(slice.Input, slice.Input.Max());
+        double spread = slice.Input[high] - slice.Input[low];
+        Assume.That(spread, Is.GreaterThan(0.1));
+        foreach (var (gain, shiftHu) in new[] { (0.05, 20.0), (0.0, 10.0), (0.2, 0.0) })
+        {
+            var jitter = new SliceAugmentation(0, 0, gain, shiftHu / 1000);
+            double largestGain = 0, largestShift = 0;
+            for (ulong seed = 1; seed <= 40; seed++)
+            {
+                jitter.Apply(slice, new SeededRandom(seed), input, labels);
+                double a = (input[high] - input[low]) / spread - 1;
+                double b = input[low] - slice.Input[low] * (1 + a);
+                for (int i = 0; i < input.Length; i++)
+                    Assert.That(input[i], Is.EqualTo(slice.Input[i] * (1 + a) + b).Within(1e-5), $"pixel {i}, seed {seed}");
+                Assert.That(Math.Abs(a), Is.LessThanOrEqualTo(gain + 1e-6));
+                Assert.That(Math.Abs(b) * 1000, Is.LessThanOrEqualTo(shiftHu + 1e-3));
+                Assert.That(labels, Is.EqualTo(slice.Labels));
+                largestGain = Math.Max(largestGain, Math.Abs(a));
+                largestShift = Math.Max(largestShift, Math.Abs(b) * 1000);
+            }
+            // Forty draws use most of each range (an unused bound would mean the option does not reach the jitter).
+            Assert.That(largestGain, Is.GreaterThanOrEqualTo(0.8 * gain));
+            Assert.That(largestShift, Is.GreaterThanOrEqualTo(0.8 * shiftHu));
+        }
+    }
+
+    [Test]
     public void RandomStateRoundTrips()
     {
         var random = new SeededRandom(9);

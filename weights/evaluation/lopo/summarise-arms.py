@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Table of run-lopo-context.sh: per fold and arm, Dice (and FNR/FPR) of the held-out patient's four cases, then mean ± SD.
-Usage: summarise-context.py WORK_FOLDER  (as given to run-lopo-context.sh); prints Markdown."""
+"""Table of the leave-one-patient-out arms (run-lopo-arm.sh): per fold and arm, Dice (and
+FNR/FPR) of the held-out patient's four cases, then mean ± SD. An arm is the suffix of each fold's study-ARM folder.
+Usage: summarise-arms.py WORK_FOLDER ARM=LABEL ...  (WORK_FOLDER as given to run-lopo.sh); prints Markdown.
+Example: summarise-arms.py lopo "single=single slice (control)" "context5=slice ± 5 mm"
+"""
 import csv, statistics, sys
 
 work = sys.argv[1]
 folds = ["Case_000", "Case_005", "Case_007", "Case_009"]
-arms = [("single", "single slice (control)"), ("context5", "slice ± 5 mm")]
+arms = [tuple(arg.split("=", 1)) for arg in sys.argv[2:]]
 severities = ["normal", "mild", "moderate", "severe"]
 
 def severity(case_id):
