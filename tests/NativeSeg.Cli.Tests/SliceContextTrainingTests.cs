@@ -16,14 +16,9 @@ public class SliceContextTrainingTests
     public void AWidenedShippedNetworkSegmentsAsTheShippedOne()
     {
         using var folder = new TemporaryFolder();
-        var cases = new List<object>();
-        for (int i = 1; i <= 2; i++)
-            cases.Add(Phantoms.NormalCase($"case_{i}", $"P{i}", Phantoms.Make(folder, $"p{i}", "32x32x8", seed: (ulong)i)));
-        string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
         string run = folder.File("run");
-        var train = CliRunner.Expect(ExitCodes.Success, "train", manifest, "-o", run, "--device", "cpu", "--window", "16x16", "--batch-size", "2",
-            "--epochs", "1", "--seed", "1", "--init-weights", RepositoryPaths.ShippedWeights, "--slice-context", "5", "--hold-bn-statistics", "--lr", "1e-12",
-            "--max-steps", "1");
+        var train = CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(TinyTraining.Manifest(folder), run),
+            "--init-weights", RepositoryPaths.ShippedWeights, "--slice-context", "5", "--hold-bn-statistics", "--lr", "1e-12", "--max-steps", "1"]);
         string checkpoint = Path.Combine(run, "checkpoint.safetensors");
         var file = WeightsFile.Load(checkpoint);
         Assert.That(file.Configuration.InputChannels, Is.EqualTo(3), train.ToString());
@@ -43,11 +38,7 @@ public class SliceContextTrainingTests
     public void ResumingWithoutTheSameContextIsRefused()
     {
         using var folder = new TemporaryFolder();
-        var phantom = Phantoms.Make(folder, "p1", "32x32x8", seed: 1);
-        string manifest = Phantoms.WriteManifest(folder, "train.json", Phantoms.NormalCase("case_1", "P1", phantom),
-            Phantoms.NormalCase("case_2", "P2", Phantoms.Make(folder, "p2", "32x32x8", seed: 2)));
-        string run = folder.File("run");
-        string[] train = ["train", manifest, "-o", run, "--device", "cpu", "--window", "16x16", "--batch-size", "2", "--epochs", "1", "--seed", "1"];
+        string[] train = TinyTraining.Arguments(TinyTraining.Manifest(folder), folder.File("run"));
         CliRunner.Expect(ExitCodes.Success, [.. train, "--slice-context", "3", "--max-steps", "1"]);
         var resumed = CliRunner.Expect(ExitCodes.InvalidInput, [.. train, "--resume"]);
         Assert.That(resumed.ErrorLines.Single(), Does.Contain("checkpoint.safetensors").And.Contain("3 mm"), resumed.ToString());

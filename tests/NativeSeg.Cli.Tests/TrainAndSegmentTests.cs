@@ -13,17 +13,8 @@ public sealed class TrainAndSegmentTests
     public void Train_Resume_ThenSegmentWithTheBestWeights()
     {
         using var folder = new TemporaryFolder();
-        // Two patients of 8 slices (the smallest the phantom makes): the validation share (at least one patient)
-        // holds out one, leaving the other's slices with lung for training in steps of 2.
-        var cases = new List<object>();
-        for (int i = 1; i <= 2; i++)
-        {
-            var phantom = Phantoms.Make(folder, $"p{i}", "32x32x8", seed: (ulong)i);
-            cases.Add(Phantoms.NormalCase($"case_{i}", $"P{i}", phantom));
-        }
-        string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
         string output = folder.File("run");
-        string[] train = ["train", manifest, "-o", output, "--device", "cpu", "--window", "16x16", "--batch-size", "2", "--epochs", "1", "--seed", "1"];
+        string[] train = TinyTraining.Arguments(TinyTraining.Manifest(folder), output);
 
         var nothingToResume = CliRunner.Expect(ExitCodes.InvalidInput, [.. train, "--resume"]);
         Assert.That(nothingToResume.ErrorLines.Single(), Does.Contain(Path.Combine(output, "checkpoint.safetensors")));

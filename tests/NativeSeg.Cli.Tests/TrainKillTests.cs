@@ -15,15 +15,8 @@ public sealed class TrainKillTests
     public void KilledMidEpoch_ResumesToBitIdenticalWeights()
     {
         using var folder = new TemporaryFolder();
-        var cases = new List<object>();
-        for (int i = 1; i <= 2; i++)
-        {
-            var phantom = Phantoms.Make(folder, $"p{i}", "32x32x8", seed: (ulong)i);
-            cases.Add(Phantoms.NormalCase($"case_{i}", $"P{i}", phantom));
-        }
-        string manifest = Phantoms.WriteManifest(folder, "train.json", [.. cases]);
-        string[] Train(string output) =>
-            ["train", manifest, "-o", output, "--device", "cpu", "--window", "16x16", "--batch-size", "2", "--epochs", "12", "--seed", "1"];
+        string manifest = TinyTraining.Manifest(folder);
+        string[] Train(string output) => TinyTraining.Arguments(manifest, output, epochs: 12);
 
         string straight = folder.File("straight");
         CliRunner.Expect(ExitCodes.Success, Train(straight));

@@ -35,13 +35,9 @@ public class TrainRecipeOptionsTests
     public void IntensityJitterOptionsReachTheTrainerAndItsWeights()
     {
         using var folder = new TemporaryFolder();
-        var phantom = Phantoms.Make(folder, "p1", "32x32x8", seed: 1);
-        var second = Phantoms.Make(folder, "p2", "32x32x8", seed: 2);
-        string manifest = Phantoms.WriteManifest(folder, "train.json",
-            [Phantoms.NormalCase("case_1", "P1", phantom), Phantoms.NormalCase("case_2", "P2", second)]);
         string output = folder.File("run");
-        CliRunner.Expect(ExitCodes.Success, ["train", manifest, "-o", output, "--device", "cpu", "--window", "16x16", "--batch-size", "2",
-            "--epochs", "1", "--seed", "1", "--augment-gain", "0", "--augment-shift", "10", "--max-steps", "1"]);
+        CliRunner.Expect(ExitCodes.Success,
+            [.. TinyTraining.Arguments(TinyTraining.Manifest(folder), output), "--augment-gain", "0", "--augment-shift", "10", "--max-steps", "1"]);
         var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
         Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("MaxIntensityGain = 0,").And.Contain("MaxIntensityShift = 0.01,")
             .And.Contain("MaxRotationDegrees = 5,"), "the jitter is what was asked; rotation and scaling stay the defaults");

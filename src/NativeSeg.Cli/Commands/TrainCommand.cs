@@ -29,8 +29,8 @@ public static class TrainCommand
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights, split, shuffling, augmentation and windows.", DefaultValueFactory = _ => 1 };
         var window = new Option<string?>("--window") { Description = "Train on random HxW windows of each slice (e.g. 128x128), as NiftyNet's sampler; default whole slices." };
-        var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter." };
-        var gain = new Option<double>("--augment-gain") { Description = $"Intensity jitter: scale each training slice's intensities by 1 ± up to this fraction (at soft tissue 0.05 is ±50 HU; 0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityGain };
+        var noAugmentation = new Option<bool>("--no-augmentation") { Description = "No rotation, scaling or intensity jitter (whatever --augment-gain and --augment-shift say)." };
+        var gain = new Option<double>("--augment-gain") { Description = "Intensity jitter: scale each training slice's intensities by 1 ± up to this fraction (at soft tissue 0.05 is ±50 HU; 0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityGain };
         var shift = new Option<double>("--augment-shift") { Description = "Intensity jitter: shift each training slice by up to ± this many HU (0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityShift * 1000 };
         var noise = new Option<double>("--augment-noise") { Description = "Scanner variation: add white noise of SD up to this many HU to each training slice (e.g. 25; 0: off).", DefaultValueFactory = _ => 0 };
         var blur = new Option<double>("--augment-blur") { Description = "Scanner variation: blur each training slice by a Gaussian of σ up to this many network pixels (a smoother kernel or thicker slices, e.g. 1; 0: off).", DefaultValueFactory = _ => 0 };
@@ -103,8 +103,8 @@ public static class TrainCommand
     }
 
     private static SliceAugmentation AugmentationOf(double gain, double shiftHu) =>
-        gain is >= 0 and <= SliceAugmentation.GainLimit && shiftHu is >= 0 and <= SliceAugmentation.ShiftLimitHu
-            ? SliceAugmentation.Default with { MaxIntensityGain = gain, MaxIntensityShift = shiftHu / 1000 }
+        SliceAugmentation.Default with { MaxIntensityGain = gain, MaxIntensityShift = shiftHu / 1000 } is { IntensityJitterIsWithinLimits: true } augmentation
+            ? augmentation
             : throw new UsageException($"--augment-gain takes 0 to {SliceAugmentation.GainLimit} and --augment-shift 0 to {SliceAugmentation.ShiftLimitHu} HU, got {gain} and {shiftHu}.");
 
     private static ScannerVariation ScannerVariationOf(double noiseHu, double blurPixels) =>

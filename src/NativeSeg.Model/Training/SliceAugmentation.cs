@@ -20,9 +20,12 @@ public sealed record SliceAugmentation(double MaxRotationDegrees = 5, double Max
     /// <summary>
     /// The largest intensity jitter accepted (`train --augment-gain`, `--augment-shift`). The intensity is HU/1000 above
     /// −1000 HU, so a gain moves soft tissue (intensity ≈ 1) by gain × 1000 HU: the default 0.05 is ±50 HU there, and the
-    /// limit 0.2 is ±200 HU, twice what separates fat from muscle.
+    /// limit 0.2 is ±200 HU, more than separates fat (about −100 HU) from muscle (about +50 HU).
     /// </summary>
     public const double GainLimit = 0.2, ShiftLimitHu = 200;
+
+    public bool IntensityJitterIsWithinLimits =>
+        MaxIntensityGain is >= 0 and <= GainLimit && MaxIntensityShift is >= 0 and <= ShiftLimitHu / 1000;
 
     public bool IsEnabled => MaxRotationDegrees > 0 || MaxScaleChange > 0 || MaxIntensityGain > 0 || MaxIntensityShift > 0;
 

@@ -2,7 +2,8 @@
 # Mirror test-time augmentation on the leave-one-patient-out folds: each fold's network (WEIGHTS, relative to the fold)
 # segments its held-out patient's normal, moderate and severe CT as it is and mirrored left-right (the voxel array
 # reversed along its first axis, the affine kept: a mirror-image patient), writing both probability maps.
-# Usage: run.sh NATIVESEG LOPO_WORK_FOLDER WEIGHTS OUTPUT_FOLDER   (LOPO_WORK_FOLDER as given to ../lopo/run-lopo.sh)
+# Usage: [SHARED=../shared] run.sh NATIVESEG LOPO_WORK_FOLDER WEIGHTS OUTPUT_FOLDER   (LOPO_WORK_FOLDER as given to
+# ../lopo/run-lopo.sh; SHARED: the shared folder with data/lctsc)
 set -e
 NS=$1; L=$2; O=$4; mkdir -p $O
 for F in Case_000 Case_005 Case_007 Case_009; do
