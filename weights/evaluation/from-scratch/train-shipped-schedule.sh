@@ -3,7 +3,9 @@
 # lr 0.01, 6-10 at 0.003, 11-24 at 0.001 (128x128 windows unless the options say otherwise, batch 8, seed 1), keeps every
 # epoch's checkpoint (the trainer writes an epoch's checkpoint before its log line; --checkpoint-minutes 1000 means no
 # mid-epoch one to copy by mistake), and averages epochs 17-24 into OUT/mean17-24.safetensors, as the shipped file
-# averages its last eight. Rerun after a kill: it resumes.
+# averages its last eight. Epochs must outlast the 3-second poll (minutes on the real set): a missed epoch's file is
+# absent and the averaging then fails. The trainer runs in the background: stop both (kill -- -PGID, or Ctrl-C in a
+# terminal) and rerun to resume.
 #   train-shipped-schedule.sh NS SET OUT --window 128x128 --slice-context 5   neighbouring slices from the start
 #   train-shipped-schedule.sh NS_COARSE SET OUT                               whole slices on a 152x112 grid (coarse-grid.diff)
 # Usage: train-shipped-schedule.sh NATIVESEG TRAINING_SET_FOLDER OUTPUT_FOLDER [TRAIN_OPTION ...]
