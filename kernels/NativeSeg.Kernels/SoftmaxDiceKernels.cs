@@ -7,6 +7,9 @@ namespace NativeSeg.Kernels;
 /// Softmax over classes and the Dice-NS loss, forward and backward. Per slice b and class c the loss needs
 /// I = Σᵢ g·p, P = Σᵢ p and G = Σᵢ g over the H·W pixels: one deterministic reduction with segment (b, c),
 /// three shared-memory trees in turn. Then D_c = (2I + ε)/(P + G + ε) and L_b = 1 − mean_c D_c.
+/// Optional pixel weights wᵢ [N, 1, H, W] weight every term of the three sums and every pixel's gradient. Kernels cannot
+/// take a missing view, so "no weights" is weighted = 0 with any valid view in its place, never read: the branch is the
+/// same for every thread of a launch, so it costs no divergence.
 /// </summary>
 public static class SoftmaxDiceKernels
 {
@@ -37,22 +40,24 @@ public static class SoftmaxDiceKernels
     /// Stage 1 of I, P and G per (slice, class): segment = n·C + c, terms = the plane's pixels. Partials are
     /// laid out as three consecutive arrays of layout.Groups values (I, then P, then G).
     /// </summary>
-    public static void DiceSumPartials(ArrayView<float> probabilities, ArrayView<float> labels, ArrayView<float> partials,
-        NchwGeometry g, ReductionLayout layout)
+    public static void DiceSumPartials(ArrayView<float> probabilities, ArrayView<float> labels, ArrayView<float> pixelWeights,
+        int weighted, ArrayView<float> partials, NchwGeometry g, ReductionLayout layout)
     {
         var shared = SharedMemory.Allocate<float>(KernelConstants.MaxGroupSize);
         int segment = Grid.IdxX / layout.Slices;
         int slice = Grid.IdxX % layout.Slices;
         int planeBase = segment * g.Plane;
+        int weightBase = segment / g.Channels * g.Plane;
         float intersection = 0, sumP = 0, sumG = 0;
         int end = ReductionKernels.SliceEnd(layout, slice);
         for (int k = ReductionKernels.SliceStart(layout, slice) + Group.IdxX; k < end; k += Group.DimX)
         {
-            float p = probabilities[planeBase + k];
+            float w = weighted != 0 ? pixelWeights[weightBase + k] : 1f;
+            float p = w * probabilities[planeBase + k];
             float l = labels[planeBase + k];
             intersection += l * p;
             sumP += p;
-            sumG += l;
+            sumG += w * l;
         }
         float totalIntersection = ReductionKernels.GroupTreeSum(shared, intersection);
         float totalP = ReductionKernels.GroupTreeSum(shared, sumP);
@@ -110,14 +115,17 @@ public static class SoftmaxDiceKernels
     /// <summary>
     /// ∂L/∂z for L = mean_b L_b, one thread per pixel. Through D_c = A/B with ∂A/∂pᵢ = 2gᵢ and ∂B/∂pᵢ = 1:
     /// ∂L/∂pᵢc = −(1/(N·C))·(2gᵢc·B − A)/B². Through the softmax Jacobian ∂p_c/∂z_k = p_c(δ_ck − p_k):
-    /// ∂L/∂z_k = p_k·(∂L/∂p_k − Σ_c p_c·∂L/∂p_c).
+    /// ∂L/∂z_k = p_k·(∂L/∂p_k − Σ_c p_c·∂L/∂p_c). A pixel weight w scales ∂L/∂p_c of every class of the pixel, so it
+    /// scales the whole result.
     /// </summary>
     public static void DiceGradientLogits(Index1D pixel, ArrayView<float> probabilities, ArrayView<float> labels,
-        ArrayView<float> numerators, ArrayView<float> denominators, ArrayView<float> gradLogits, NchwGeometry g)
+        ArrayView<float> pixelWeights, int weighted, ArrayView<float> numerators, ArrayView<float> denominators,
+        ArrayView<float> gradLogits, NchwGeometry g)
     {
         int n = pixel / g.Plane;
         int p = pixel % g.Plane;
         int first = n * g.Channels * g.Plane + p;
+        float weight = weighted != 0 ? pixelWeights[pixel] : 1f;
         float scale = -1f / (g.Batch * g.Channels);
         // First pass: the weighted sum Σ_c p_c·∂L/∂p_c; second pass recomputes ∂L/∂p_c (cheap) rather than storing it.
         float dot = 0;
@@ -130,7 +138,7 @@ public static class SoftmaxDiceKernels
         {
             int e = first + c * g.Plane;
             float gradP = GradProbability(labels[e], numerators[n * g.Channels + c], denominators[n * g.Channels + c], scale);
-            gradLogits[e] = probabilities[e] * (gradP - dot);
+            gradLogits[e] = weight * probabilities[e] * (gradP - dot);
         }
     }
 

@@ -60,11 +60,11 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
 
     public virtual void SoftmaxForward(Tensor logits, Tensor probabilities) => Inner.SoftmaxForward(logits, probabilities);
 
-    public virtual void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses) =>
-        Inner.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses);
+    public virtual void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null) =>
+        Inner.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses, pixelWeights);
 
-    public virtual void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits) =>
-        Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits);
+    public virtual void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) =>
+        Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights);
 
     public virtual double SumOfSquares(Tensor tensor) => Inner.SumOfSquares(tensor);
 

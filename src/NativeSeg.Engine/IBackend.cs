@@ -114,11 +114,13 @@ public interface IBackend : IDisposable
     /// <summary>
     /// Dice-NS per slice b: L_b = 1 − mean_c (2Σᵢ gᵢc·pᵢc + ε)/(Σᵢ pᵢc + Σᵢ gᵢc + ε), every class including background.
     /// labels are one-hot [N, C, H, W]; sliceLosses is [N]. The batch loss is the mean of sliceLosses.
+    /// With pixelWeights [N, 1, H, W] (non-negative), every sum runs over wᵢ·(…): a pixel of weight k counts as k copies
+    /// of itself in every class; null is wᵢ = 1, the paper's loss.
     /// </summary>
-    void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses);
+    void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null);
 
-    /// <summary>gradLogits = ∂(mean_b L_b)/∂logits, through the softmax that produced probabilities.</summary>
-    void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits);
+    /// <summary>gradLogits = ∂(mean_b L_b)/∂logits, through the softmax that produced probabilities (pixelWeights as in the forward).</summary>
+    void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null);
 
     // ---- Regularisation and the optimiser. ----
 

@@ -123,7 +123,7 @@ public static class OperationContracts
         return (new NchwSizes(f.N, f.C, f.H, f.W), s.C, (f.C - s.C) / 2);
     }
 
-    public static NchwSizes DiceNs(string operation, Tensor probabilities, Tensor labels, float epsilon)
+    public static NchwSizes DiceNs(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor? pixelWeights = null)
     {
         SameBackend(operation, probabilities, labels);
         Rank(operation, "probabilities", probabilities, 4);
@@ -131,6 +131,13 @@ public static class OperationContracts
         if (!(epsilon > 0) || float.IsInfinity(epsilon))
             throw new ShapeException(operation, $"epsilon must be positive and finite, got {epsilon}.");
         var p = probabilities.Shape;
+        if (pixelWeights is not null)
+        {
+            SameBackend(operation, probabilities, pixelWeights);
+            var w = pixelWeights.Shape;
+            if (w.Rank != 4 || w.N != p.N || w.C != 1 || w.H != p.H || w.W != p.W)
+                throw new ShapeException(operation, $"pixelWeights {w} must be [{p.N}, 1, {p.H}, {p.W}] for probabilities {p}.");
+        }
         return new NchwSizes(p.N, p.C, p.H, p.W);
     }
 
@@ -197,20 +204,22 @@ public static class OperationContracts
         return residual;
     }
 
-    /// <summary><see cref="IBackend.DiceNsLossForward"/>: probabilities and labels alike, sliceLosses [N].</summary>
-    public static NchwSizes DiceNsLossForward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    /// <summary><see cref="IBackend.DiceNsLossForward"/>: probabilities and labels alike, sliceLosses [N], pixelWeights [N, 1, H, W] or none.</summary>
+    public static NchwSizes DiceNsLossForward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses,
+        Tensor? pixelWeights = null)
     {
-        var sizes = DiceNs(operation, probabilities, labels, epsilon);
+        var sizes = DiceNs(operation, probabilities, labels, epsilon, pixelWeights);
         SameBackend(operation, probabilities, sliceLosses);
         if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != sizes.Batch)
             throw new ShapeException(operation, $"sliceLosses {sliceLosses.Shape} must be [{sizes.Batch}] for probabilities {probabilities.Shape}.");
         return sizes;
     }
 
-    /// <summary><see cref="IBackend.DiceNsLossBackward"/>: probabilities and labels alike, gradLogits shaped like them.</summary>
-    public static NchwSizes DiceNsLossBackward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    /// <summary><see cref="IBackend.DiceNsLossBackward"/>: probabilities and labels alike, gradLogits shaped like them, pixelWeights [N, 1, H, W] or none.</summary>
+    public static NchwSizes DiceNsLossBackward(string operation, Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits,
+        Tensor? pixelWeights = null)
     {
-        var sizes = DiceNs(operation, probabilities, labels, epsilon);
+        var sizes = DiceNs(operation, probabilities, labels, epsilon, pixelWeights);
         SameBackend(operation, probabilities, gradLogits);
         SameShape(operation, "probabilities", probabilities, "gradLogits", gradLogits);
         return sizes;

@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run.
 /// </summary>
 public class TrainRecipeOptionsTests
@@ -20,6 +20,9 @@ public class TrainRecipeOptionsTests
     [TestCase("--augment-gain", "0.5", "--augment-gain")]
     [TestCase("--augment-gain", "-0.01", "--augment-gain")]
     [TestCase("--augment-shift", "300", "--augment-shift")]
+    [TestCase("--dense-lung-weight", "0.5", "--dense-lung-weight")]
+    [TestCase("--dense-lung-weight", "101", "--dense-lung-weight")]
+    [TestCase("--dense-lung-weight", "NaN", "--dense-lung-weight")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();
@@ -41,5 +44,20 @@ public class TrainRecipeOptionsTests
         var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
         Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("MaxIntensityGain = 0,").And.Contain("MaxIntensityShift = 0.01,")
             .And.Contain("MaxRotationDegrees = 5,"), "the jitter is what was asked; rotation and scaling stay the defaults");
+    }
+
+    [Test]
+    public void TheDenseLungWeightReachesTheTrainerAndAResumeMustKeepIt()
+    {
+        using var folder = new TemporaryFolder();
+        string output = folder.File("run");
+        string manifest = TinyTraining.Manifest(folder);
+        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--max-steps", "1"]);
+        var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
+        Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("dense lung weight ×4"));
+
+        var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--resume"]);
+        Assert.That(refused.ToString(), Does.Contain("dense lung weight ×4").And.Contain("a resume must keep them"));
+        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--resume", "--max-steps", "1"]);
     }
 }

@@ -72,11 +72,11 @@ public sealed class OperationTimingBackend(IBackend inner) : DelegatingBackend(i
     public override void ResidualAddBackwardSkip(Tensor gradOutput, Tensor gradSkip) => Timed("Residual add backward",
         () => Inner.ResidualAddBackwardSkip(gradOutput, gradSkip));
 
-    public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses) => Timed("Dice-NS forward",
-        () => Inner.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses));
+    public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null) =>
+        Timed("Dice-NS forward", () => Inner.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses, pixelWeights));
 
-    public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits) => Timed("Dice-NS backward",
-        () => Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits));
+    public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) =>
+        Timed("Dice-NS backward", () => Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights));
 
     public override void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
         AdamSettings settings, int step, float l2Coefficient) => Timed("Adam",

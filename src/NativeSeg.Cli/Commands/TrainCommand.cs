@@ -24,6 +24,7 @@ public static class TrainCommand
         var warmup = new Option<int>("--warmup-steps") { Description = "Linear warm-up steps before the cosine decay.", DefaultValueFactory = _ => 0 };
         var oversample = new Option<int>("--oversample-pleural") { Description = "Show slices whose lung meets the chest wall with dense tissue up to N times per epoch (1: every slice once).", DefaultValueFactory = _ => 1 };
         var uncertainEdges = new Option<int>("--uncertain-dense-edges") { Description = "Label the lung's edge as uncertain (½ lung, ½ background) within R pixels where the lung beside it is dense (consolidation against the chest wall: no edge in the image); 0: hard labels. Give it again on --resume.", DefaultValueFactory = _ => 0 };
+        var denseWeight = new Option<float>("--dense-lung-weight") { Description = "Weight of dense lung (denser than -300 HU, inside the lung's edge: consolidation) in the Dice-NS sums, each such pixel counting as W pixels (1: the paper's loss).", DefaultValueFactory = _ => 1 };
         var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
@@ -47,7 +48,7 @@ public static class TrainCommand
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
-            sliceContext,
+            sliceContext, denseWeight,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -76,6 +77,7 @@ public static class TrainCommand
                 MaxStepsThisRun = result.GetValue(maxSteps),
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
                 BatchNormStatistics = result.GetValue(holdStatistics) ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
+                DenseLungWeighting = DenseLungWeightingOf(result.GetValue(denseWeight)),
             };
             try
             {
@@ -101,6 +103,11 @@ public static class TrainCommand
         }, CommandContext.Cancellation));
         return command;
     }
+
+    private static DenseLungWeighting DenseLungWeightingOf(float weight) =>
+        weight is >= 1 and <= DenseLungWeighting.WeightLimit
+            ? new DenseLungWeighting(weight)
+            : throw new UsageException($"--dense-lung-weight takes 1 to {DenseLungWeighting.WeightLimit}, got {weight}.");
 
     private static SliceAugmentation AugmentationOf(double gain, double shiftHu) =>
         SliceAugmentation.Default with { MaxIntensityGain = gain, MaxIntensityShift = shiftHu / 1000 } is { IntensityJitterIsWithinLimits: true } augmentation

@@ -323,18 +323,20 @@ public sealed unsafe class CpuBackend : IBackend
         CpuSoftmaxDice.SoftmaxForward(_workers, s, Ptr(op, logits), Overwritten(op, probabilities).Pointer);
     }
 
-    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossForward);
-        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses);
-        CpuSoftmaxDice.DiceNsLossForward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Ptr(op, sliceLosses));
+        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses, pixelWeights);
+        CpuSoftmaxDice.DiceNsLossForward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), OptionalPtr(op, pixelWeights), epsilon,
+            Ptr(op, sliceLosses));
     }
 
-    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossBackward);
-        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits);
-        CpuSoftmaxDice.DiceNsLossBackward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), epsilon, Overwritten(op, gradLogits).Pointer);
+        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits, pixelWeights);
+        CpuSoftmaxDice.DiceNsLossBackward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), OptionalPtr(op, pixelWeights), epsilon,
+            Overwritten(op, gradLogits).Pointer);
     }
 
     public double SumOfSquares(Tensor tensor)
@@ -440,6 +442,9 @@ public sealed unsafe class CpuBackend : IBackend
     }
 
     private float* Ptr(string operation, Tensor tensor) => Own(operation, tensor).Pointer;
+
+    /// <summary>The tensor's data, or null for an absent optional operand.</summary>
+    private float* OptionalPtr(string operation, Tensor? tensor) => tensor is null ? null : Own(operation, tensor).Pointer;
 
     /// <summary>The processor's model name from /proc/cpuinfo where there is one, else the architecture.</summary>
     private static string ProcessorName()

@@ -39,10 +39,14 @@ internal static unsafe class CpuSoftmaxDice
         });
     }
 
-    /// <summary>L_b = 1 − mean_c (2·I_c + ε)/(P_c + G_c + ε), from float64 sums per (slice, class).</summary>
-    public static void DiceNsLossForward(CpuWorkers workers, NchwSizes s, float* probabilities, float* labels, double epsilon, float* sliceLosses)
+    /// <summary>
+    /// L_b = 1 − mean_c (2·I_c + ε)/(P_c + G_c + ε), from float64 sums per (slice, class); pixelWeights [N, plane] weight
+    /// every term of the sums (null: all 1).
+    /// </summary>
+    public static void DiceNsLossForward(CpuWorkers workers, NchwSizes s, float* probabilities, float* labels, float* pixelWeights,
+        double epsilon, float* sliceLosses)
     {
-        var (numerators, denominators) = DiceTerms(workers, s, probabilities, labels, epsilon);
+        var (numerators, denominators) = DiceTerms(workers, s, probabilities, labels, pixelWeights, epsilon);
         for (int n = 0; n < s.Batch; n++)
         {
             double diceSum = 0;
@@ -55,11 +59,13 @@ internal static unsafe class CpuSoftmaxDice
     /// ∂L/∂p_c = −(2·g_c − D_c)/(N·C·den_c) is affine in the label: α_c·g_c + β_c with α_c = −2/(N·C·den_c) and
     /// β_c = D_c/(N·C·den_c), two constants per (slice, class). Through the softmax,
     /// ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k): a first pass over the classes accumulates the weighted mean in a
-    /// vector of 16 pixels, a second writes the gradient.
+    /// vector of 16 pixels, a second writes the gradient. A pixel weight w multiplies ∂L/∂p_c of every class of its pixel
+    /// (ReferenceOps.DiceNsLossBackward), so it multiplies the whole softmax product: ∂L/∂z_c = w·p_c·(… − …).
     /// </summary>
-    public static void DiceNsLossBackward(CpuWorkers workers, NchwSizes s, float* probabilities, float* labels, double epsilon, float* gradLogits)
+    public static void DiceNsLossBackward(CpuWorkers workers, NchwSizes s, float* probabilities, float* labels, float* pixelWeights,
+        double epsilon, float* gradLogits)
     {
-        var (numerators, denominators) = DiceTerms(workers, s, probabilities, labels, epsilon);
+        var (numerators, denominators) = DiceTerms(workers, s, probabilities, labels, pixelWeights, epsilon);
         double scale = 1.0 / ((double)s.Batch * s.Channels);
         var alpha = new float[numerators.Length];
         var beta = new float[numerators.Length];
@@ -84,11 +90,12 @@ internal static unsafe class CpuSoftmaxDice
                     var gradP = Vector512.FusedMultiplyAdd(Vector512.Load(labels + at), Vector512.Create(alpha[n * s.Channels + c]), Vector512.Create(beta[n * s.Channels + c]));
                     weightedMean = Vector512.FusedMultiplyAdd(Vector512.Load(probabilities + at), gradP, weightedMean);
                 }
+                var weight = pixelWeights is null ? Vector512<float>.One : Vector512.Load(pixelWeights + (long)n * s.Plane + i);
                 for (int c = 0; c < s.Channels; c++)
                 {
                     long at = baseIndex + (long)c * s.Plane + i;
                     var gradP = Vector512.FusedMultiplyAdd(Vector512.Load(labels + at), Vector512.Create(alpha[n * s.Channels + c]), Vector512.Create(beta[n * s.Channels + c]));
-                    (Vector512.Load(probabilities + at) * (gradP - weightedMean)).Store(gradLogits + at);
+                    (weight * Vector512.Load(probabilities + at) * (gradP - weightedMean)).Store(gradLogits + at);
                 }
             }
             for (; i < end; i++)
@@ -99,10 +106,11 @@ internal static unsafe class CpuSoftmaxDice
                     long at = baseIndex + (long)c * s.Plane + i;
                     weightedMean += probabilities[at] * (labels[at] * alpha[n * s.Channels + c] + beta[n * s.Channels + c]);
                 }
+                float weight = pixelWeights is null ? 1f : pixelWeights[(long)n * s.Plane + i];
                 for (int c = 0; c < s.Channels; c++)
                 {
                     long at = baseIndex + (long)c * s.Plane + i;
-                    gradLogits[at] = probabilities[at] * (labels[at] * alpha[n * s.Channels + c] + beta[n * s.Channels + c] - weightedMean);
+                    gradLogits[at] = weight * probabilities[at] * (labels[at] * alpha[n * s.Channels + c] + beta[n * s.Channels + c] - weightedMean);
                 }
             }
         });
@@ -110,9 +118,11 @@ internal static unsafe class CpuSoftmaxDice
 
     /// <summary>
     /// Numerators 2·I + ε and denominators P + G + ε per (slice, class), [n·C + c]. Each sum is one work item summing
-    /// its plane in a fixed order in float64 blocks, so the values do not depend on the thread count.
+    /// its plane in a fixed order in float64 blocks, so the values do not depend on the thread count. With pixel weights
+    /// the plane's w·g is formed first (exact for the one-hot labels 0 and 1), then I = Σ (w·g)·p, P = Σ w·p, G = Σ w·g.
     /// </summary>
-    private static (double[] Numerators, double[] Denominators) DiceTerms(CpuWorkers workers, NchwSizes s, float* probabilities, float* labels, double epsilon)
+    private static (double[] Numerators, double[] Denominators) DiceTerms(CpuWorkers workers, NchwSizes s, float* probabilities,
+        float* labels, float* pixelWeights, double epsilon)
     {
         int planes = s.Batch * s.Channels;
         var numerators = new double[planes];
@@ -120,9 +130,20 @@ internal static unsafe class CpuSoftmaxDice
         workers.For(planes, plane =>
         {
             float* p = probabilities + (long)plane * s.Plane, g = labels + (long)plane * s.Plane;
-            double intersection = SimdReductions.Dot(g, p, s.Plane);
-            numerators[plane] = 2 * intersection + epsilon;
-            denominators[plane] = SimdReductions.Sum(p, s.Plane) + SimdReductions.Sum(g, s.Plane) + epsilon;
+            if (pixelWeights is null)
+            {
+                numerators[plane] = 2 * SimdReductions.Dot(g, p, s.Plane) + epsilon;
+                denominators[plane] = SimdReductions.Sum(p, s.Plane) + SimdReductions.Sum(g, s.Plane) + epsilon;
+                return;
+            }
+            float* w = pixelWeights + (long)(plane / s.Channels) * s.Plane;
+            var weightedLabels = GC.AllocateUninitializedArray<float>(s.Plane);
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(w, s.Plane), new ReadOnlySpan<float>(g, s.Plane), weightedLabels);
+            fixed (float* wg = weightedLabels)
+            {
+                numerators[plane] = 2 * SimdReductions.Dot(wg, p, s.Plane) + epsilon;
+                denominators[plane] = SimdReductions.Dot(w, p, s.Plane) + SimdReductions.Sum(wg, s.Plane) + epsilon;
+            }
         });
         return (numerators, denominators);
     }

@@ -409,20 +409,22 @@ public sealed class IlgpuBackend : IBackend
         _kernels.SoftmaxForward(_stream, g.Batch * g.Plane, Own(op, logits).View, Own(op, probabilities).View, g);
     }
 
-    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossForward);
-        var g = Geometry(OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses));
+        var g = Geometry(OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses, pixelWeights));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         var partials = Scratch(3 * layout.Groups);
-        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, Own(op, labels).View, partials, g, layout);
+        var labelView = Own(op, labels).View;
+        var (weights, weighted) = OptionalView(op, pixelWeights, labelView);
+        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, labelView, weights, weighted, partials, g, layout);
         _kernels.DiceSliceLoss(_stream, g.Batch, partials, Own(op, sliceLosses).View, g.Channels, epsilon, layout);
     }
 
-    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossBackward);
-        var g = Geometry(OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits));
+        var g = Geometry(OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits, pixelWeights));
         var layout = Layout(g.Batch * g.Channels, g.Plane);
         int fractions = layout.Segments;
         var scratch = Scratch(3 * layout.Groups + 2 * fractions);
@@ -431,10 +433,19 @@ public sealed class IlgpuBackend : IBackend
         var denominators = scratch.SubView(3 * layout.Groups + fractions, fractions);
         var p = Own(op, probabilities).View;
         var labelView = Own(op, labels).View;
-        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), p, labelView, partials, g, layout);
+        var (weights, weighted) = OptionalView(op, pixelWeights, labelView);
+        _kernels.DiceSumPartials(_stream, Groups(layout.Groups), p, labelView, weights, weighted, partials, g, layout);
         _kernels.DiceFractions(_stream, fractions, partials, numerators, denominators, epsilon, layout);
-        _kernels.DiceGradientLogits(_stream, g.Batch * g.Plane, p, labelView, numerators, denominators, Own(op, gradLogits).View, g);
+        _kernels.DiceGradientLogits(_stream, g.Batch * g.Plane, p, labelView, weights, weighted, numerators, denominators,
+            Own(op, gradLogits).View, g);
     }
+
+    /// <summary>
+    /// An optional operand for a kernel: its view and 1, or <paramref name="placeholder"/> (any valid view, never read)
+    /// and 0, since a kernel parameter cannot be a missing view.
+    /// </summary>
+    private (ArrayView<float> View, int Present) OptionalView(string operation, Tensor? tensor, ArrayView<float> placeholder) =>
+        tensor is null ? (placeholder, 0) : (Own(operation, tensor).View, 1);
 
     // ---- Regularisation and Adam ----
 

@@ -90,10 +90,10 @@ internal sealed class IlgpuKernelSet
     public readonly Action<AcceleratorStream, Index1D, View, View, NchwGeometry, int, int> ResidualAddBackwardSkip;
 
     public readonly Action<AcceleratorStream, Index1D, View, View, NchwGeometry> SoftmaxForward;
-    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> DiceSumPartials;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, int, View, NchwGeometry, ReductionLayout> DiceSumPartials;
     public readonly Action<AcceleratorStream, Index1D, View, View, int, float, ReductionLayout> DiceSliceLoss;
     public readonly Action<AcceleratorStream, Index1D, View, View, View, float, ReductionLayout> DiceFractions;
-    public readonly Action<AcceleratorStream, Index1D, View, View, View, View, View, NchwGeometry> DiceGradientLogits;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, int, View, View, View, NchwGeometry> DiceGradientLogits;
 
     public readonly Action<AcceleratorStream, Index1D, View, View, View, View, AdamConstants> AdamStep;
 

@@ -203,18 +203,20 @@ public sealed class ReferenceBackend : IBackend
         ReferenceOps.SoftmaxForward(s, Own(op, logits), Own(op, probabilities));
     }
 
-    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses)
+    public void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossForward);
-        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses);
-        ReferenceOps.DiceNsLossForward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, sliceLosses));
+        var s = OperationContracts.DiceNsLossForward(op, probabilities, labels, epsilon, sliceLosses, pixelWeights);
+        ReferenceOps.DiceNsLossForward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, sliceLosses),
+            pixelWeights is null ? null : Own(op, pixelWeights));
     }
 
-    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits)
+    public void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null)
     {
         const string op = nameof(DiceNsLossBackward);
-        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits);
-        ReferenceOps.DiceNsLossBackward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, gradLogits));
+        var s = OperationContracts.DiceNsLossBackward(op, probabilities, labels, epsilon, gradLogits, pixelWeights);
+        ReferenceOps.DiceNsLossBackward(s, Own(op, probabilities), Own(op, labels), epsilon, Own(op, gradLogits),
+            pixelWeights is null ? null : Own(op, pixelWeights));
     }
 
     public double SumOfSquares(Tensor tensor)

@@ -22,8 +22,9 @@ public sealed partial class OperationCatalog
         ProveBatchNorm();
         ProveRelu();
         ProveResidual();
-        ProveDiceNs(2);
-        ProveDiceNs(3);
+        ProveDiceNs(2, weighted: false);
+        ProveDiceNs(3, weighted: false);
+        ProveDiceNs(2, weighted: true);
         ProveResize(4, 5, 7, 3);
         ProveResize(6, 4, 3, 9);
         return [.. _proofs];
@@ -115,7 +116,8 @@ public sealed partial class OperationCatalog
         Record("residual add backward skip (4 → 8)", dSkip, FiniteDifference.Gradient(skip, Loss));
     }
 
-    private void ProveDiceNs(int classes)
+    /// <param name="weighted">With pixel weights 0 … 4 (IBackend.DiceNsLossForward).</param>
+    private void ProveDiceNs(int classes, bool weighted)
     {
         var s = new NchwSizes(2, classes, 4, 5);
         int length = s.Batch * classes * s.Plane;
@@ -124,18 +126,19 @@ public sealed partial class OperationCatalog
         for (int b = 0; b < s.Batch; b++)
             for (int p = 0; p < s.Plane; p++)
                 labels[(b * classes + _random.Next(classes)) * s.Plane + p] = 1;
+        var weights = weighted ? Uniform(s.Batch * s.Plane, 2).Select(v => v + 2).ToArray() : null;
         var probabilities = new double[length];
         var sliceLosses = new double[s.Batch];
         double Loss()
         {
             ReferenceOps.SoftmaxForward(s, logits, probabilities);
-            ReferenceOps.DiceNsLossForward(s, probabilities, labels, 1e-5, sliceLosses);
+            ReferenceOps.DiceNsLossForward(s, probabilities, labels, 1e-5, sliceLosses, weights);
             return sliceLosses.Average();
         }
         Loss();
         var gradient = new double[length];
-        ReferenceOps.DiceNsLossBackward(s, probabilities, labels, 1e-5, gradient);
-        Record($"dice-ns backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
+        ReferenceOps.DiceNsLossBackward(s, probabilities, labels, 1e-5, gradient, weights);
+        Record($"{(weighted ? "pixel-weighted " : "")}dice-ns backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
     }
 
     private void ProveResize(int inH, int inW, int outH, int outW)

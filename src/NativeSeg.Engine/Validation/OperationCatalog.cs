@@ -319,6 +319,17 @@ public sealed partial class OperationCatalog(int seed)
                 b.DiceNsLossBackward(tp, tg, epsilon, grad);
                 return [Down(grad)];
             });
+            var weights = Random(3, 1, 6, 10, scale: 3, offset: 3); // pixel weights 0 … 6
+            Compare($"pixel-weighted dice-ns loss and backward ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var tw = Up(b, weights);
+                using var loss = Poisoned(b, new TensorShape(3)); using var grad = Poisoned(b, logits.Shape);
+                b.SoftmaxForward(tl, tp);
+                b.DiceNsLossForward(tp, tg, epsilon, loss, tw);
+                b.DiceNsLossBackward(tp, tg, epsilon, grad, tw);
+                return [Down(loss), Down(grad)];
+            });
         }
     }
 

@@ -50,6 +50,9 @@ public sealed class Workspace : IDisposable
     /// <summary>One-hot labels [N, classes, H, W] for the loss (training only).</summary>
     public Tensor Labels => Training.Labels;
 
+    /// <summary>Loss weight of every pixel [N, 1, H, W] for a pixel-weighted Dice-NS (training only).</summary>
+    public Tensor PixelWeights => Training.PixelWeights;
+
     /// <summary>Dice-NS loss per slice [N] (training only).</summary>
     public Tensor SliceLosses => Training.SliceLosses;
 
@@ -85,6 +88,7 @@ public sealed class Workspace : IDisposable
         {
             var labelShape = TensorShape.Nchw(batch, configuration.Classes, height, width);
             Labels = backend.Allocate(labelShape);
+            PixelWeights = backend.Allocate(TensorShape.Nchw(batch, 1, height, width));
             GradLogits = backend.Allocate(labelShape);
             SliceLosses = backend.Allocate(TensorShape.Vector(batch));
             foreach (var layer in layers)
@@ -103,6 +107,7 @@ public sealed class Workspace : IDisposable
         }
 
         public Tensor Labels { get; }
+        public Tensor PixelWeights { get; }
         public Tensor GradLogits { get; }
         public Tensor SliceLosses { get; }
 
@@ -115,6 +120,7 @@ public sealed class Workspace : IDisposable
         public void Dispose()
         {
             Labels.Dispose();
+            PixelWeights.Dispose();
             GradLogits.Dispose();
             SliceLosses.Dispose();
             foreach (var c in Convolutions) c.Dispose();

@@ -55,7 +55,7 @@ public static class PleuralDensityOversampling
     }
 
     /// <summary>Lung pixels whose four neighbours are lung too (the image border counts as outside).</summary>
-    private static bool[] Eroded(byte[] labels, int h, int w)
+    internal static bool[] Eroded(byte[] labels, int h, int w)
     {
         var inner = new bool[h * w];
         for (int y = 1; y < h - 1; y++)

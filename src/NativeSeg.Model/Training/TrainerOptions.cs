@@ -34,18 +34,23 @@ public sealed record TrainerOptions
     /// </summary>
     public BatchNormStatistics BatchNormStatistics { get; init; } = BatchNormStatistics.Batch;
 
-    /// <summary>The schedule, sampling and batch-norm mode in words, stored in checkpoints so a resume cannot change them silently.</summary>
-    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation);
+    /// <summary>The loss weight of dense lung (<see cref="DenseLungWeighting"/>); none keeps the paper's Dice-NS.</summary>
+    public DenseLungWeighting DenseLungWeighting { get; init; } = DenseLungWeighting.None;
+
+    /// <summary>The schedule, sampling, batch-norm mode and loss weighting in words, stored in checkpoints so a resume cannot change them silently.</summary>
+    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation, DenseLungWeighting);
 
     /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
-    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch, ScannerVariation.None);
+    public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch, ScannerVariation.None, DenseLungWeighting.None);
 
-    // Batch statistics and no scanner variation add nothing to the words, so checkpoints written before those options
-    // resume unchanged.
-    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics, ScannerVariation variation) =>
+    // Batch statistics, no scanner variation and no loss weighting add nothing to the words, so checkpoints written
+    // before those options resume unchanged.
+    private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics, ScannerVariation variation,
+        DenseLungWeighting weighting) =>
         $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}"
         + (statistics == BatchNormStatistics.Running ? "; batch-norm running statistics held" : "")
-        + (variation.IsEnabled ? "; " + variation.Describe() : "");
+        + (variation.IsEnabled ? "; " + variation.Describe() : "")
+        + (weighting.IsEnabled ? "; " + weighting : "");
 
     public double Decay { get; init; } = 1e-4;
 
@@ -102,6 +107,7 @@ public sealed record TrainerOptions
         if (Window is (int wh, int ww) && (wh < 8 || ww < 8 || wh % 8 != 0 || ww % 8 != 0))
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "Training windows must be multiples of 8, at least 8.");
         ArgumentNullException.ThrowIfNull(ScannerVariation, nameof(ScannerVariation));
+        ArgumentNullException.ThrowIfNull(DenseLungWeighting, nameof(DenseLungWeighting));
         if (!ScannerVariation.IsWithinLimits)
             throw new ArgumentOutOfRangeException(nameof(ScannerVariation), ScannerVariation,
                 $"Scanner variation takes noise SD 0–{ScannerVariation.NoiseLimitHu} HU and blur σ 0–{ScannerVariation.BlurLimitPixels} pixels.");

@@ -7,7 +7,7 @@ namespace NativeSeg.Model.Training;
 /// <summary>
 /// Fills a training workspace with one batch: each slice of the epoch's order augmented, cut to the training window
 /// at a random position (NiftyNet's sampler; the whole slice when there is no window), its labels one-hot, then
-/// uploaded. Draws from the run's random stream in a fixed order (augmentation, scanner variation, then top, then left,
+/// uploaded, with the loss's pixel weights when the run weights dense lung. Draws from the run's random stream in a fixed order (augmentation, scanner variation, then top, then left,
 /// slice by slice), so a resumed run draws the same numbers. Owns its host buffers; nothing is allocated per batch but,
 /// with scanner variation on, one small noise generator per slice.
 /// </summary>
@@ -17,26 +17,31 @@ internal sealed class TrainingBatchSampler
     private readonly TrainingSet _data;
     private readonly SliceAugmentation _augmentation;
     private readonly ScannerVariation _scannerVariation;
+    private readonly DenseLungWeighting _weighting;
     private readonly int _batch;
     private readonly float[] _sliceInput;
     private readonly byte[] _sliceLabels;
     private readonly byte[] _windowLabels;
     private readonly float[] _batchLabels;
+    private readonly float[] _sliceWeights;
+    private readonly float[] _batchWeights;
 
     /// <summary>The sampler of a training run with these options.</summary>
     public TrainingBatchSampler(IBackend backend, TrainingSet data, TrainerOptions options, int batch)
-        : this(backend, data, options.Augmentation, options.ScannerVariation, options.Window, batch)
+        : this(backend, data, options.Augmentation, options.ScannerVariation, options.Window, batch, options.DenseLungWeighting)
     {
     }
 
     /// <param name="window">Null: the whole slice.</param>
+    /// <param name="weighting">Null: no pixel weights are written.</param>
     public TrainingBatchSampler(IBackend backend, TrainingSet data, SliceAugmentation augmentation, ScannerVariation scannerVariation,
-        (int Height, int Width)? window, int batch)
+        (int Height, int Width)? window, int batch, DenseLungWeighting? weighting = null)
     {
         _backend = backend;
         _data = data;
         _augmentation = augmentation;
         _scannerVariation = scannerVariation;
+        _weighting = weighting ?? DenseLungWeighting.None;
         _batch = batch;
         (WindowHeight, WindowWidth) = window ?? (data.Height, data.Width);
         if (WindowHeight > data.Height || WindowWidth > data.Width)
@@ -47,6 +52,8 @@ internal sealed class TrainingBatchSampler
         _windowLabels = new byte[windowPlane];
         BatchInput = new float[batch * data.InputChannels * windowPlane];
         _batchLabels = new float[batch * data.Classes * windowPlane];
+        _sliceWeights = _weighting.IsEnabled ? new float[plane] : [];
+        _batchWeights = _weighting.IsEnabled ? new float[batch * windowPlane] : [];
     }
 
     public int WindowHeight { get; }
@@ -65,27 +72,36 @@ internal sealed class TrainingBatchSampler
         {
             var slice = _data.Slices[order[step * _batch + b]];
             _augmentation.Apply(slice, random, _sliceInput, _sliceLabels);
+            // Dense is decided before the scanner's noise is added, on the slice as the augmentation moved it.
+            if (_weighting.IsEnabled) _weighting.Fill(_sliceLabels, _sliceInput.AsSpan(0, h * w), h, w, _sliceWeights);
             _scannerVariation.Apply(_sliceInput, h, w, random);
             int top = WindowHeight == h ? 0 : random.NextInt(h - WindowHeight + 1);
             int left = WindowWidth == w ? 0 : random.NextInt(w - WindowWidth + 1);
             CutWindow(_sliceInput, _sliceLabels, h, w, top, left, WindowHeight, WindowWidth,
                 BatchInput.AsSpan(b * channels * windowPlane, channels * windowPlane), _windowLabels);
             UncertainPleuralEdges.OneHot(_windowLabels, classes, _batchLabels.AsSpan(b * classes * windowPlane, classes * windowPlane));
+            if (_weighting.IsEnabled)
+                CutPlane(_sliceWeights, w, top, left, WindowHeight, WindowWidth, _batchWeights.AsSpan(b * windowPlane, windowPlane));
         }
         _backend.Upload(BatchInput, workspace.Input);
         _backend.Upload(_batchLabels, workspace.Labels);
+        if (_weighting.IsEnabled) _backend.Upload(_batchWeights, workspace.PixelWeights);
+    }
+
+    /// <summary>Copies the window at (top, left) of one plane of a slice <paramref name="width"/> wide.</summary>
+    private static void CutPlane<T>(ReadOnlySpan<T> plane, int width, int top, int left, int windowHeight, int windowWidth, Span<T> window)
+    {
+        for (int y = 0; y < windowHeight; y++)
+            plane.Slice((top + y) * width + left, windowWidth).CopyTo(window.Slice(y * windowWidth, windowWidth));
     }
 
     /// <summary>Copies the window at (top, left) of every input channel and of the labels.</summary>
     private static void CutWindow(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width, int top, int left,
         int windowHeight, int windowWidth, Span<float> windowInput, Span<byte> windowLabels)
     {
-        int channels = input.Length / (height * width);
+        int plane = height * width, windowPlane = windowHeight * windowWidth, channels = input.Length / plane;
         for (int c = 0; c < channels; c++)
-            for (int y = 0; y < windowHeight; y++)
-                input.Slice((c * height + top + y) * width + left, windowWidth)
-                    .CopyTo(windowInput.Slice((c * windowHeight + y) * windowWidth, windowWidth));
-        for (int y = 0; y < windowHeight; y++)
-            labels.Slice((top + y) * width + left, windowWidth).CopyTo(windowLabels.Slice(y * windowWidth, windowWidth));
+            CutPlane(input.Slice(c * plane, plane), width, top, left, windowHeight, windowWidth, windowInput.Slice(c * windowPlane, windowPlane));
+        CutPlane(labels, width, top, left, windowHeight, windowWidth, windowLabels);
     }
 }

@@ -17,7 +17,8 @@ public readonly record struct LossValue(double DiceLoss, double L2Penalty)
 /// <summary>
 /// The training objective of the paper: Dice-NS over softmax probabilities (every class, background included, per slice,
 /// ε = 1e-5) plus NiftyNet's coupled L2 term over every kernel, γ and β. The L2 gradient is not written here: it is
-/// folded into Adam's update through <see cref="L2Coefficient"/>.
+/// folded into Adam's update through <see cref="L2Coefficient"/>. Pixel-weighted, the Dice sums take the weights the
+/// batch sampler wrote into <c>workspace.PixelWeights</c> (<see cref="DenseLungWeighting"/>).
 /// </summary>
 public sealed class TrainingObjective
 {
@@ -27,13 +28,14 @@ public sealed class TrainingObjective
     private readonly Tensor[] _regularised;
     private float[] _sliceLosses = [];
 
-    public TrainingObjective(HighResNet2D network, double decay, L2Reduction reduction)
+    public TrainingObjective(HighResNet2D network, double decay, L2Reduction reduction, bool pixelWeighted = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfNegative(decay);
         _network = network;
         Decay = decay;
         Reduction = reduction;
+        PixelWeighted = pixelWeighted;
         _regularised = network.TrainableTensors.Select(t => t.Value).ToArray();
         L2Coefficient = L2Regularization.AdamCoefficient(_regularised.Length, decay, reduction);
     }
@@ -41,6 +43,9 @@ public sealed class TrainingObjective
     public double Decay { get; }
 
     public L2Reduction Reduction { get; }
+
+    /// <summary>Whether the Dice-NS sums are weighted by <c>workspace.PixelWeights</c>.</summary>
+    public bool PixelWeighted { get; }
 
     /// <summary>∂penalty/∂v ÷ v, what <see cref="IBackend.AdamStep"/> adds to each gradient.</summary>
     public float L2Coefficient { get; }
@@ -61,7 +66,7 @@ public sealed class TrainingObjective
     {
         var backend = _network.Backend;
         backend.SoftmaxForward(workspace.Logits, workspace.Probabilities);
-        backend.DiceNsLossForward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.SliceLosses);
+        backend.DiceNsLossForward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.SliceLosses, Weights(workspace));
         if (_sliceLosses.Length != workspace.Batch)
             _sliceLosses = new float[workspace.Batch];
         backend.Download(workspace.SliceLosses, _sliceLosses);
@@ -79,5 +84,7 @@ public sealed class TrainingObjective
 
     /// <summary>Writes ∂(Dice-NS)/∂logits into <c>workspace.GradLogits</c>.</summary>
     public void Backward(Workspace workspace) =>
-        _network.Backend.DiceNsLossBackward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.GradLogits);
+        _network.Backend.DiceNsLossBackward(workspace.Probabilities, workspace.Labels, DiceEpsilon, workspace.GradLogits, Weights(workspace));
+
+    private Tensor? Weights(Workspace workspace) => PixelWeighted ? workspace.PixelWeights : null;
 }

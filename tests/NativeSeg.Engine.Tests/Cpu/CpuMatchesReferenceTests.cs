@@ -164,6 +164,30 @@ public sealed class CpuMatchesReferenceTests
         });
     }
 
+    [TestCase(2, 2, 9, 13)]
+    [TestCase(3, 3, 37, 29)]
+    [TestCase(1, 2, 40, 56)]
+    public void WeightedDiceNsMatchesReference(int batch, int classes, int height, int width)
+    {
+        int seed = CpuTestSeed.Next();
+        var random = new TensorRandom(seed);
+        var probabilities = new HostTensor(random.UniformSingle(batch * classes * height * width, 0, 1), TensorShape.Nchw(batch, classes, height, width));
+        var labels = new HostTensor(TensorRandom.ToSingle(random.OneHot(batch, classes, height, width)), probabilities.Shape);
+        // Weights from 0 to 6, a third of them exactly 1 (what the trainer's unweighted pixels carry).
+        var weightValues = random.UniformSingle(batch * height * width, 0, 6);
+        for (int i = 0; i < weightValues.Length; i += 3) weightValues[i] = 1;
+        var weights = new HostTensor(weightValues, TensorShape.Nchw(batch, 1, height, width));
+        Compare($"weighted DiceNs {batch}×{classes}×{height}×{width}", seed, b =>
+        {
+            using var tp = Up(b, probabilities); using var tg = Up(b, labels); using var tw = Up(b, weights);
+            using var loss = Poisoned(b, TensorShape.Vector(batch));
+            using var grad = Poisoned(b, probabilities.Shape);
+            b.DiceNsLossForward(tp, tg, 1e-5f, loss, tw);
+            b.DiceNsLossBackward(tp, tg, 1e-5f, grad, tw);
+            return [Down(loss), Down(grad)];
+        });
+    }
+
     [TestCase(2, 16, 9, 13, 8)]
     [TestCase(1, 32, 40, 56, 32)]
     [TestCase(3, 5, 7, 19, 3)]

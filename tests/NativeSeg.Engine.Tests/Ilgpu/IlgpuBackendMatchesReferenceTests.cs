@@ -303,6 +303,16 @@ public sealed class IlgpuBackendMatchesReferenceTests
         _h.Fast.DiceNsLossBackward(pSame, labels, epsilon, grad);
         _h.Reference.DiceNsLossBackward(pSamer, labelsr, epsilon, gradr);
         _h.Compare("DiceNsLossBackward", grad, gradr);
+
+        var (weights, weightsr) = _h.Random(TensorShape.Nchw(n, 1, h, w), random, 0f, 6f);
+        var (weightedLoss, weightedLossr) = _h.Output(TensorShape.Vector(n));
+        _h.Fast.DiceNsLossForward(pSame, labels, epsilon, weightedLoss, weights);
+        _h.Reference.DiceNsLossForward(pSamer, labelsr, epsilon, weightedLossr, weightsr);
+        _h.Compare("DiceNsLossForward weighted", weightedLoss, weightedLossr);
+        var (weightedGrad, weightedGradr) = _h.Output(shape);
+        _h.Fast.DiceNsLossBackward(pSame, labels, epsilon, weightedGrad, weights);
+        _h.Reference.DiceNsLossBackward(pSamer, labelsr, epsilon, weightedGradr, weightsr);
+        _h.Compare("DiceNsLossBackward weighted", weightedGrad, weightedGradr);
     }
 
     [Test]

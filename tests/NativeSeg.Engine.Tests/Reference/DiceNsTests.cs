@@ -89,4 +89,82 @@ public sealed class DiceNsTests
             Assert.That(sum, Is.EqualTo(0).Within(1e-15));
         }
     }
+
+    [Test]
+    public void WeightedForward_CountsAnIntegerWeightAsThatManyCopiesOfThePixel()
+    {
+        using var backend = new ReferenceBackend();
+        var random = new TensorRandom(61);
+        const int classes = 3, pixels = 17;
+        var shape = TensorShape.Nchw(1, classes, 1, pixels);
+        var probabilities = new double[shape.Length];
+        ReferenceOps.SoftmaxForward(new(1, classes, 1, pixels), random.Normal(shape.Length, std: 2), probabilities);
+        var labels = random.OneHot(1, classes, 1, pixels);
+        var weights = random.Uniform(pixels, 0, 4).Select(Math.Floor).ToArray(); // 0, 1, 2 or 3 copies
+        Assume.That(weights.Distinct().Count(), Is.EqualTo(4));
+
+        // The same slice with pixel i written weights[i] times, unweighted.
+        int copies = (int)weights.Sum();
+        var repeatedP = new double[classes * copies];
+        var repeatedG = new double[classes * copies];
+        for (int c = 0, at = 0; c < classes; c++)
+            for (int i = 0; i < pixels; i++)
+                for (int k = 0; k < weights[i]; k++, at++)
+                {
+                    repeatedP[at] = probabilities[c * pixels + i];
+                    repeatedG[at] = labels[c * pixels + i];
+                }
+        var weighted = new double[1];
+        var repeated = new double[1];
+        ReferenceOps.DiceNsLossForward(new(1, classes, 1, pixels), probabilities, labels, Epsilon, weighted, weights);
+        ReferenceOps.DiceNsLossForward(new(1, classes, 1, copies), repeatedP, repeatedG, Epsilon, repeated);
+        Assert.That(weighted[0], Is.EqualTo(repeated[0]).Within(1e-14));
+
+        // Weights of one are the paper's loss, bit for bit.
+        var unweighted = new double[1];
+        var ones = new double[1];
+        ReferenceOps.DiceNsLossForward(new(1, classes, 1, pixels), probabilities, labels, Epsilon, unweighted);
+        ReferenceOps.DiceNsLossForward(new(1, classes, 1, pixels), probabilities, labels, Epsilon, ones, Enumerable.Repeat(1.0, pixels).ToArray());
+        Assert.That(ones[0], Is.EqualTo(unweighted[0]));
+        Assert.That(weighted[0], Is.Not.EqualTo(unweighted[0]).Within(1e-6), "the weights must change the loss");
+    }
+
+    [TestCase(2, 2, 5, 6)]
+    [TestCase(2, 3, 4, 3)]
+    public void WeightedBackward_MatchesFiniteDifferencesThroughSoftmax(int n, int classes, int h, int w)
+    {
+        using var backend = new ReferenceBackend();
+        var random = new TensorRandom(n * 1000 + classes * 10 + h * w);
+        var shape = TensorShape.Nchw(n, classes, h, w);
+        var logits = backend.Allocate(shape, random.Normal(shape.Length, std: 2));
+        var labels = backend.Allocate(shape, random.OneHot(n, classes, h, w));
+        var weights = backend.Allocate(TensorShape.Nchw(n, 1, h, w), random.Uniform(n * h * w, 0, 5));
+        var probabilities = backend.Allocate(shape);
+        var losses = backend.Allocate(TensorShape.Vector(n));
+        double Loss()
+        {
+            backend.SoftmaxForward(logits, probabilities);
+            backend.DiceNsLossForward(probabilities, labels, Epsilon, losses, weights);
+            return backend.Data(losses).Average();
+        }
+
+        Loss();
+        var gradLogits = backend.Allocate(shape);
+        backend.DiceNsLossBackward(probabilities, labels, Epsilon, gradLogits, weights);
+        var numeric = FiniteDifference.Gradient(backend.Data(logits), Loss, step: 1e-5);
+        ErrorReport.Check($"reference/DiceNsLossBackward weighted C={classes} vs FD",
+            ErrorMeasures.MaxRelativeError(backend.Data(gradLogits), numeric), 1e-6);
+    }
+
+    [Test]
+    public void PixelWeights_OfTheWrongShapeAreRefused()
+    {
+        using var backend = new ReferenceBackend();
+        var shape = TensorShape.Nchw(2, 2, 3, 4);
+        var p = backend.Allocate(shape);
+        var g = backend.Allocate(shape);
+        var losses = backend.Allocate(TensorShape.Vector(2));
+        Assert.Throws<ShapeException>(() => backend.DiceNsLossForward(p, g, Epsilon, losses, backend.Allocate(TensorShape.Nchw(2, 2, 3, 4))));
+        Assert.Throws<ShapeException>(() => backend.DiceNsLossBackward(p, g, Epsilon, backend.Allocate(shape), backend.Allocate(TensorShape.Nchw(1, 1, 3, 4))));
+    }
 }

@@ -85,8 +85,8 @@ public sealed class OperationCatalogTests
         public override void ResidualAddForward(Tensor input, Tensor skip, Tensor output) { Note(); base.ResidualAddForward(input, skip, output); }
         public override void ResidualAddBackwardSkip(Tensor gradOutput, Tensor gradSkip) { Note(); base.ResidualAddBackwardSkip(gradOutput, gradSkip); }
         public override void SoftmaxForward(Tensor logits, Tensor probabilities) { Note(); base.SoftmaxForward(logits, probabilities); }
-        public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses) { Note(); base.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses); }
-        public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits) { Note(); base.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits); }
+        public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null) { Note(); base.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses, pixelWeights); }
+        public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) { Note(); base.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights); }
         public override double SumOfSquares(Tensor tensor) { Note(); return base.SumOfSquares(tensor); }
         public override void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums) { Note(); base.SumsOfSquares(tensors, sums); }
         public override void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment, AdamSettings settings, int step, float l2Coefficient)
