@@ -14,7 +14,6 @@ namespace NativeSeg.Model.Tests.Training;
 public class DenseLungWeightingTests
 {
     private const int Height = 40, Width = 64;
-    private const float Aerated = 0.15f, SoftTissue = 1.0f, Consolidation = 0.98f;
     private string _folder = "";
 
     [SetUp]
@@ -133,24 +132,10 @@ public class DenseLungWeightingTests
         int w = slice.Width;
         for (int i = 2; i < slice.Labels.Length - 2; i++)
             if (slice.Labels[i - 2] == 1 && slice.Labels[i] == 1 && slice.Labels[i + 2] == 1)
-                input[i] = Consolidation;
-        Assert.That(Enumerable.Range(0, input.Length).Count(i => input[i] == Consolidation && slice.Labels[i] == 1), Is.GreaterThan(0));
+                input[i] = ConsolidatedSlice.Consolidation;
+        Assert.That(Enumerable.Range(0, input.Length).Count(i => input[i] == ConsolidatedSlice.Consolidation && slice.Labels[i] == 1), Is.GreaterThan(0));
         return new TrainingSlice(slice.Patient, input, slice.Labels, slice.Height, w);
     }
 
-    /// <summary>Lung at rows 10–29, columns 10–49 (aerated), consolidation at its columns 10–19, soft tissue around.</summary>
-    private static (byte[] Labels, float[] Intensity) Slice()
-    {
-        var labels = new byte[Height * Width];
-        var intensity = new float[Height * Width];
-        for (int y = 0; y < Height; y++)
-        for (int x = 0; x < Width; x++)
-        {
-            int i = y * Width + x;
-            bool lung = y is >= 10 and < 30 && x is >= 10 and < 50;
-            labels[i] = lung ? (byte)1 : (byte)0;
-            intensity[i] = !lung ? SoftTissue : x < 20 ? Consolidation : Aerated;
-        }
-        return (labels, intensity);
-    }
+    private static (byte[] Labels, float[] Intensity) Slice() => ConsolidatedSlice.Make(Height, Width, withConsolidation: true);
 }

@@ -11,7 +11,6 @@ namespace NativeSeg.Model.Tests.Training;
 public class UncertainPleuralEdgesTests
 {
     private const int Height = 40, Width = 60;
-    private const float Aerated = 0.15f, SoftTissue = 1.0f, Consolidation = 0.98f;
 
     [Test]
     public void MarksOnlyTheEdgesConsolidationTouches()
@@ -67,19 +66,6 @@ public class UncertainPleuralEdgesTests
         Assert.That(set.Slices[0].Labels, Does.Contain(UncertainPleuralEdges.Uncertain));
     }
 
-    /// <summary>Lung at rows 10–29, columns 10–49; consolidation (if any) at its columns 10–19.</summary>
-    private static (byte[] Labels, float[] Intensity) Slice(bool withConsolidation)
-    {
-        var labels = new byte[Height * Width];
-        var intensity = new float[Height * Width];
-        for (int y = 0; y < Height; y++)
-        for (int x = 0; x < Width; x++)
-        {
-            int i = y * Width + x;
-            bool lung = y is >= 10 and < 30 && x is >= 10 and < 50;
-            labels[i] = lung ? (byte)1 : (byte)0;
-            intensity[i] = !lung ? SoftTissue : withConsolidation && x < 20 ? Consolidation : Aerated;
-        }
-        return (labels, intensity);
-    }
+    private static (byte[] Labels, float[] Intensity) Slice(bool withConsolidation) =>
+        ConsolidatedSlice.Make(Height, Width, withConsolidation);
 }
