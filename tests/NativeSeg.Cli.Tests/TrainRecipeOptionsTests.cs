@@ -2,7 +2,8 @@ namespace NativeSeg.Cli.Tests;
 
 /// <summary>
 /// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
-/// before any data is read, and the chosen recipe is printed at the start of the run.
+/// before any data is read, and the chosen recipe is printed at the start of the run. The intensity jitter and the
+/// dense-lung weight reach the trainer's weights (and a resume must keep the weight); `--keep-epoch-weights` keeps every epoch.
 /// </summary>
 public class TrainRecipeOptionsTests
 {
@@ -59,5 +60,15 @@ public class TrainRecipeOptionsTests
         var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--resume"]);
         Assert.That(refused.ToString(), Does.Contain("dense lung weight ×4").And.Contain("a resume must keep them"));
         CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--resume", "--max-steps", "1"]);
+    }
+
+    [Test]
+    public void KeepEpochWeightsWritesOneFilePerEpoch()
+    {
+        using var folder = new TemporaryFolder();
+        string output = folder.File("run");
+        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(TinyTraining.Manifest(folder), output, epochs: 2), "--keep-epoch-weights"]);
+        Assert.That(Directory.GetFiles(output, "epoch*.safetensors").Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "epoch1.safetensors", "epoch2.safetensors" }));
     }
 }

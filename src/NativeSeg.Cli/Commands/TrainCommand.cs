@@ -43,12 +43,13 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>/checkpoint.safetensors." };
         var holdStatistics = new Option<bool>("--hold-bn-statistics") { Description = "Fine-tune with the batch norms' running statistics (held, not updated) instead of each batch's: the network trains as it is used. Needs --init-weights (or a run started with it)." };
         var sliceContext = new Option<double>("--slice-context") { Description = "Also show the network the CT this many mm below and above each slice (3 input channels; 0: the paper's single slice). With --init-weights of a single-slice network, its first convolution is widened with zero weights. Give it again on --resume.", DefaultValueFactory = _ => 0 };
+        var keepEpochs = new Option<bool>("--keep-epoch-weights") { Description = "Also keep each epoch's weights as epochN.safetensors in the output folder (e.g. to average the last epochs with average-weights)." };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
-            sliceContext, denseWeight,
+            sliceContext, denseWeight, keepEpochs,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -78,6 +79,7 @@ public static class TrainCommand
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
                 BatchNormStatistics = result.GetValue(holdStatistics) ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
                 DenseLungWeighting = DenseLungWeightingOf(result.GetValue(denseWeight)),
+                KeepEpochWeights = result.GetValue(keepEpochs),
             };
             try
             {

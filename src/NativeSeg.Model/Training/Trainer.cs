@@ -31,6 +31,15 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
 
     public string CheckpointPath => Path.Combine(Options.OutputDirectory, CheckpointFileName);
     public string BestWeightsPath => Path.Combine(Options.OutputDirectory, BestWeightsFileName);
+
+    /// <summary>Where <see cref="TrainerOptions.KeepEpochWeights"/> keeps the weights after epoch <paramref name="epoch"/> (1-based).</summary>
+    public string EpochWeightsPath(int epoch) => Path.Combine(Options.OutputDirectory, $"epoch{epoch.ToString(CultureInfo.InvariantCulture)}.safetensors");
+
+    private static Dictionary<string, string> EpochMetadata(int epoch, double validationDice) => new()
+    {
+        [Checkpoint.EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
+        [Checkpoint.ValidationDiceKey] = validationDice.ToString("R", CultureInfo.InvariantCulture),
+    };
     public string LogPath => Path.Combine(Options.OutputDirectory, LogFileName);
     public string PlotPath => Path.Combine(Options.OutputDirectory, PlotFileName);
 
@@ -265,16 +274,14 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
             state.BestValidationDice = dice;
             state.BestEpoch = epoch + 1;
             state.EpochsWithoutImprovement = 0;
-            WeightsFile.Save(BestWeightsPath, run.Network, run.Metadata, extraMetadata: new Dictionary<string, string>
-            {
-                [Checkpoint.EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
-                [Checkpoint.ValidationDiceKey] = dice.ToString("R", CultureInfo.InvariantCulture),
-            });
+            WeightsFile.Save(BestWeightsPath, run.Network, run.Metadata, extraMetadata: EpochMetadata(epoch + 1, dice));
         }
         else
         {
             state.EpochsWithoutImprovement++;
         }
+        if (Options.KeepEpochWeights)
+            WeightsFile.Save(EpochWeightsPath(epoch + 1), run.Network, run.Metadata, extraMetadata: EpochMetadata(epoch + 1, dice));
 
         state.Epoch = epoch + 1;
         state.StepInEpoch = 0;

@@ -52,6 +52,12 @@ public sealed record TrainerOptions
         + (variation.IsEnabled ? "; " + variation.Describe() : "")
         + (weighting.IsEnabled ? "; " + weighting : "");
 
+    /// <summary>
+    /// Also keep each epoch's weights as epochN.safetensors beside the checkpoint (for averaging a run's last epochs, or
+    /// scoring any of them later). Does not change the training, so a resume may turn it on or off.
+    /// </summary>
+    public bool KeepEpochWeights { get; init; }
+
     public double Decay { get; init; } = 1e-4;
 
     public L2Reduction L2Reduction { get; init; } = L2Reduction.Mean;

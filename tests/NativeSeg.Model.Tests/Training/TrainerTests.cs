@@ -80,6 +80,36 @@ public class TrainerTests
     }
 
     [Test]
+    public void EachEpochsWeightsAreKeptWhenAskedAcrossAResume()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var options = Options("epochs") with { Epochs = 3, KeepEpochWeights = true };
+        var trainer = new Trainer(backend, options with { MaxStepsThisRun = 4 });
+        trainer.Train(data);
+        Assert.That(File.Exists(trainer.EpochWeightsPath(1)) && !File.Exists(trainer.EpochWeightsPath(2)), "after step 4 of 3-step epochs, only epoch 1 is done");
+        var second = new Trainer(backend, options);
+        second.Resume(second.CheckpointPath, data);
+
+        var final = WeightsFile.Load(second.CheckpointPath).NetworkTensors;
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            var kept = WeightsFile.Load(second.EpochWeightsPath(epoch));
+            Assert.That(kept.Metadata.Extra[Checkpoint.EpochKey], Is.EqualTo(epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(kept.ExtraTensors, Is.Empty, "weights only, no Adam moments");
+            if (epoch == 3)
+                foreach (var (name, values) in final)
+                    Assert.That(kept.NetworkTensors[name], Is.EqualTo(values).AsCollection, name);
+        }
+        var firstEpoch = WeightsFile.Load(second.EpochWeightsPath(1)).NetworkTensors;
+        Assert.That(final.Any(t => !t.Value.SequenceEqual(firstEpoch[t.Key])), "epoch 1's weights are not the last epoch's");
+
+        var plain = new Trainer(backend, Options("plain"));
+        plain.Train(data);
+        Assert.That(Directory.GetFiles(plain.Options.OutputDirectory, "epoch*"), Is.Empty, "off by default");
+    }
+
+    [Test]
     public void NanStopsTrainingNamingTheStepAndKeepsTheLastGoodCheckpoint()
     {
         var data = TinyData(8);
