@@ -53,7 +53,8 @@ public class TrainRecipeOptionsTests
         using var folder = new TemporaryFolder();
         string output = folder.File("run");
         string manifest = TinyTraining.Manifest(folder);
-        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--max-steps", "1"]);
+        var run = CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--max-steps", "1"]);
+        Assert.That(run.ToString(), Does.Contain("Dice-NS with dense lung weight ×4"), "the recipe is printed at the start");
         var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
         Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("dense lung weight ×4"));
 

@@ -177,6 +177,7 @@ public static class TrainCommand
         }
         Console.WriteLine($"learning rate {options.LearningRate.ToString(c)}, {options.Schedule}");
         if (options.ScannerVariation.IsEnabled) Console.WriteLine(options.ScannerVariation.Describe());
+        if (options.DenseLungWeighting.IsEnabled) Console.WriteLine($"Dice-NS with {options.DenseLungWeighting} (lung denser than -300 HU inside its edge)");
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)
