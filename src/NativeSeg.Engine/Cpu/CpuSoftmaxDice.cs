@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using static NativeSeg.Engine.OperationContracts;
@@ -137,12 +138,21 @@ internal static unsafe class CpuSoftmaxDice
                 return;
             }
             float* w = pixelWeights + (long)(plane / s.Channels) * s.Plane;
-            var weightedLabels = GC.AllocateUninitializedArray<float>(s.Plane);
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(w, s.Plane), new ReadOnlySpan<float>(g, s.Plane), weightedLabels);
-            fixed (float* wg = weightedLabels)
+            // A whole slice's plane is over the large-object threshold, and this runs for every plane twice a step:
+            // the w·g buffer is rented, not allocated.
+            var weightedLabels = ArrayPool<float>.Shared.Rent(s.Plane);
+            try
             {
-                numerators[plane] = 2 * SimdReductions.Dot(wg, p, s.Plane) + epsilon;
-                denominators[plane] = SimdReductions.Dot(w, p, s.Plane) + SimdReductions.Sum(wg, s.Plane) + epsilon;
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(w, s.Plane), new ReadOnlySpan<float>(g, s.Plane), weightedLabels);
+                fixed (float* wg = weightedLabels)
+                {
+                    numerators[plane] = 2 * SimdReductions.Dot(wg, p, s.Plane) + epsilon;
+                    denominators[plane] = SimdReductions.Dot(w, p, s.Plane) + SimdReductions.Sum(wg, s.Plane) + epsilon;
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(weightedLabels);
             }
         });
         return (numerators, denominators);

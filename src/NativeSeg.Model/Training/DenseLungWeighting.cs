@@ -42,10 +42,14 @@ public sealed class DenseLungWeighting
             throw new ArgumentException($"a {height}×{width} slice needs {plane} labels, intensities and weights.");
         weights[..plane].Fill(1);
         if (!IsEnabled) return;
-        var interior = PleuralDensityOversampling.Eroded(labels, height, width);
-        for (int i = 0; i < plane; i++)
-            if (interior[i] && intensity[i] > PleuralDensityOversampling.DenseIntensity)
-                weights[i] = Weight;
+        // Called for every slice of every batch: tested in place, without an eroded copy of the mask.
+        for (int y = 1; y < height - 1; y++)
+            for (int x = 1; x < width - 1; x++)
+            {
+                int i = y * width + x;
+                if (intensity[i] > PleuralDensityOversampling.DenseIntensity && PleuralDensityOversampling.IsInnerLung(labels, width, i))
+                    weights[i] = Weight;
+            }
     }
 
     public override string ToString() => $"dense lung weight ×{Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}";

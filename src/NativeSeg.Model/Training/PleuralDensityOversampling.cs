@@ -55,19 +55,21 @@ public static class PleuralDensityOversampling
     }
 
     /// <summary>Lung pixels whose four neighbours are lung too (the image border counts as outside).</summary>
-    internal static bool[] Eroded(byte[] labels, int h, int w)
+    private static bool[] Eroded(byte[] labels, int h, int w)
     {
         var inner = new bool[h * w];
         for (int y = 1; y < h - 1; y++)
-        {
             for (int x = 1; x < w - 1; x++)
-            {
-                int i = y * w + x;
-                inner[i] = labels[i] == 1 && labels[i - 1] == 1 && labels[i + 1] == 1 && labels[i - w] == 1 && labels[i + w] == 1;
-            }
-        }
+                inner[y * w + x] = IsInnerLung(labels, w, y * w + x);
         return inner;
     }
+
+    /// <summary>
+    /// Whether pixel i (not on the image border) of a slice <paramref name="w"/> wide is lung with four lung neighbours:
+    /// a pixel of the mask eroded once.
+    /// </summary>
+    internal static bool IsInnerLung(ReadOnlySpan<byte> labels, int w, int i) =>
+        labels[i] == 1 && labels[i - 1] == 1 && labels[i + 1] == 1 && labels[i - w] == 1 && labels[i + w] == 1;
 
     /// <summary>How many times a slice with this dense-boundary share is shown per epoch, given the most copies.</summary>
     public static int Copies(double share, int maximumCopies)

@@ -34,14 +34,15 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
 
     /// <summary>Where <see cref="TrainerOptions.KeepEpochWeights"/> keeps the weights after epoch <paramref name="epoch"/> (1-based).</summary>
     public string EpochWeightsPath(int epoch) => Path.Combine(Options.OutputDirectory, $"epoch{epoch.ToString(CultureInfo.InvariantCulture)}.safetensors");
+    public string LogPath => Path.Combine(Options.OutputDirectory, LogFileName);
+    public string PlotPath => Path.Combine(Options.OutputDirectory, PlotFileName);
 
+    /// <summary>What best.safetensors and epochN.safetensors record beside the weights.</summary>
     private static Dictionary<string, string> EpochMetadata(int epoch, double validationDice) => new()
     {
         [Checkpoint.EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
         [Checkpoint.ValidationDiceKey] = validationDice.ToString("R", CultureInfo.InvariantCulture),
     };
-    public string LogPath => Path.Combine(Options.OutputDirectory, LogFileName);
-    public string PlotPath => Path.Combine(Options.OutputDirectory, PlotFileName);
 
     /// <summary>A fresh run: He-normal weights from the seed, zero Adam moments.</summary>
     public TrainingResult Train(TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)

@@ -7,8 +7,9 @@ namespace NativeSeg.Model.Training;
 /// <summary>
 /// Fills a training workspace with one batch: each slice of the epoch's order augmented, cut to the training window
 /// at a random position (NiftyNet's sampler; the whole slice when there is no window), its labels one-hot, then
-/// uploaded, with the loss's pixel weights when the run weights dense lung. Draws from the run's random stream in a fixed order (augmentation, scanner variation, then top, then left,
-/// slice by slice), so a resumed run draws the same numbers. Owns its host buffers; nothing is allocated per batch but,
+/// uploaded, with the loss's pixel weights when the run weights dense lung. Draws from the run's random stream in a
+/// fixed order (augmentation, scanner variation, then top, then left, slice by slice), so a resumed run draws the same
+/// numbers. Owns its host buffers; nothing is allocated per batch but,
 /// with scanner variation on, one small noise generator per slice.
 /// </summary>
 internal sealed class TrainingBatchSampler
