@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--dense-lung-weight-outside`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run. The intensity jitter and the
 /// dense-lung weight reach the trainer's weights (and a resume must keep the weight); `--keep-epoch-weights` keeps every epoch.
 /// </summary>
@@ -24,6 +24,9 @@ public class TrainRecipeOptionsTests
     [TestCase("--dense-lung-weight", "0.5", "--dense-lung-weight")]
     [TestCase("--dense-lung-weight", "101", "--dense-lung-weight")]
     [TestCase("--dense-lung-weight", "NaN", "--dense-lung-weight")]
+    [TestCase("--dense-lung-weight-outside", "-1", "--dense-lung-weight-outside")]
+    [TestCase("--dense-lung-weight-outside", "17", "--dense-lung-weight-outside")]
+    [TestCase("--dense-lung-weight-outside", "4", "--dense-lung-weight above 1")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();
@@ -61,6 +64,23 @@ public class TrainRecipeOptionsTests
         var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--resume"]);
         Assert.That(refused.ToString(), Does.Contain("dense lung weight ×4").And.Contain("a resume must keep them"));
         CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--resume", "--max-steps", "1"]);
+    }
+
+    [Test]
+    public void TheWeightBeyondDenseLungReachesTheTrainerAndAResumeMustKeepIt()
+    {
+        using var folder = new TemporaryFolder();
+        string output = folder.File("run");
+        string manifest = TinyTraining.Manifest(folder);
+        string[] weighted = ["--dense-lung-weight", "4", "--dense-lung-weight-outside", "3"];
+        var run = CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), .. weighted, "--max-steps", "1"]);
+        Assert.That(run.ToString(), Does.Contain("Dice-NS with dense lung weight ×4, and the non-lung within 3 px of its edge"));
+        var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
+        Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("non-lung within 3 px"));
+
+        var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--resume"]);
+        Assert.That(refused.ToString(), Does.Contain("non-lung within 3 px").And.Contain("a resume must keep them"));
+        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), .. weighted, "--resume", "--max-steps", "1"]);
     }
 
     [Test]

@@ -25,6 +25,7 @@ public static class TrainCommand
         var oversample = new Option<int>("--oversample-pleural") { Description = "Show slices whose lung meets the chest wall with dense tissue up to N times per epoch (1: every slice once).", DefaultValueFactory = _ => 1 };
         var uncertainEdges = new Option<int>("--uncertain-dense-edges") { Description = "Label the lung's edge as uncertain (½ lung, ½ background) within R pixels where the lung beside it is dense (consolidation against the chest wall: no edge in the image); 0: hard labels. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var denseWeight = new Option<float>("--dense-lung-weight") { Description = "Weight of dense lung (denser than -300 HU, inside the lung's edge: consolidation) in the Dice-NS sums, each such pixel counting as W pixels (1: the paper's loss).", DefaultValueFactory = _ => 1 };
+        var denseOutside = new Option<int>("--dense-lung-weight-outside") { Description = "Also give the --dense-lung-weight to non-lung pixels within R pixels of dense lung at the lung's edge (the chest wall and mediastinum against consolidation, its own edge pixel excepted), so the boundary there is pulled back as hard as the consolidation pulls it out (0: the lung side only). Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
@@ -49,7 +50,7 @@ public static class TrainCommand
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
-            sliceContext, denseWeight, keepEpochs,
+            sliceContext, denseWeight, denseOutside, keepEpochs,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -78,7 +79,7 @@ public static class TrainCommand
                 MaxStepsThisRun = result.GetValue(maxSteps),
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
                 BatchNormStatistics = result.GetValue(holdStatistics) ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
-                DenseLungWeighting = DenseLungWeightingOf(result.GetValue(denseWeight)),
+                DenseLungWeighting = DenseLungWeightingOf(result.GetValue(denseWeight), result.GetValue(denseOutside)),
                 KeepEpochWeights = result.GetValue(keepEpochs),
             };
             try
@@ -106,10 +107,16 @@ public static class TrainCommand
         return command;
     }
 
-    private static DenseLungWeighting DenseLungWeightingOf(float weight) =>
-        weight is >= 1 and <= DenseLungWeighting.WeightLimit
-            ? new DenseLungWeighting(weight)
-            : throw new UsageException($"--dense-lung-weight takes 1 to {DenseLungWeighting.WeightLimit}, got {weight}.");
+    private static DenseLungWeighting DenseLungWeightingOf(float weight, int outsideReach)
+    {
+        if (weight is not (>= 1 and <= DenseLungWeighting.WeightLimit))
+            throw new UsageException($"--dense-lung-weight takes 1 to {DenseLungWeighting.WeightLimit}, got {weight}.");
+        if (outsideReach is < 0 or > DenseLungWeighting.OutsideReachLimit)
+            throw new UsageException($"--dense-lung-weight-outside takes 0 to {DenseLungWeighting.OutsideReachLimit} pixels, got {outsideReach}.");
+        if (outsideReach > 0 && weight == 1)
+            throw new UsageException("--dense-lung-weight-outside gives the non-lung the dense-lung weight: give --dense-lung-weight above 1 too.");
+        return new DenseLungWeighting(weight, outsideReach);
+    }
 
     private static SliceAugmentation AugmentationOf(double gain, double shiftHu) =>
         SliceAugmentation.Default with { MaxIntensityGain = gain, MaxIntensityShift = shiftHu / 1000 } is { IntensityJitterIsWithinLimits: true } augmentation

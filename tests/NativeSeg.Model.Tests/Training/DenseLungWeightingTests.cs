@@ -8,7 +8,8 @@ namespace NativeSeg.Model.Tests.Training;
 /// <summary>
 /// The dense-lung loss weights (<see cref="DenseLungWeighting"/>): on a synthetic 40×64 slice (aerated lung at rows
 /// 10–29, columns 10–49, in soft tissue; a block of consolidation on its columns 10–19, lining the left edge) only the
-/// consolidation inside the lung's edge is weighted; the sampler hands the trainer those weights, window by window; and
+/// consolidation inside the lung's edge is weighted, and with a reach the soft tissue beyond the consolidation's edge
+/// too; the sampler hands the trainer those weights, window by window; and
 /// a run whose slices hold no dense lung trains bit for bit as the paper's loss does, while one with consolidation does not.
 /// </summary>
 public class DenseLungWeightingTests
@@ -44,6 +45,41 @@ public class DenseLungWeightingTests
     }
 
     [Test]
+    public void WithAReachTheNonLungBesideTheConsolidationIsWeightedToo()
+    {
+        var (labels, intensity) = Slice();
+        var lungSideOnly = new float[Height * Width];
+        new DenseLungWeighting(4).Fill(labels, intensity, Height, Width, lungSideOnly);
+        var weights = new float[Height * Width];
+        new DenseLungWeighting(4, outsideReach: 3).Fill(labels, intensity, Height, Width, weights);
+
+        Assert.That(weights[20 * Width + 8], Is.EqualTo(4), "soft tissue two pixels beyond the consolidation's edge");
+        Assert.That(weights[20 * Width + 7], Is.EqualTo(4), "soft tissue three pixels beyond it");
+        Assert.That(weights[20 * Width + 6], Is.EqualTo(1), "soft tissue four pixels beyond it: out of reach");
+        Assert.That(weights[20 * Width + 9], Is.EqualTo(1), "the soft-tissue pixel against the edge keeps 1, as the edge pixel itself");
+        Assert.That(weights[20 * Width + 10], Is.EqualTo(1), "the edge pixel itself");
+        Assert.That(weights[7 * Width + 12], Is.EqualTo(4), "soft tissue above the consolidation's top edge");
+        Assert.That(weights[7 * Width + 23], Is.EqualTo(1), "soft tissue above aerated lung, more than three columns from the consolidation");
+        Assert.That(weights[7 * Width + 22], Is.EqualTo(4), "soft tissue above aerated lung, three columns from the consolidation's corner");
+        Assert.That(weights[20 * Width + 52], Is.EqualTo(1), "soft tissue beside aerated lung");
+        // The lung side is unchanged; outside, the band is every non-lung pixel of rows 7–32 × columns 7–22 (the
+        // consolidation's edge, rows 10–29 × columns 10–19, widened by 3) without a lung 4-neighbour: 26·16 pixels,
+        // less the lung's 20·13 and the 13 + 13 + 20 that touch it, = 110.
+        for (int i = 0; i < weights.Length; i++)
+            if (labels[i] == 1) Assert.That(weights[i], Is.EqualTo(lungSideOnly[i]), $"lung pixel {i}");
+        Assert.That(Enumerable.Range(0, weights.Length).Count(i => labels[i] != 1 && weights[i] == 4), Is.EqualTo(110));
+    }
+
+    [Test]
+    public void TheNonLungBesideAeratedLungIsNeverWeighted()
+    {
+        var (labels, intensity) = ConsolidatedSlice.Make(Height, Width, withConsolidation: false);
+        var weights = new float[Height * Width];
+        new DenseLungWeighting(4, outsideReach: 5).Fill(labels, intensity, Height, Width, weights);
+        Assert.That(weights, Is.All.EqualTo(1), "no dense lung, nothing weighted on either side");
+    }
+
+    [Test]
     public void WeightOneIsThePapersLossAndLimitsAreKept()
     {
         var (labels, intensity) = Slice();
@@ -54,6 +90,9 @@ public class DenseLungWeightingTests
         Assert.That(DenseLungWeighting.None.IsEnabled, Is.False);
         foreach (float bad in new[] { 0.5f, float.NaN, DenseLungWeighting.WeightLimit + 1 })
             Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DenseLungWeighting(bad), $"{bad}");
+        foreach (int bad in new[] { -1, DenseLungWeighting.OutsideReachLimit + 1 })
+            Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DenseLungWeighting(4, bad), $"reach {bad}");
+        Assert.Throws<ArgumentException>(() => _ = new DenseLungWeighting(1, 3), "a reach without a weight");
     }
 
     [Test]
@@ -111,6 +150,19 @@ public class DenseLungWeightingTests
         var weighted = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(_folder, "weighted", Trainer.CheckpointFileName)).NetworkTensors;
         double largest = paper.Max(t => t.Value.Zip(weighted[t.Key], (a, b) => Math.Abs(a - b)).Max());
         Assert.That(largest, Is.GreaterThan(1e-4), "the dense cores' weight must reach the gradient");
+    }
+
+    [Test]
+    public void TheWeightBeyondDenseLungReachesTheGradient()
+    {
+        var data = new TrainingSet([.. TrainerTests.TinyData(8).Slices.Select(WithDenseCore)], 2);
+        using var backend = new CpuBackend();
+        new Trainer(backend, Options("lung-side", new DenseLungWeighting(4))).Train(data);
+        new Trainer(backend, Options("both-sides", new DenseLungWeighting(4, outsideReach: 3))).Train(data);
+        var lungSide = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(_folder, "lung-side", Trainer.CheckpointFileName)).NetworkTensors;
+        var bothSides = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(_folder, "both-sides", Trainer.CheckpointFileName)).NetworkTensors;
+        double largest = lungSide.Max(t => t.Value.Zip(bothSides[t.Key], (a, b) => Math.Abs(a - b)).Max());
+        Assert.That(largest, Is.GreaterThan(1e-4), "the weighted non-lung beside the dense edge must reach the gradient");
     }
 
     private TrainerOptions Options(string name, DenseLungWeighting weighting) => new()
