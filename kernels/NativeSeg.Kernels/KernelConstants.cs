@@ -13,4 +13,10 @@ public static class KernelConstants
 
     /// <summary>CUDA's per-block limit on static shared memory that ILGPU honours; every kernel stays under it.</summary>
     public const int SharedMemoryLimitBytes = 48 * 1024;
+
+    /// <summary>
+    /// The cross-entropy's value takes ln max(p, this): a float32 softmax rounds a probability below about 1e-45 to 0,
+    /// and ln 0 would make the reported loss infinite. Only the value sees it; the gradient p·G − g needs no logarithm.
+    /// </summary>
+    public const float CrossEntropyProbabilityFloor = 1e-30f;
 }

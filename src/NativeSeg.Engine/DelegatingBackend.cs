@@ -66,6 +66,12 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
     public virtual void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) =>
         Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights);
 
+    public virtual void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses) =>
+        Inner.CrossEntropyLossForward(probabilities, labels, sliceLosses);
+
+    public virtual void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits) =>
+        Inner.CrossEntropyLossBackwardAdd(probabilities, labels, scale, gradLogits);
+
     public virtual double SumOfSquares(Tensor tensor) => Inner.SumOfSquares(tensor);
 
     public virtual void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums) => Inner.SumsOfSquares(tensors, sums);

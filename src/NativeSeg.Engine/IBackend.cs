@@ -122,6 +122,18 @@ public interface IBackend : IDisposable
     /// <summary>gradLogits = ∂(mean_b L_b)/∂logits, through the softmax that produced probabilities (pixelWeights as in the forward).</summary>
     void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null);
 
+    /// <summary>
+    /// Cross-entropy per slice b: L_b = −(1/HW)·Σᵢ Σ_c gᵢc·ln pᵢc over its H·W pixels (ln of at least
+    /// <see cref="OperationContracts.CrossEntropyProbabilityFloor"/>). labels [N, C, H, W] (one-hot or soft), sliceLosses [N].
+    /// </summary>
+    void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses);
+
+    /// <summary>
+    /// gradLogits += scale·∂(mean_b L_b)/∂logits through the softmax that produced probabilities, (p·Σ_k g_k − g)·scale/(N·HW)
+    /// per element: added to what is there (the Dice-NS gradient), not written over it.
+    /// </summary>
+    void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits);
+
     // ---- Regularisation and the optimiser. ----
 
     /// <summary>Σ v² over the tensor, accumulated in float64 where the backend can, for the L2 term of the loss.</summary>

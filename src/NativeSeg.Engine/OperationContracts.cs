@@ -23,6 +23,9 @@ public static class OperationContracts
         public int Plane => Height * Width;
     }
 
+    /// <summary>The cross-entropy's value takes ln max(p, this) (<see cref="NativeSeg.Kernels.KernelConstants.CrossEntropyProbabilityFloor"/>).</summary>
+    public const float CrossEntropyProbabilityFloor = NativeSeg.Kernels.KernelConstants.CrossEntropyProbabilityFloor;
+
     public static ConvolutionSizes Convolution(string operation, Tensor activationIn, Tensor weights, int dilation, Tensor activationOut)
     {
         SameBackend(operation, activationIn, weights, activationOut);
@@ -223,6 +226,36 @@ public static class OperationContracts
         SameBackend(operation, probabilities, gradLogits);
         SameShape(operation, "probabilities", probabilities, "gradLogits", gradLogits);
         return sizes;
+    }
+
+    /// <summary><see cref="IBackend.CrossEntropyLossForward"/>: probabilities and labels alike [N, C, H, W], sliceLosses [N].</summary>
+    public static NchwSizes CrossEntropyLossForward(string operation, Tensor probabilities, Tensor labels, Tensor sliceLosses)
+    {
+        var sizes = CrossEntropy(operation, probabilities, labels);
+        SameBackend(operation, probabilities, sliceLosses);
+        if (sliceLosses.Shape.Rank != 1 || sliceLosses.Shape[0] != sizes.Batch)
+            throw new ShapeException(operation, $"sliceLosses {sliceLosses.Shape} must be [{sizes.Batch}] for probabilities {probabilities.Shape}.");
+        return sizes;
+    }
+
+    /// <summary><see cref="IBackend.CrossEntropyLossBackwardAdd"/>: probabilities, labels and gradLogits alike, a finite scale.</summary>
+    public static NchwSizes CrossEntropyLossBackwardAdd(string operation, Tensor probabilities, Tensor labels, float scale, Tensor gradLogits)
+    {
+        var sizes = CrossEntropy(operation, probabilities, labels);
+        SameBackend(operation, probabilities, gradLogits);
+        SameShape(operation, "probabilities", probabilities, "gradLogits", gradLogits);
+        if (!float.IsFinite(scale))
+            throw new ShapeException(operation, $"scale must be finite, got {scale}.");
+        return sizes;
+    }
+
+    private static NchwSizes CrossEntropy(string operation, Tensor probabilities, Tensor labels)
+    {
+        SameBackend(operation, probabilities, labels);
+        Rank(operation, "probabilities", probabilities, 4);
+        SameShape(operation, "probabilities", probabilities, "labels", labels);
+        var p = probabilities.Shape;
+        return new NchwSizes(p.N, p.C, p.H, p.W);
     }
 
     /// <summary>One sum per tensor; no tensor missing.</summary>

@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--dense-lung-weight-outside`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--dense-lung-weight-outside`, `--cross-entropy-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run. The intensity jitter and the
 /// dense-lung weight reach the trainer's weights (and a resume must keep the weight); `--keep-epoch-weights` keeps every epoch.
 /// </summary>
@@ -27,6 +27,9 @@ public class TrainRecipeOptionsTests
     [TestCase("--dense-lung-weight-outside", "-1", "--dense-lung-weight-outside")]
     [TestCase("--dense-lung-weight-outside", "17", "--dense-lung-weight-outside")]
     [TestCase("--dense-lung-weight-outside", "4", "--dense-lung-weight above 1")]
+    [TestCase("--cross-entropy-weight", "-1", "--cross-entropy-weight")]
+    [TestCase("--cross-entropy-weight", "11", "--cross-entropy-weight")]
+    [TestCase("--cross-entropy-weight", "NaN", "--cross-entropy-weight")]
     public void BadRecipeValuesAreUsageErrors(string option, string? value, string named)
     {
         using var folder = new TemporaryFolder();
@@ -81,6 +84,22 @@ public class TrainRecipeOptionsTests
         var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--dense-lung-weight", "4", "--resume"]);
         Assert.That(refused.ToString(), Does.Contain("non-lung within 3 px").And.Contain("a resume must keep them"));
         CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), .. weighted, "--resume", "--max-steps", "1"]);
+    }
+
+    [Test]
+    public void TheCrossEntropyTermReachesTheTrainerAndAResumeMustKeepIt()
+    {
+        using var folder = new TemporaryFolder();
+        string output = folder.File("run");
+        string manifest = TinyTraining.Manifest(folder);
+        var run = CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--cross-entropy-weight", "0.5", "--max-steps", "1"]);
+        Assert.That(run.ToString(), Does.Contain("Loss: Dice-NS + 0.5 × cross-entropy"), "the recipe is printed at the start");
+        var checkpoint = NativeSeg.Model.Weights.WeightsFile.Load(Path.Combine(output, "checkpoint.safetensors"));
+        Assert.That(checkpoint.Metadata.Extra["trainer"], Does.Contain("cross-entropy ×0.5"));
+
+        var refused = CliRunner.Expect(ExitCodes.InvalidInput, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--resume"]);
+        Assert.That(refused.ToString(), Does.Contain("cross-entropy ×0.5").And.Contain("a resume must keep them"));
+        CliRunner.Expect(ExitCodes.Success, [.. TinyTraining.Arguments(manifest, output, epochs: 2), "--cross-entropy-weight", "0.5", "--resume", "--max-steps", "1"]);
     }
 
     [Test]

@@ -78,6 +78,12 @@ public sealed class OperationTimingBackend(IBackend inner) : DelegatingBackend(i
     public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) =>
         Timed("Dice-NS backward", () => Inner.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights));
 
+    public override void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses) =>
+        Timed("Cross-entropy forward", () => Inner.CrossEntropyLossForward(probabilities, labels, sliceLosses));
+
+    public override void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits) =>
+        Timed("Cross-entropy backward", () => Inner.CrossEntropyLossBackwardAdd(probabilities, labels, scale, gradLogits));
+
     public override void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment,
         AdamSettings settings, int step, float l2Coefficient) => Timed("Adam",
         () => Inner.AdamStep(parameter, gradient, firstMoment, secondMoment, settings, step, l2Coefficient));

@@ -26,6 +26,7 @@ public static class TrainCommand
         var uncertainEdges = new Option<int>("--uncertain-dense-edges") { Description = "Label the lung's edge as uncertain (½ lung, ½ background) within R pixels where the lung beside it is dense (consolidation against the chest wall: no edge in the image); 0: hard labels. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var denseWeight = new Option<float>("--dense-lung-weight") { Description = "Weight of dense lung (denser than -300 HU, inside the lung's edge: consolidation) in the Dice-NS sums, each such pixel counting as W pixels (1: the paper's loss).", DefaultValueFactory = _ => 1 };
         var denseOutside = new Option<int>("--dense-lung-weight-outside") { Description = "Also give the --dense-lung-weight to non-lung pixels within R pixels of dense lung at the lung's edge (the chest wall and mediastinum against consolidation, its own edge pixel excepted), so the boundary there is pulled back as hard as the consolidation pulls it out (0: the lung side only). Give it again on --resume.", DefaultValueFactory = _ => 0 };
+        var crossEntropy = new Option<float>("--cross-entropy-weight") { Description = "Add λ × the mean per-pixel cross-entropy to Dice-NS (0: the paper's loss). Dice-NS's gradient vanishes where the network is confidently wrong; the cross-entropy's does not. The log's loss column includes it. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var decay = new Option<double>("--decay") { Description = "L2 decay (the paper: 1e-4).", DefaultValueFactory = _ => 1e-4 };
         var l2 = new Option<string>("--l2") { Description = "mean (NiftyNet's code) or sum (its documentation) over the regularised tensors.", DefaultValueFactory = _ => "mean" };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of patients held out for validation (at least one).", DefaultValueFactory = _ => 0.05 };
@@ -50,7 +51,7 @@ public static class TrainCommand
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
-            sliceContext, denseWeight, denseOutside, keepEpochs,
+            sliceContext, denseWeight, denseOutside, crossEntropy, keepEpochs,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -81,6 +82,8 @@ public static class TrainCommand
                 BatchNormStatistics = result.GetValue(holdStatistics) ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
                 DenseLungWeighting = DenseLungWeightingOf(result.GetValue(denseWeight), result.GetValue(denseOutside)),
                 KeepEpochWeights = result.GetValue(keepEpochs),
+                CrossEntropyWeight = result.GetValue(crossEntropy) is var λ and >= 0 and <= TrainerOptions.CrossEntropyWeightLimit
+                    ? λ : throw new UsageException($"--cross-entropy-weight takes 0 to {TrainerOptions.CrossEntropyWeightLimit}, got {result.GetValue(crossEntropy)}."),
             };
             try
             {
@@ -185,6 +188,7 @@ public static class TrainCommand
         Console.WriteLine($"learning rate {options.LearningRate.ToString(c)}, {options.Schedule}");
         if (options.ScannerVariation.IsEnabled) Console.WriteLine(options.ScannerVariation.Describe());
         if (options.DenseLungWeighting.IsEnabled) Console.WriteLine($"Dice-NS with {options.DenseLungWeighting} (lung denser than -300 HU inside its edge)");
+        if (options.CrossEntropyWeight > 0) Console.WriteLine($"Loss: Dice-NS + {options.CrossEntropyWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)} × cross-entropy");
         var trainer = new Trainer(backend, options);
         var lastPrint = DateTime.MinValue;
         void Report(TrainingProgress p)

@@ -339,6 +339,20 @@ public sealed unsafe class CpuBackend : IBackend
             Overwritten(op, gradLogits).Pointer);
     }
 
+    public void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses)
+    {
+        const string op = nameof(CrossEntropyLossForward);
+        var s = OperationContracts.CrossEntropyLossForward(op, probabilities, labels, sliceLosses);
+        CpuCrossEntropy.Forward(_workers, s, Ptr(op, probabilities), Ptr(op, labels), Ptr(op, sliceLosses));
+    }
+
+    public void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits)
+    {
+        const string op = nameof(CrossEntropyLossBackwardAdd);
+        var s = OperationContracts.CrossEntropyLossBackwardAdd(op, probabilities, labels, scale, gradLogits);
+        CpuCrossEntropy.BackwardAdd(_workers, s, Ptr(op, probabilities), Ptr(op, labels), scale, Ptr(op, gradLogits));
+    }
+
     public double SumOfSquares(Tensor tensor)
     {
         const string op = nameof(SumOfSquares);

@@ -440,6 +440,24 @@ public sealed class IlgpuBackend : IBackend
             Own(op, gradLogits).View, g);
     }
 
+    public void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses)
+    {
+        const string op = nameof(CrossEntropyLossForward);
+        var g = Geometry(OperationContracts.CrossEntropyLossForward(op, probabilities, labels, sliceLosses));
+        var layout = Layout(g.Batch, g.Plane);
+        var partials = Scratch(layout.Groups);
+        _kernels.CrossEntropySumPartials(_stream, Groups(layout.Groups), Own(op, probabilities).View, Own(op, labels).View, partials, g, layout);
+        _kernels.CrossEntropySliceLoss(_stream, g.Batch, partials, Own(op, sliceLosses).View, g.Plane, layout);
+    }
+
+    public void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits)
+    {
+        const string op = nameof(CrossEntropyLossBackwardAdd);
+        var g = Geometry(OperationContracts.CrossEntropyLossBackwardAdd(op, probabilities, labels, scale, gradLogits));
+        _kernels.CrossEntropyGradientAdd(_stream, g.Batch * g.Plane, Own(op, probabilities).View, Own(op, labels).View,
+            Own(op, gradLogits).View, scale, g);
+    }
+
     /// <summary>
     /// An optional operand for a kernel: its view and 1, or <paramref name="placeholder"/> (any valid view, never read)
     /// and 0, since a kernel parameter cannot be a missing view.

@@ -50,6 +50,9 @@ internal sealed class IlgpuKernelSet
         AutoGrouped(a, SoftmaxDiceKernels.DiceSliceLoss, out DiceSliceLoss);
         AutoGrouped(a, SoftmaxDiceKernels.DiceFractions, out DiceFractions);
         AutoGrouped(a, SoftmaxDiceKernels.DiceGradientLogits, out DiceGradientLogits);
+        Explicit(a, CrossEntropyKernels.CrossEntropySumPartials, out CrossEntropySumPartials);
+        AutoGrouped(a, CrossEntropyKernels.CrossEntropySliceLoss, out CrossEntropySliceLoss);
+        AutoGrouped(a, CrossEntropyKernels.CrossEntropyGradientAdd, out CrossEntropyGradientAdd);
 
         AutoGrouped(a, AdamKernels.AdamStep, out AdamStep);
 
@@ -94,6 +97,9 @@ internal sealed class IlgpuKernelSet
     public readonly Action<AcceleratorStream, Index1D, View, View, int, float, ReductionLayout> DiceSliceLoss;
     public readonly Action<AcceleratorStream, Index1D, View, View, View, float, ReductionLayout> DiceFractions;
     public readonly Action<AcceleratorStream, Index1D, View, View, View, int, View, View, View, NchwGeometry> DiceGradientLogits;
+    public readonly Action<AcceleratorStream, KernelConfig, View, View, View, NchwGeometry, ReductionLayout> CrossEntropySumPartials;
+    public readonly Action<AcceleratorStream, Index1D, View, View, int, ReductionLayout> CrossEntropySliceLoss;
+    public readonly Action<AcceleratorStream, Index1D, View, View, View, float, NchwGeometry> CrossEntropyGradientAdd;
 
     public readonly Action<AcceleratorStream, Index1D, View, View, View, View, AdamConstants> AdamStep;
 

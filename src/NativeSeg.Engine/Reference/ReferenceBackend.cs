@@ -219,6 +219,20 @@ public sealed class ReferenceBackend : IBackend
             pixelWeights is null ? null : Own(op, pixelWeights));
     }
 
+    public void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses)
+    {
+        const string op = nameof(CrossEntropyLossForward);
+        var s = OperationContracts.CrossEntropyLossForward(op, probabilities, labels, sliceLosses);
+        ReferenceOps.CrossEntropyLossForward(s, Own(op, probabilities), Own(op, labels), Own(op, sliceLosses));
+    }
+
+    public void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits)
+    {
+        const string op = nameof(CrossEntropyLossBackwardAdd);
+        var s = OperationContracts.CrossEntropyLossBackwardAdd(op, probabilities, labels, scale, gradLogits);
+        ReferenceOps.CrossEntropyLossBackwardAdd(s, Own(op, probabilities), Own(op, labels), scale, Own(op, gradLogits));
+    }
+
     public double SumOfSquares(Tensor tensor)
     {
         const string op = nameof(SumOfSquares);

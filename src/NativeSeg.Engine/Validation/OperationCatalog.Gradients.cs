@@ -25,6 +25,8 @@ public sealed partial class OperationCatalog
         ProveDiceNs(2, weighted: false);
         ProveDiceNs(3, weighted: false);
         ProveDiceNs(2, weighted: true);
+        ProveCrossEntropy(2);
+        ProveCrossEntropy(3);
         ProveResize(4, 5, 7, 3);
         ProveResize(6, 4, 3, 9);
         return [.. _proofs];
@@ -139,6 +141,30 @@ public sealed partial class OperationCatalog
         var gradient = new double[length];
         ReferenceOps.DiceNsLossBackward(s, probabilities, labels, 1e-5, gradient, weights);
         Record($"{(weighted ? "pixel-weighted " : "")}dice-ns backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
+    }
+
+    /// <summary>The cross-entropy through the softmax, from a gradient of zeros (its backward adds to what is there).</summary>
+    private void ProveCrossEntropy(int classes)
+    {
+        var s = new NchwSizes(2, classes, 4, 5);
+        int length = s.Batch * classes * s.Plane;
+        var logits = Uniform(length, 3);
+        var labels = new double[length];
+        for (int b = 0; b < s.Batch; b++)
+            for (int p = 0; p < s.Plane; p++)
+                labels[(b * classes + _random.Next(classes)) * s.Plane + p] = 1;
+        var probabilities = new double[length];
+        var sliceLosses = new double[s.Batch];
+        double Loss()
+        {
+            ReferenceOps.SoftmaxForward(s, logits, probabilities);
+            ReferenceOps.CrossEntropyLossForward(s, probabilities, labels, sliceLosses);
+            return sliceLosses.Average();
+        }
+        Loss();
+        var gradient = new double[length];
+        ReferenceOps.CrossEntropyLossBackwardAdd(s, probabilities, labels, 1.0, gradient);
+        Record($"cross-entropy backward to logits ({classes} classes)", gradient, FiniteDifference.Gradient(logits, Loss));
     }
 
     private void ProveResize(int inH, int inW, int outH, int outW)

@@ -319,6 +319,15 @@ public sealed partial class OperationCatalog(int seed)
                 b.DiceNsLossBackward(tp, tg, epsilon, grad);
                 return [Down(grad)];
             });
+            Compare($"cross-entropy loss and backward added to a gradient ({classes} classes)", b =>
+            {
+                using var tl = Up(b, logits); using var tp = Poisoned(b, logits.Shape); using var tg = Up(b, labels);
+                using var loss = Poisoned(b, new TensorShape(3)); using var grad = Up(b, logits);
+                b.SoftmaxForward(tl, tp);
+                b.CrossEntropyLossForward(tp, tg, loss);
+                b.CrossEntropyLossBackwardAdd(tp, tg, 0.7f, grad);
+                return [Down(loss), Down(grad)];
+            });
             var weights = Random(3, 1, 6, 10, scale: 3, offset: 3); // pixel weights 0 … 6
             Compare($"pixel-weighted dice-ns loss and backward ({classes} classes)", b =>
             {

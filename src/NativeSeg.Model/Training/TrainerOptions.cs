@@ -37,14 +37,24 @@ public sealed record TrainerOptions
     /// <summary>The loss weight of dense lung (<see cref="DenseLungWeighting"/>); none keeps the paper's Dice-NS.</summary>
     public DenseLungWeighting DenseLungWeighting { get; init; } = DenseLungWeighting.None;
 
-    /// <summary>The schedule, sampling, batch-norm mode and loss weighting in words, stored in checkpoints so a resume cannot change them silently.</summary>
-    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation, DenseLungWeighting);
+    /// <summary>
+    /// λ of a cross-entropy term added to Dice-NS (<see cref="TrainingObjective"/>): 0, the paper's loss, or up to
+    /// <see cref="CrossEntropyWeightLimit"/>.
+    /// </summary>
+    public float CrossEntropyWeight { get; init; }
+
+    /// <summary>The largest λ of the cross-entropy term.</summary>
+    public const float CrossEntropyWeightLimit = 10;
+
+    /// <summary>The schedule, sampling, batch-norm mode and loss in words, stored in checkpoints so a resume cannot change them silently.</summary>
+    public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation, DenseLungWeighting)
+        + (CrossEntropyWeight > 0 ? $"; cross-entropy ×{CrossEntropyWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
     public static string PaperRecipe { get; } = RecipeOf(LearningRateSchedule.Constant, 1, BatchNormStatistics.Batch, ScannerVariation.None, DenseLungWeighting.None);
 
-    // Batch statistics, no scanner variation and no loss weighting add nothing to the words, so checkpoints written
-    // before those options resume unchanged.
+    // Batch statistics, no scanner variation, no loss weighting and no cross-entropy add nothing to the words, so
+    // checkpoints written before those options resume unchanged.
     private static string RecipeOf(LearningRateSchedule schedule, int pleuralOversampling, BatchNormStatistics statistics, ScannerVariation variation,
         DenseLungWeighting weighting) =>
         $"schedule {schedule}; pleural oversampling ×{pleuralOversampling}"
@@ -114,6 +124,8 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "Training windows must be multiples of 8, at least 8.");
         ArgumentNullException.ThrowIfNull(ScannerVariation, nameof(ScannerVariation));
         ArgumentNullException.ThrowIfNull(DenseLungWeighting, nameof(DenseLungWeighting));
+        if (!(CrossEntropyWeight >= 0 && CrossEntropyWeight <= CrossEntropyWeightLimit))
+            throw new ArgumentOutOfRangeException(nameof(CrossEntropyWeight), CrossEntropyWeight, $"The cross-entropy weight lies between 0 and {CrossEntropyWeightLimit}.");
         if (!ScannerVariation.IsWithinLimits)
             throw new ArgumentOutOfRangeException(nameof(ScannerVariation), ScannerVariation,
                 $"Scanner variation takes noise SD 0–{ScannerVariation.NoiseLimitHu} HU and blur σ 0–{ScannerVariation.BlurLimitPixels} pixels.");

@@ -5,7 +5,7 @@ using NativeSeg.Model.Network;
 namespace NativeSeg.Model.Training;
 
 /// <summary>
-/// One optimiser step on a filled workspace: forward, Dice-NS, backward, then one
+/// One optimiser step on a filled workspace: forward, Dice-NS (and the cross-entropy when asked), backward, then one
 /// <see cref="IBackend.SumsOfSquares"/> call over every regularised value and every gradient (the L2 penalty and the
 /// finiteness check in one wait for the device, not 126), then Adam. A non-finite loss or gradient throws
 /// <see cref="TrainingDivergedException"/> before Adam touches the weights.
@@ -37,13 +37,14 @@ internal sealed class TrainingStep
     {
         _network.ForwardTraining(workspace);
         double dice = _objective.DiceLoss(workspace);
+        double crossEntropy = _objective.WeightedCrossEntropy(workspace);
         _objective.Backward(workspace);
         _network.Backward(workspace);
         _network.Backend.SumsOfSquares(_squared, _sums);
         int values = _objective.Regularised.Count;
-        var loss = new LossValue(dice, _objective.Penalty(_sums.AsSpan(0, values)));
+        var loss = new LossValue(dice, _objective.Penalty(_sums.AsSpan(0, values)), crossEntropy);
         if (!loss.IsFinite)
-            throw new TrainingDivergedException(globalStep, epoch, $"the loss is {loss.Total} (Dice-NS {loss.DiceLoss}, L2 {loss.L2Penalty})", _checkpointPath);
+            throw new TrainingDivergedException(globalStep, epoch, $"the loss is {loss.Total} (Dice-NS {loss.DiceLoss}, cross-entropy {loss.CrossEntropy}, L2 {loss.L2Penalty})", _checkpointPath);
         for (int i = 0; i < _trainable.Length; i++)
         {
             if (!double.IsFinite(_sums[values + i]))

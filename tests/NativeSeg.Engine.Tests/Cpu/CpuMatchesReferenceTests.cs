@@ -188,6 +188,35 @@ public sealed class CpuMatchesReferenceTests
         });
     }
 
+    [TestCase(2, 2, 9, 13)]
+    [TestCase(3, 3, 37, 29)]
+    [TestCase(1, 2, 40, 56)]
+    public void CrossEntropyMatchesReference(int batch, int classes, int height, int width)
+    {
+        int seed = CpuTestSeed.Next();
+        var random = new TensorRandom(seed);
+        var logits = new HostTensor(random.UniformSingle(batch * classes * height * width, -4, 4), TensorShape.Nchw(batch, classes, height, width));
+        var labelValues = TensorRandom.ToSingle(random.OneHot(batch, classes, height, width));
+        // Every seventh pixel of the first slice gets the soft ½/½ label of the first two classes (train --uncertain-dense-edges).
+        for (int k = 0; k < height * width; k += 7)
+        {
+            for (int c = 0; c < classes; c++) labelValues[c * height * width + k] = 0;
+            labelValues[k] = labelValues[height * width + k] = 0.5f;
+        }
+        var labels = new HostTensor(labelValues, logits.Shape);
+        var earlierGradient = new HostTensor(random.UniformSingle(logits.Shape.Length, -1, 1), logits.Shape);
+        Compare($"Softmax+CrossEntropy {batch}×{classes}×{height}×{width}", seed, b =>
+        {
+            using var tz = Up(b, logits); using var tg = Up(b, labels);
+            using var tp = Poisoned(b, logits.Shape); using var loss = Poisoned(b, TensorShape.Vector(batch));
+            using var grad = Up(b, earlierGradient);
+            b.SoftmaxForward(tz, tp);
+            b.CrossEntropyLossForward(tp, tg, loss);
+            b.CrossEntropyLossBackwardAdd(tp, tg, 0.3f, grad);
+            return [Down(loss), Down(grad)];
+        });
+    }
+
     [TestCase(2, 16, 9, 13, 8)]
     [TestCase(1, 32, 40, 56, 32)]
     [TestCase(3, 5, 7, 19, 3)]

@@ -167,6 +167,10 @@ public sealed class IlgpuBackendMatchesReferenceTests
             _h.Fast.DiceNsLossBackward(p, labels, 1e-5f, grad);
             _h.Reference.DiceNsLossBackward(pr, labelsr, 1e-5f, gradr);
             _h.Compare("DiceNsLossBackward (256 threads)", grad, gradr);
+            var (crossEntropy, crossEntropyr) = _h.Output(TensorShape.Vector(2));
+            _h.Fast.CrossEntropyLossForward(p, labels, crossEntropy);
+            _h.Reference.CrossEntropyLossForward(pr, labelsr, crossEntropyr);
+            _h.Compare("CrossEntropyLossForward (256 threads)", crossEntropy, crossEntropyr);
 
             double squares = _h.Fast.SumOfSquares(x);
             double expected = _h.Reference.SumOfSquares(xr);
@@ -313,6 +317,15 @@ public sealed class IlgpuBackendMatchesReferenceTests
         _h.Fast.DiceNsLossBackward(pSame, labels, epsilon, weightedGrad, weights);
         _h.Reference.DiceNsLossBackward(pSamer, labelsr, epsilon, weightedGradr, weightsr);
         _h.Compare("DiceNsLossBackward weighted", weightedGrad, weightedGradr);
+
+        // The cross-entropy, its backward added onto the Dice gradient already in the buffer (the trainer's order).
+        var (crossEntropy, crossEntropyr) = _h.Output(TensorShape.Vector(n));
+        _h.Fast.CrossEntropyLossForward(pSame, labels, crossEntropy);
+        _h.Reference.CrossEntropyLossForward(pSamer, labelsr, crossEntropyr);
+        _h.Compare("CrossEntropyLossForward", crossEntropy, crossEntropyr);
+        _h.Fast.CrossEntropyLossBackwardAdd(pSame, labels, 0.5f, grad);
+        _h.Reference.CrossEntropyLossBackwardAdd(pSamer, labelsr, 0.5f, gradr);
+        _h.Compare("DiceNsLossBackward + CrossEntropyLossBackwardAdd", grad, gradr);
     }
 
     [Test]

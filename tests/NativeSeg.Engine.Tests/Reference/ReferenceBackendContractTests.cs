@@ -85,6 +85,10 @@ public sealed class ReferenceBackendContractTests
         yield return Case(nameof(IBackend.DiceNsLossForward), b => b.DiceNsLossForward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), 1e-5f, T(b, 3)));
         yield return Case(nameof(IBackend.DiceNsLossForward), b => b.DiceNsLossForward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), 0f, T(b, 2)));
         yield return Case(nameof(IBackend.DiceNsLossBackward), b => b.DiceNsLossBackward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), 1e-5f, T(b, 2, 3, 5, 4)));
+        yield return Case(nameof(IBackend.CrossEntropyLossForward), b => b.CrossEntropyLossForward(T(b, 2, 3, 4, 5), T(b, 2, 2, 4, 5), T(b, 2)));
+        yield return Case(nameof(IBackend.CrossEntropyLossForward), b => b.CrossEntropyLossForward(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), T(b, 3)));
+        yield return Case(nameof(IBackend.CrossEntropyLossBackwardAdd), b => b.CrossEntropyLossBackwardAdd(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), 1, T(b, 2, 3, 5, 4)));
+        yield return Case(nameof(IBackend.CrossEntropyLossBackwardAdd), b => b.CrossEntropyLossBackwardAdd(T(b, 2, 3, 4, 5), T(b, 2, 3, 4, 5), float.NaN, T(b, 2, 3, 4, 5)));
         yield return Case(nameof(IBackend.AdamStep), b => b.AdamStep(T(b, 3, 3), T(b, 3, 3), T(b, 3, 3), T(b, 9), AdamSettings.Paper, 1, 0));
         yield return Case(nameof(IBackend.AdamStep), b => b.AdamStep(T(b, 3, 3), T(b, 3, 3), T(b, 3, 3), T(b, 3, 3), AdamSettings.Paper, 0, 0));
         yield return Case(nameof(IBackend.ResizeBilinearForward), b => b.ResizeBilinearForward(T(b, 2, 3, 4, 5), T(b, 2, 2, 8, 10)));

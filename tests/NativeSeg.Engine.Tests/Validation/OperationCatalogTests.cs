@@ -87,6 +87,8 @@ public sealed class OperationCatalogTests
         public override void SoftmaxForward(Tensor logits, Tensor probabilities) { Note(); base.SoftmaxForward(logits, probabilities); }
         public override void DiceNsLossForward(Tensor probabilities, Tensor labels, float epsilon, Tensor sliceLosses, Tensor? pixelWeights = null) { Note(); base.DiceNsLossForward(probabilities, labels, epsilon, sliceLosses, pixelWeights); }
         public override void DiceNsLossBackward(Tensor probabilities, Tensor labels, float epsilon, Tensor gradLogits, Tensor? pixelWeights = null) { Note(); base.DiceNsLossBackward(probabilities, labels, epsilon, gradLogits, pixelWeights); }
+        public override void CrossEntropyLossForward(Tensor probabilities, Tensor labels, Tensor sliceLosses) { Note(); base.CrossEntropyLossForward(probabilities, labels, sliceLosses); }
+        public override void CrossEntropyLossBackwardAdd(Tensor probabilities, Tensor labels, float scale, Tensor gradLogits) { Note(); base.CrossEntropyLossBackwardAdd(probabilities, labels, scale, gradLogits); }
         public override double SumOfSquares(Tensor tensor) { Note(); return base.SumOfSquares(tensor); }
         public override void SumsOfSquares(IReadOnlyList<Tensor> tensors, Span<double> sums) { Note(); base.SumsOfSquares(tensors, sums); }
         public override void AdamStep(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment, AdamSettings settings, int step, float l2Coefficient)
