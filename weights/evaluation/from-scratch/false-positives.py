@@ -1,6 +1,6 @@
 # Where a mask's false positives lie on one CT: how many, how near the reference lung (Euclidean distance in voxels),
 # and how dense. Usage: false-positives.py REFERENCE_MASK CT NAME PREDICTED_MASK [NAME PREDICTED_MASK ...]
-# (Debian's python3 with nibabel and scipy; output of session 12: false-positives-normal.txt)
+# (Debian's python3 with nibabel and scipy; output of sessions 12 and 13: false-positives-normal.txt)
 import sys, nibabel as nib, numpy as np
 from scipy import ndimage
 ref = np.asarray(nib.load(sys.argv[1]).dataobj) > 0
