@@ -15,6 +15,8 @@ namespace NativeSeg.Model.Training;
 /// pixel whose four neighbours are non-lung too (the mirror of the lung side's rule, so both pixels that straddle the
 /// label edge keep 1) and which lies within R pixels (in x and in y) of dense lung at the lung's edge. The chest wall
 /// and mediastinum against consolidation then pull the boundary back as hard as the consolidation pulls it out.
+/// Measured (weights/README.md, session 13): it does not; the false positives it was meant to hold back lie away from
+/// any consolidation.
 /// </para>
 /// </summary>
 public sealed class DenseLungWeighting
