@@ -118,8 +118,8 @@ public sealed partial class OperationCatalog
         Record("residual add backward skip (4 → 8)", dSkip, FiniteDifference.Gradient(skip, Loss));
     }
 
-    /// <param name="weighted">With pixel weights 0 … 4 (IBackend.DiceNsLossForward).</param>
-    private void ProveDiceNs(int classes, bool weighted)
+    /// <summary>A loss's inputs: 2 slices of 4×5 pixels, logits in ±3 and a random one-hot class per pixel.</summary>
+    private (NchwSizes Sizes, double[] Logits, double[] Labels) LossCase(int classes)
     {
         var s = new NchwSizes(2, classes, 4, 5);
         int length = s.Batch * classes * s.Plane;
@@ -128,6 +128,14 @@ public sealed partial class OperationCatalog
         for (int b = 0; b < s.Batch; b++)
             for (int p = 0; p < s.Plane; p++)
                 labels[(b * classes + _random.Next(classes)) * s.Plane + p] = 1;
+        return (s, logits, labels);
+    }
+
+    /// <param name="weighted">With pixel weights 0 … 4 (IBackend.DiceNsLossForward).</param>
+    private void ProveDiceNs(int classes, bool weighted)
+    {
+        var (s, logits, labels) = LossCase(classes);
+        int length = logits.Length;
         var weights = weighted ? Uniform(s.Batch * s.Plane, 2).Select(v => v + 2).ToArray() : null;
         var probabilities = new double[length];
         var sliceLosses = new double[s.Batch];
@@ -146,13 +154,8 @@ public sealed partial class OperationCatalog
     /// <summary>The cross-entropy through the softmax, from a gradient of zeros (its backward adds to what is there).</summary>
     private void ProveCrossEntropy(int classes)
     {
-        var s = new NchwSizes(2, classes, 4, 5);
-        int length = s.Batch * classes * s.Plane;
-        var logits = Uniform(length, 3);
-        var labels = new double[length];
-        for (int b = 0; b < s.Batch; b++)
-            for (int p = 0; p < s.Plane; p++)
-                labels[(b * classes + _random.Next(classes)) * s.Plane + p] = 1;
+        var (s, logits, labels) = LossCase(classes);
+        int length = logits.Length;
         var probabilities = new double[length];
         var sliceLosses = new double[s.Batch];
         double Loss()
