@@ -3,7 +3,7 @@
 # caused by the lesions. Per diseased case: false positives (% of the lung), how many of them are new (not false
 # positives on the normal CT), and of the new ones how many lie within 5 mm of consolidation (the chest wall or
 # mediastinum next to dense lung taken as lung), their median HU and how far outside the reference lung they reach.
-# Case_009 only. Usage: severe-false-positives.py REFERENCE_MASK NORMAL_PREDICTION CASES_FOLDER... -- NAME PREDICTIONS_FOLDER [...]
+# Case_009 only. Usage: severe-false-positives.py REFERENCE_MASK CASES_FOLDER... -- NAME PREDICTIONS_FOLDER [...]
 #   (each CASES_FOLDER holds CASE_ct.nii.gz and CASE_lesions.nii.gz; each PREDICTIONS_FOLDER CASE_mask.nii.gz for the
 #   normal CT Case_009 and the diseased cases; Debian's python3 with nibabel and scipy)
 import sys, os, glob, nibabel as nib, numpy as np
