@@ -128,12 +128,12 @@ public sealed class PacsWorkerTests
         WaitUntilStable(orthanc, ct);
         string study = orthanc.GetJson($"series/{ct}").GetProperty("ParentStudy").GetString()!;
 
-        using (var doomed = WorkerProcess.Start(orthanc.Url, "doomed", folder.File("work"), "--once", "--lease-minutes", "0.2", "--batch-size", "1"))
+        // Killed at the last step: the series downloaded and segmented, its SEG on the way to Orthanc (held there).
+        using (var proxy = StoreHoldingProxy.Start(orthanc.Url))
+        using (var doomed = WorkerProcess.Start(proxy.Url, "doomed", folder.File("work"), "--once", "--lease-minutes", "0.2", "--batch-size", "1"))
         {
             doomed.WaitForOutput($"series {ct}: claimed", WorkerLimit);
-            // Downloading or segmenting: on an idle machine the whole slab takes about a second from the claim
-            // (measured 1.0 s, 2 cores), so a longer wait sometimes found it done.
-            Thread.Sleep(300);
+            proxy.WaitForHeldStore(WorkerLimit, doomed);
             doomed.Kill();
             Assert.That(doomed.Output, Does.Not.Contain("done"), "killed before it finished");
         }
@@ -168,9 +168,11 @@ public sealed class PacsWorkerTests
         string ct = orthanc.UploadSeries(PacsSeries.Case009Slab(folder.File("ct")));
         WaitUntilStable(orthanc, ct);
 
-        using var worker = WorkerProcess.Start(orthanc.Url, "stopped", folder.File("work"), "--batch-size", "1", "--poll-seconds", "1");
+        // Stopped at the last step, while its SEG upload is held by the proxy (see above).
+        using var proxy = StoreHoldingProxy.Start(orthanc.Url);
+        using var worker = WorkerProcess.Start(proxy.Url, "stopped", folder.File("work"), "--batch-size", "1", "--poll-seconds", "1");
         worker.WaitForOutput($"series {ct}: claimed", WorkerLimit);
-        Thread.Sleep(300); // mid-series: the whole slab can take about a second from the claim (see above)
+        proxy.WaitForHeldStore(WorkerLimit, worker);
         worker.Terminate();
         Assert.That(worker.WaitForExit(WorkerLimit), Is.EqualTo(ExitCodes.Cancelled), worker.Output);
 
