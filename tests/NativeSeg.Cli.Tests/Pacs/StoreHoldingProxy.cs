@@ -83,7 +83,7 @@ public sealed class StoreHoldingProxy : IDisposable
                 return;
             }
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), request.Url!.PathAndQuery.TrimStart('/'));
-            if (request.HasEntityBody || body.Length > 0) forward.Content = new ByteArrayContent(body.ToArray());
+            if (body.Length > 0) forward.Content = new ByteArrayContent(body.ToArray());
             // Every end-to-end header both ways: the worker's claims rest on Orthanc's ETag and If-Match.
             foreach (string name in request.Headers.AllKeys.OfType<string>().Where(n => !HopByHop.Contains(n)))
             {
