@@ -26,7 +26,10 @@ public class SliceContextTrainingTests
 
         string slab = RealSeries.CopyCase009(folder.File("slab"), 45, 12);
         string widenedMask = folder.File("widened.nii.gz"), shippedMask = folder.File("shipped.nii.gz");
-        CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", widenedMask, "--weights", checkpoint, "--device", "cpu", "-q");
+        // A trained file carries no decision threshold (training writes none); cut it where the shipped file cuts.
+        Assert.That(file.Metadata.DecisionThreshold, Is.Null);
+        string shippedThreshold = (WeightsFile.Load(RepositoryPaths.ShippedWeights).Metadata.DecisionThreshold ?? 0.5f).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", widenedMask, "--weights", checkpoint, "--threshold", shippedThreshold, "--device", "cpu", "-q");
         CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", shippedMask, "--weights", RepositoryPaths.ShippedWeights, "--device", "cpu", "-q");
         var widened = NiftiReader.ReadMask(widenedMask).Voxels;
         var shipped = NiftiReader.ReadMask(shippedMask).Voxels;

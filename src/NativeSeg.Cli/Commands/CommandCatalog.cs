@@ -18,6 +18,7 @@ public static class CommandCatalog
         yield return ExportOnnxCommand.Create();
         yield return AverageWeightsCommand.Create();
         yield return RecalibrateBatchNormCommand.Create();
+        yield return SetThresholdCommand.Create();
         yield return AblatePostprocessingCommand.Create();
         yield return ModelCommand.Create();
         yield return CheckCommand.Create();

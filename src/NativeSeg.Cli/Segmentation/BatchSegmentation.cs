@@ -216,7 +216,7 @@ public static class BatchSegmentation
                 RtStruct: rtStructPath is null ? null : outputs.File(rtStructPath, "--output-folder"),
                 StatisticsJson: outputs.File(statisticsPath, "--output-folder"));
             var input = job.Series is { } series ? CtInput.Read(series, job.Input, r.AllowNonCt) : CtInput.Read(job.Input, null, r.AllowNonCt);
-            var segmented = SeriesSegmentation.Run(pipeline, input, r.BatchSize, r.Postprocess, r.Probabilities is not null, new ConsoleProgress("segmenting", r.Quiet).Report, cancellation, r.AllSlices);
+            var segmented = SeriesSegmentation.Run(pipeline, input, r.BatchSize, r.Postprocess, r.Probabilities is not null, new ConsoleProgress("segmenting", r.Quiet).Report, cancellation, r.AllSlices, r.Threshold);
             var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, input.Geometry.NetworkGrid);
             if (r.Strict && warnings.Count > 0)
                 return Failed(job, string.Join("; ", warnings) + " (--strict: nothing written)");

@@ -11,13 +11,13 @@ namespace NativeSeg.Cli.Segmentation;
 public static class SeriesSegmentation
 {
     public static SegmentedSeries Run(LungSegmentationPipeline pipeline, CtInput input, int? batchSize, bool postprocess,
-        bool keepProbabilities, Action<int, int>? progress, CancellationToken cancellation, bool allSlices = false)
+        bool keepProbabilities, Action<int, int>? progress, CancellationToken cancellation, bool allSlices = false, float? threshold = null)
     {
         // Always split: the statistics need right and left; the written mask is made binary unless --labels lr.
         var options = new SegmentationOptions
         {
             BatchSize = batchSize, Postprocess = postprocess, SplitLeftRight = true, KeepProbabilities = keepProbabilities,
-            StopAtLungEnds = !allSlices,
+            StopAtLungEnds = !allSlices, Threshold = threshold,
         };
         var result = pipeline.Run(input.Ct, input.Source, options, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();

@@ -15,6 +15,9 @@ namespace NativeSeg.Model.Pipeline;
 /// </summary>
 public sealed class LungSegmentationPipeline(Segmenter segmenter)
 {
+    /// <summary>The lung probability threshold a run with default options uses: the weights' own, else 0.5.</summary>
+    public float DefaultThreshold => new SegmentationOptions().ThresholdFor(segmenter.Metadata);
+
     /// <summary>
     /// Segments <paramref name="ct"/> (HU). <paramref name="source"/> names the input in error messages.
     /// progress receives (slices done, total). Any axis order is segmented in NativeSeg's axial order
@@ -31,14 +34,15 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
         // A probability threshold outside (0, 1) would make every voxel lung, or none; inside it, a voxel outside the body
         // (probability set to 0) is never lung, which lets the mask-only path below skip the float map.
-        if (!(options.Threshold > 0 && options.Threshold < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Threshold, "the threshold must lie between 0 and 1.");
+        float threshold = options.ThresholdFor(segmenter.Metadata);
+        if (Weights.WeightsMetadata.ThresholdProblem(threshold) is string problem)
+            throw new ArgumentOutOfRangeException(nameof(options), threshold, $"the threshold {problem}.");
         var clock = Stopwatch.StartNew();
         var (geometry, axial, prepared) = PrepareAxial(ct, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
         var postprocessing = new LungPostprocessingOptions
         {
-            Threshold = options.Threshold,
+            Threshold = threshold,
             SplitLeftRight = true,
             FillHoles = options.Postprocess,
         };
@@ -52,7 +56,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             // search applies the body to each slice as it goes (its contact test needs it), the full run afterwards.
             if (options.StopAtLungEnds)
             {
-                (labelled, slicesRun) = LungExtentPrediction.Run(segmenter, axial, prepared, options.Threshold, batchSize, progress, cancellation);
+                (labelled, slicesRun) = LungExtentPrediction.Run(segmenter, axial, prepared, threshold, batchSize, progress, cancellation);
                 cancellation.ThrowIfCancellationRequested();
                 network = clock.Elapsed.TotalSeconds - preprocessing;
             }
@@ -61,7 +65,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
                 var maps = PredictAll(prepared, batchSize, progress, cancellation);
                 cancellation.ThrowIfCancellationRequested();
                 network = clock.Elapsed.TotalSeconds - preprocessing;
-                labelled = prepared.MapBackThresholded(maps, options.Threshold);
+                labelled = prepared.MapBackThresholded(maps, threshold);
                 BodyMask.ZeroOutside(axial, labelled);
             }
             LungPostprocessor.ProcessInPlace(labelled, postprocessing);
@@ -79,7 +83,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             }
             else
             {
-                labelled = LungPostprocessor.Threshold(probabilities, options.Threshold);
+                labelled = LungPostprocessor.Threshold(probabilities, threshold);
                 LungSplitter.SplitInPlace(labelled);
             }
         }

@@ -40,13 +40,14 @@ public static class PostprocessingAblation
     /// mask is the one <see cref="LungSegmentationPipeline.Run"/> returns with its default options (binarised).
     /// </summary>
     public static IReadOnlyList<Volume<byte>> Run(LungSegmentationPipeline pipeline, Volume<float> ct, string source,
-        int batchSize, float threshold = 0.5f, CancellationToken cancellation = default)
+        int batchSize, float? threshold = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        if (!(threshold > 0 && threshold < 1))
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the threshold must lie between 0 and 1.");
+        float cut = threshold ?? pipeline.DefaultThreshold;
+        if (Weights.WeightsMetadata.ThresholdProblem(cut) is string problem)
+            throw new ArgumentOutOfRangeException(nameof(threshold), cut, $"the threshold {problem}.");
         var prediction = pipeline.PredictOnAxialGrid(ct, source, batchSize, cancellation);
-        var thresholded = LungPostprocessor.Threshold(prediction.Probabilities, threshold);
+        var thresholded = LungPostprocessor.Threshold(prediction.Probabilities, cut);
         var inBody = new Volume<byte>(thresholded.Grid, (byte[])thresholded.Voxels.Clone());
         BodyMask.ZeroOutside(prediction.Axial, inBody);
         var masks = new List<Volume<byte>>(Steps.Count);

@@ -43,6 +43,15 @@ public sealed record SegmentationOptions
     /// </summary>
     public bool StopAtLungEnds { get; init; } = true;
 
-    /// <summary>Probability at or above which a voxel is lung; strictly between 0 and 1.</summary>
-    public float Threshold { get; init; } = 0.5f;
+    /// <summary>
+    /// Probability at or above which a voxel is lung, strictly between 0 and 1; null: the weights' own
+    /// (<see cref="Weights.WeightsMetadata.DecisionThreshold"/>), 0.5 for a file that names none.
+    /// </summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>The threshold a segmentation with <paramref name="metadata"/>'s network uses under these options.</summary>
+    public float ThresholdFor(Weights.WeightsMetadata metadata) => Threshold ?? metadata.DecisionThreshold ?? DefaultThreshold;
+
+    /// <summary>The argmax of two classes.</summary>
+    public const float DefaultThreshold = 0.5f;
 }

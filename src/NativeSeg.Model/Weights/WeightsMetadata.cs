@@ -30,6 +30,15 @@ public sealed record WeightsMetadata
 
     public string TrainingData { get; init; } = "";
 
+    /// <summary>
+    /// Lung probability at or above which a voxel is lung when this network segments (null: 0.5, the argmax of two
+    /// classes). A property of the trained network, not of the CT: a network trained with a cross-entropy term is less
+    /// sure at the edges than one trained with Dice alone, and its best cut need not be 0.5. Written only when set,
+    /// so a file without it reads as it always did. Training writes none, also when it starts from a file that has
+    /// one: a trained network is a new one, and its cut is measured again (`nativeseg set-threshold`).
+    /// </summary>
+    public float? DecisionThreshold { get; init; }
+
     public string Version { get; init; } = NativeSegVersion;
 
     /// <summary>Further string entries (for example the trainer's options).</summary>
@@ -50,6 +59,11 @@ public sealed record WeightsMetadata
     internal const string ChecksumKey = "sha256";
     internal const string SliceContextKey = "slice_context_mm";
     internal const string FormatKey = "format";
+    internal const string DecisionThresholdKey = "decision_threshold";
+
+    /// <summary>Why <paramref name="threshold"/> cannot cut a probability map into lung and not lung, or null.</summary>
+    public static string? ThresholdProblem(float threshold) =>
+        threshold > 0 && threshold < 1 ? null : $"{threshold.ToString("R", CultureInfo.InvariantCulture)} is not strictly between 0 and 1 (every voxel or none would be lung)";
 
     internal Dictionary<string, string> ToDictionary()
     {
@@ -63,6 +77,8 @@ public sealed record WeightsMetadata
             [VersionKey] = Version,
         };
         if (SliceContext.IsEnabled) map[SliceContextKey] = SliceContext.OffsetMm.ToString("R", CultureInfo.InvariantCulture);
+        if (DecisionThreshold is float threshold) map[DecisionThresholdKey] = threshold.ToString("R", CultureInfo.InvariantCulture);
+        else map.Remove(DecisionThresholdKey);
         return map;
     }
 
@@ -89,7 +105,16 @@ public sealed record WeightsMetadata
         }
         if (context.IsEnabled && context.Channels != inputs)
             throw new IO.InvalidInputException(path, $"the network takes {inputs} input channel(s), but its input is {context} ({SliceContextKey} {(context.IsEnabled ? offset : "absent")}).");
-        var known = new HashSet<string> { ArchitectureKey, InputChannelsKey, ClassesKey, PreprocessingKey, TrainingDataKey, VersionKey, ChecksumKey, SliceContextKey };
+        float? decisionThreshold = null;
+        if (map.TryGetValue(DecisionThresholdKey, out var thresholdText))
+        {
+            if (!float.TryParse(thresholdText, NumberStyles.Float, CultureInfo.InvariantCulture, out float threshold))
+                throw new IO.InvalidInputException(path, $"metadata {DecisionThresholdKey} '{thresholdText}' is not a number.");
+            if (ThresholdProblem(threshold) is string problem)
+                throw new IO.InvalidInputException(path, $"metadata {DecisionThresholdKey}: {problem}.");
+            decisionThreshold = threshold;
+        }
+        var known = new HashSet<string> { ArchitectureKey, InputChannelsKey, ClassesKey, PreprocessingKey, TrainingDataKey, VersionKey, ChecksumKey, SliceContextKey, DecisionThresholdKey };
         return new WeightsMetadata
         {
             Architecture = architecture,
@@ -98,6 +123,7 @@ public sealed record WeightsMetadata
             ClassNames = classes,
             Preprocessing = map.GetValueOrDefault(PreprocessingKey, ""),
             TrainingData = map.GetValueOrDefault(TrainingDataKey, ""),
+            DecisionThreshold = decisionThreshold,
             Version = map.GetValueOrDefault(VersionKey, ""),
             Extra = map.Where(p => !known.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
