@@ -17,14 +17,22 @@ public class SetThresholdTests
         CliRunner.Expect(ExitCodes.Success, "set-threshold", RepositoryPaths.ShippedWeights, "0.5", "-o", at05);
 
         string byFile = folder.File("by-file.nii.gz"), byOption = folder.File("by-option.nii.gz"), atHalf = folder.File("half.nii.gz"), overridden = folder.File("overridden.nii.gz");
-        CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", byFile, "-w", at07, "--device", "cpu", "--quiet");
+        string byFileStatistics = folder.File("by-file.json"), overriddenStatistics = folder.File("overridden.csv");
+        CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", byFile, "-w", at07, "--device", "cpu", "--quiet", "--statistics", byFileStatistics);
         CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", byOption, "-w", at05, "--threshold", "0.7", "--device", "cpu", "--quiet");
         CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", atHalf, "-w", at05, "--device", "cpu", "--quiet");
-        CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", overridden, "-w", at07, "--threshold", "0.5", "--device", "cpu", "--quiet");
+        CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", overridden, "-w", at07, "--threshold", "0.5", "--device", "cpu", "--quiet", "--statistics", overriddenStatistics);
         byte[] Voxels(string path) => NiftiReader.ReadMask(path).Voxels;
         Assert.That(Voxels(byFile), Is.EqualTo(Voxels(byOption)), "the file's 0.7 is the option's 0.7");
         Assert.That(Voxels(overridden), Is.EqualTo(Voxels(atHalf)), "--threshold overrides the file");
         Assert.That(Voxels(byFile).Count(v => v != 0), Is.LessThan(Voxels(atHalf).Count(v => v != 0)), "a higher cut keeps less lung");
+
+        // The statistics say where the mask was cut: the file's threshold, or the option's.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(byFileStatistics));
+        Assert.That(json.RootElement.GetProperty("threshold").GetSingle(), Is.EqualTo(0.7f));
+        var csv = File.ReadAllLines(overriddenStatistics);
+        Assert.That(csv[0], Does.EndWith(",threshold"));
+        Assert.That(csv.Skip(1), Is.Not.Empty.And.All.EndWith(",0.5"));
     }
 
     [TestCase("0")]

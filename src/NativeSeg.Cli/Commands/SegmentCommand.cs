@@ -135,7 +135,7 @@ public static class SegmentCommand
         if (!ct.Geometry.IsIdentity) Step($"  segmented on an axial grid: {ct.Geometry}");
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
-        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata);
+        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold);
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
         var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess,

@@ -63,7 +63,7 @@ public static class BatchSegmentation
 
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
-        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata);
+        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold);
         var pipeline = new LungSegmentationPipeline(segmenter);
 
         var outcomes = new List<Outcome>();

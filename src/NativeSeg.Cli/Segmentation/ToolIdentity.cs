@@ -8,16 +8,18 @@ namespace NativeSeg.Cli.Segmentation;
 
 /// <summary>
 /// What made a result: NativeSeg's version and the weights (file name, the version recorded in them, and the SHA-256
-/// of the whole file, as the model card lists it). Goes into statistics files and DICOM-SEG algorithm identification.
+/// of the whole file, as the model card lists it), and the lung probability threshold the masks were cut at. Goes into
+/// statistics files and DICOM-SEG algorithm identification.
 /// </summary>
-public sealed record ToolIdentity(string ToolVersion, string WeightsName, string WeightsVersion, string WeightsSha256)
+public sealed record ToolIdentity(string ToolVersion, string WeightsName, string WeightsVersion, string WeightsSha256, float Threshold)
 {
     public const string ToolName = "NativeSeg";
 
     public static string Version =>
         typeof(ToolIdentity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata)
+    /// <summary>The identity of a run with these weights, cutting at <paramref name="threshold"/> (null: the weights' own threshold).</summary>
+    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata, float? threshold = null)
     {
         string sha;
         try
@@ -29,8 +31,9 @@ public sealed record ToolIdentity(string ToolVersion, string WeightsName, string
         {
             throw new InvalidInputException(weightsPath, $"cannot read the weights: {e.Message}", e);
         }
-        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha);
+        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha,
+            new Model.Pipeline.SegmentationOptions { Threshold = threshold }.ThresholdFor(metadata));
     }
 
-    public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256);
+    public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256, Threshold);
 }
