@@ -58,7 +58,7 @@ public sealed class SegmentDicomSegTests
         Assert.That(json.GetProperty("referenced_instances").GetInt32(), Is.EqualTo(10));
         Assert.That(json.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("type")[0].GetString()), Is.EqualTo(new[] { "3341006", "44029006" }));
         Assert.That(json.GetProperty("segments")[0].GetProperty("algorithm_parameters").GetString(), Does.Contain("weights_sha256=" + WeightsSha256()));
-        string shippedThreshold = (NativeSeg.Model.Weights.WeightsFile.Load(RepositoryPaths.ShippedWeights).Metadata.DecisionThreshold ?? 0.5f).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        string shippedThreshold = NativeSeg.Model.Weights.WeightsFile.Load(RepositoryPaths.ShippedWeights).Metadata.ThresholdOr(null).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(json.GetProperty("segments")[0].GetProperty("algorithm_parameters").GetString(), Does.EndWith(";threshold=" + shippedThreshold), "the cut the mask was made at");
 
         var verify = ExternalTool.Run("dciodvfy", _seg);

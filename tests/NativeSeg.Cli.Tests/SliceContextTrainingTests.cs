@@ -28,7 +28,7 @@ public class SliceContextTrainingTests
         string widenedMask = folder.File("widened.nii.gz"), shippedMask = folder.File("shipped.nii.gz");
         // A trained file carries no decision threshold (training writes none); cut it where the shipped file cuts.
         Assert.That(file.Metadata.DecisionThreshold, Is.Null);
-        string shippedThreshold = (WeightsFile.Load(RepositoryPaths.ShippedWeights).Metadata.DecisionThreshold ?? 0.5f).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        string shippedThreshold = WeightsFile.Load(RepositoryPaths.ShippedWeights).Metadata.ThresholdOr(null).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", widenedMask, "--weights", checkpoint, "--threshold", shippedThreshold, "--device", "cpu", "-q");
         CliRunner.Expect(ExitCodes.Success, "segment", slab, "-o", shippedMask, "--weights", RepositoryPaths.ShippedWeights, "--device", "cpu", "-q");
         var widened = NiftiReader.ReadMask(widenedMask).Voxels;

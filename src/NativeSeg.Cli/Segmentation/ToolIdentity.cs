@@ -31,8 +31,7 @@ public sealed record ToolIdentity(string ToolVersion, string WeightsName, string
         {
             throw new InvalidInputException(weightsPath, $"cannot read the weights: {e.Message}", e);
         }
-        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha,
-            new Model.Pipeline.SegmentationOptions { Threshold = threshold }.ThresholdFor(metadata));
+        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha, metadata.ThresholdOr(threshold));
     }
 
     public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256, Threshold);

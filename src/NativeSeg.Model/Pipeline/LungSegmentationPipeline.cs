@@ -16,7 +16,7 @@ namespace NativeSeg.Model.Pipeline;
 public sealed class LungSegmentationPipeline(Segmenter segmenter)
 {
     /// <summary>The lung probability threshold a run with default options uses: the weights' own, else 0.5.</summary>
-    public float DefaultThreshold => new SegmentationOptions().ThresholdFor(segmenter.Metadata);
+    public float DefaultThreshold => segmenter.Metadata.ThresholdOr(null);
 
     /// <summary>
     /// Segments <paramref name="ct"/> (HU). <paramref name="source"/> names the input in error messages.
@@ -34,7 +34,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be at least 1.");
         // A probability threshold outside (0, 1) would make every voxel lung, or none; inside it, a voxel outside the body
         // (probability set to 0) is never lung, which lets the mask-only path below skip the float map.
-        float threshold = options.ThresholdFor(segmenter.Metadata);
+        float threshold = segmenter.Metadata.ThresholdOr(options.Threshold);
         if (Weights.WeightsMetadata.ThresholdProblem(threshold) is string problem)
             throw new ArgumentOutOfRangeException(nameof(options), threshold, $"the threshold {problem}.");
         var clock = Stopwatch.StartNew();

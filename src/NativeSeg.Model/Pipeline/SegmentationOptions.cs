@@ -49,9 +49,4 @@ public sealed record SegmentationOptions
     /// </summary>
     public float? Threshold { get; init; }
 
-    /// <summary>The threshold a segmentation with <paramref name="metadata"/>'s network uses under these options.</summary>
-    public float ThresholdFor(Weights.WeightsMetadata metadata) => Threshold ?? metadata.DecisionThreshold ?? DefaultThreshold;
-
-    /// <summary>The argmax of two classes.</summary>
-    public const float DefaultThreshold = 0.5f;
 }

@@ -39,6 +39,12 @@ public sealed record WeightsMetadata
     /// </summary>
     public float? DecisionThreshold { get; init; }
 
+    /// <summary>The threshold a segmentation with this network cuts at: <paramref name="requested"/> if given, else the file's own, else 0.5.</summary>
+    public float ThresholdOr(float? requested) => requested ?? DecisionThreshold ?? ArgmaxThreshold;
+
+    /// <summary>The argmax of two classes: the cut of a file that names none.</summary>
+    public const float ArgmaxThreshold = 0.5f;
+
     public string Version { get; init; } = NativeSegVersion;
 
     /// <summary>Further string entries (for example the trainer's options).</summary>

@@ -25,6 +25,9 @@ public class WeightsThresholdTests
         var before = WeightsFile.Load(source);
         var after = WeightsFile.Load(set);
         Assert.That(before.Metadata.DecisionThreshold, Is.Null, "a file that names none");
+        Assert.That(before.Metadata.ThresholdOr(null), Is.EqualTo(0.5f), "cuts at the argmax");
+        Assert.That(after.Metadata.ThresholdOr(null), Is.EqualTo(0.6f));
+        Assert.That(after.Metadata.ThresholdOr(0.3f), Is.EqualTo(0.3f), "a requested threshold wins");
         Assert.That(after.Metadata.DecisionThreshold, Is.EqualTo(0.6f));
         Assert.That(after.RawMetadata["decision_threshold"], Is.EqualTo("0.6"), "written as the shortest text that reads back");
         Assert.That(after.Metadata.Extra[WeightsThreshold.SourceKey], Does.Contain("source.safetensors").And.Contain(before.RawMetadata["sha256"]));
@@ -58,7 +61,8 @@ public class WeightsThresholdTests
 
         var e = Assert.Throws<InvalidInputException>(() => WeightsFile.Load(bad))!;
         Assert.That(e.Message, Does.Contain("bad.safetensors").And.Contain("decision_threshold"));
-        Assert.That(e.Message, Does.Contain(text), "the value that was found");
+        // The value found, right after the key (a bare "0" or "1" would also match digits in the temporary path).
+        Assert.That(e.Message, Does.Match($"decision_threshold:? '?{System.Text.RegularExpressions.Regex.Escape(text)}'? is not"), "the value that was found");
     }
 
     [TestCase(0f)]
