@@ -152,6 +152,32 @@ public sealed class BatchSegmentTests
     }
 
     [Test]
+    public void AnotherThresholdMakesTheOutputsAgainAndTheSameOneSkips()
+    {
+        // A copy of the finished Case_009 series' outputs (cut at the shipped file's own threshold), so that the
+        // fixture's folder stays as the other tests read it.
+        string copy = _folder.File("rethreshold");
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(_out, "Case_009_*"))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        string statisticsJson = Directory.GetFiles(copy, "*_statistics.json").Single();
+        float shipped = StatisticsReport.ReadJson(statisticsJson).Threshold!.Value;
+        string[] args = ["segment", Path.Combine(_studies, "case009"), "--output-folder", copy, "--output-format", "nii.gz,dcm,rtstruct",
+            "--summary", _folder.File("rethreshold-summary.csv"), "--device", "cpu", "--threshold", "0.7"];
+
+        var again = CliRunner.Expect(ExitCodes.Success, args);
+        var row = ReadCsv(_folder.File("rethreshold-summary.csv"), Columns).Single();
+        Assert.That(row["status"], Is.EqualTo("ok"), again.Out);
+        Assert.That(row["reason"], Does.Contain($"at threshold {shipped.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
+        Assert.That(again.Out, Does.Contain("replaced the outputs of highresnet2d-lung.safetensors"));
+        Assert.That(StatisticsReport.ReadJson(statisticsJson).Threshold, Is.EqualTo(0.7f));
+
+        var same = CliRunner.Expect(ExitCodes.Success, args);
+        Assert.That(same.Out, Does.Contain("] skipped "));
+        Assert.That(ReadCsv(_folder.File("rethreshold-summary.csv"), Columns).Single()["status"], Is.EqualTo("skipped"));
+    }
+
+    [Test]
     public void BatchOptionsAreCheckedBeforeAnyWork()
     {
         using var folder = new TemporaryFolder();

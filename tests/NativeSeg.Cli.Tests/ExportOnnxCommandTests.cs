@@ -26,6 +26,25 @@ public sealed class ExportOnnxCommandTests
     }
 
     [Test]
+    public void ExportOnnx_CarriesTheWeightsThresholdIntoTheModelsMetadata()
+    {
+        using var folder = new TemporaryFolder();
+        string weights = folder.File("w.safetensors");
+        using (var backend = new CpuBackend())
+        using (var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, seed: 3))
+            WeightsFile.Save(weights, network, new WeightsMetadata { DecisionThreshold = 0.7f });
+        string model = folder.File("model.onnx");
+
+        CliRunner.Expect(ExitCodes.Success, "export-onnx", "-o", model, "--weights", weights);
+
+        // ModelProto field 14 (metadata_props, length-delimited: tag 0x72) holding a StringStringEntryProto of
+        // key (field 1, tag 0x0a) "decision_threshold" and value (field 2, tag 0x12) "0.7", byte for byte.
+        byte[] entry = [0x0a, 18, .. "decision_threshold"u8, 0x12, 3, .. "0.7"u8];
+        byte[] field = [0x72, (byte)entry.Length, .. entry];
+        Assert.That(Convert.ToHexString(File.ReadAllBytes(model)), Does.Contain(Convert.ToHexString(field)));
+    }
+
+    [Test]
     public void ExportOnnx_RefusesAnOutputThatIsNotOnnx()
     {
         using var folder = new TemporaryFolder();

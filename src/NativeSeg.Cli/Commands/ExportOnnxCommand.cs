@@ -15,7 +15,7 @@ public static class ExportOnnxCommand
         var weights = new Option<string?>("--weights", "-w") { Description = "Weights file (.safetensors). Default: the shipped weights." };
         var height = new Option<int>("--height") { Description = "Input rows (multiple of 8).", DefaultValueFactory = _ => OnnxExporter.DefaultHeight };
         var width = new Option<int>("--width") { Description = "Input columns (multiple of 8).", DefaultValueFactory = _ => OnnxExporter.DefaultWidth };
-        var command = new Command("export-onnx", "Write the network and its weights as an ONNX model: input [N,1,H,W], output lung/background probabilities [N,2,H,W].")
+        var command = new Command("export-onnx", "Write the network and its weights as an ONNX model: input [N,1,H,W], output lung/background probabilities [N,2,H,W]; the weights' decision threshold goes into its metadata_props.")
         {
             output, weights, height, width,
         };
@@ -32,9 +32,9 @@ public static class ExportOnnxCommand
             string modelFile = outputs.File(path, "--output");
             // The exporter reads the tensors on the host; the reference backend holds them without needing a device.
             using var backend = new ReferenceBackend();
-            var (network, _) = WeightsFile.LoadNetwork(weightsPath, backend);
+            var (network, file) = WeightsFile.LoadNetwork(weightsPath, backend);
             using (network)
-                OnnxExporter.Export(network, modelFile, h, w);
+                OnnxExporter.Export(network, modelFile, h, w, file.Metadata.ThresholdOr(null));
             outputs.Commit();
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes) from {weightsPath}");
             return ExitCodes.Success;

@@ -28,7 +28,7 @@ public static class SegmentCommand
         var dicomSeg = new Option<string?>("--dicom-seg") { Description = "Also write the mask as a DICOM Segmentation (.dcm) referencing the input series (DICOM input only)." };
         var rtStruct = new Option<string?>("--rtstruct") { Description = "Also write the lung outlines as a DICOM RT Structure Set (.dcm), one contour per lung outline per slice (DICOM input only)." };
         var statistics = new Option<string?>("--statistics") { Description = "Write per-label statistics (volume, mean and median HU, fractions below -950 HU and from -700 to -100 HU, slice range, weights' SHA-256, version): .json or .csv; with --output-folder a .csv over all series." };
-        var outputFolder = new Option<string?>("--output-folder") { Description = "Batch: segment every input (every CT series of a folder) into this folder, named {PatientID}_{SeriesInstanceUID}_lungs.nii.gz / .dcm; a re-run skips finished series." };
+        var outputFolder = new Option<string?>("--output-folder") { Description = "Batch: segment every input (every CT series of a folder) into this folder, named {PatientID}_{SeriesInstanceUID}_lungs.nii.gz / .dcm; a re-run skips series finished by the same weights and threshold and replaces the others." };
         var list = new Option<string?>("--list") { Description = "Batch: a text file of inputs, one per line (relative to the list's folder; # comments)." };
         var format = new Option<string>("--output-format") { Description = "Batch: any of nii.gz, dcm (DICOM-SEG), rtstruct, comma-separated.", DefaultValueFactory = _ => "nii.gz" };
         var summary = new Option<string?>("--summary") { Description = "Batch: the summary CSV (default: OUTPUT_FOLDER/summary.csv)." };

@@ -17,7 +17,8 @@ namespace NativeSeg.Cli.Segmentation;
 /// file or folder (scanned recursively; a file whose header cannot be read is a failure of its own) is segmented
 /// into DIR as <c>{stem}_lungs.nii.gz</c>, <c>{stem}_lungs.dcm</c> (DICOM-SEG) and/or <c>{stem}_lungs_rtstruct.dcm</c>, with <c>{stem}_statistics.json</c> (see
 /// <see cref="BatchJob"/> for the stem). Each series is all-or-nothing (<see cref="OutputSet"/>); a series whose
-/// outputs all exist is skipped, so a re-run finishes what an interrupted or failed run left. One status line per
+/// outputs all exist, made by the same weights (SHA-256) at the same threshold, is skipped, so a re-run finishes what
+/// an interrupted or failed run left; with other weights or another threshold its outputs are made again and replaced. One status line per
 /// series on stdout, a summary CSV at the end (DIR/summary.csv, or --summary), exit 0 when none failed and
 /// <see cref="ExitCodes.BatchFailures"/> when any did. A failing series never stops the others.
 /// </summary>
@@ -192,12 +193,18 @@ public static class BatchSegmentation
         string? segPath = formats.DicomSeg ? Path.Combine(folder, job.Stem + "_lungs.dcm") : null;
         string? rtStructPath = formats.RtStruct ? Path.Combine(folder, job.Stem + "_lungs_rtstruct.dcm") : null;
         string statisticsPath = Path.Combine(folder, job.Stem + "_statistics.json");
+        string? replaced = null;
         if (new[] { niftiPath, segPath, rtStructPath, statisticsPath }.OfType<string>().All(File.Exists))
         {
             try
             {
                 var earlier = StatisticsReport.ReadJson(statisticsPath);
-                return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, rtStructPath, statisticsPath, earlier, null, []);
+                // Finished means finished by these weights at this threshold; a re-run with other ones (a new model,
+                // --threshold) is asked for new masks, and gets them in place of the old.
+                if (earlier.WeightsSha256 == tool.WeightsSha256 && earlier.Threshold == tool.Threshold)
+                    return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, rtStructPath, statisticsPath, earlier, null, []);
+                replaced = string.Create(CultureInfo.InvariantCulture,
+                    $"replaced the outputs of {earlier.WeightsName} ({Short(earlier.WeightsSha256)}) at threshold {earlier.Threshold?.ToString("R", CultureInfo.InvariantCulture) ?? "unrecorded"}");
             }
             catch (InvalidInputException)
             {
@@ -224,7 +231,7 @@ public static class BatchSegmentation
             outputs.Commit();
             var report = StatisticsReport.Create(input, tool, segmented.Statistics);
             return new Outcome(job with { PatientId = input.PatientId ?? job.PatientId, StudyInstanceUid = input.StudyInstanceUid ?? job.StudyInstanceUid },
-                "ok", null, niftiPath, segPath, rtStructPath, statisticsPath, report, clock.Elapsed.TotalSeconds, warnings);
+                "ok", replaced, niftiPath, segPath, rtStructPath, statisticsPath, report, clock.Elapsed.TotalSeconds, warnings);
         }
         catch (OperationCanceledException)
         {
@@ -249,6 +256,8 @@ public static class BatchSegmentation
         }
     }
 
+    private static string Short(string sha256) => sha256.Length > 8 ? sha256[..8] + "…" : sha256;
+
     private static Outcome Failed(BatchJob job, string reason) => new(job, "failed", InputText.EscapeControlCharacters(reason), null, null, null, null, null, null, []);
 
     private static string Describe(BatchJob job) =>
@@ -264,7 +273,8 @@ public static class BatchSegmentation
             {
                 var lung = o.Report!.Labels;
                 string warn = o.Warnings.Count > 0 ? $"  warning: {string.Join("; ", o.Warnings)}" : "";
-                return string.Create(c, $"{prefix} ok       {Describe(o.Job)}  {lung[0].VolumeMl:F0} mL (right {lung[1].VolumeMl:F0}, left {lung[2].VolumeMl:F0})  {o.Seconds:F1} s -> {o.Job.Stem}{warn}");
+                string replaced = o.Reason is null ? "" : $"  ({TerminalText.Sanitize(o.Reason)})";
+                return string.Create(c, $"{prefix} ok       {Describe(o.Job)}  {lung[0].VolumeMl:F0} mL (right {lung[1].VolumeMl:F0}, left {lung[2].VolumeMl:F0})  {o.Seconds:F1} s -> {o.Job.Stem}{replaced}{warn}");
             }
             case "skipped":
                 return $"{prefix} skipped  {Describe(o.Job)}: finished before ({o.Job.Stem})";

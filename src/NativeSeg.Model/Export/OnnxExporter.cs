@@ -1,3 +1,4 @@
+using System.Globalization;
 using NativeSeg.Model.Network;
 
 namespace NativeSeg.Model.Export;
@@ -22,11 +23,14 @@ public static class OnnxExporter
     public const int DefaultHeight = 216;
     public const int DefaultWidth = 296;
 
+    /// <summary>The metadata_props key of the lung probability from which a pixel is lung (the weights' own threshold).</summary>
+    public const string DecisionThresholdKey = Weights.WeightsMetadata.DecisionThresholdKey;
+
     /// <summary>Writes the model to path atomically (a temporary file beside it, then renamed over it).</summary>
-    public static void Export(HighResNet2D network, string path, int height = DefaultHeight, int width = DefaultWidth)
+    public static void Export(HighResNet2D network, string path, int height = DefaultHeight, int width = DefaultWidth, float? decisionThreshold = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        byte[] model = ToBytes(network, height, width);
+        byte[] model = ToBytes(network, height, width, decisionThreshold);
         string full = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".nativeseg-tmp-{Environment.ProcessId}-{Path.GetFileName(full)}.{Guid.NewGuid():N}");
         try
@@ -44,8 +48,10 @@ public static class OnnxExporter
         }
     }
 
-    /// <summary>The serialised ModelProto, with the weights copied from the network's backend.</summary>
-    public static byte[] ToBytes(HighResNet2D network, int height = DefaultHeight, int width = DefaultWidth)
+    /// <summary>The serialised ModelProto, with the weights copied from the network's backend. A decision threshold,
+    /// when given, goes into the doc string and the metadata_props (<see cref="DecisionThresholdKey"/>): the graph
+    /// ends at the probabilities, and the mask the weights were made for is cut at that probability, not at 0.5.</summary>
+    public static byte[] ToBytes(HighResNet2D network, int height = DefaultHeight, int width = DefaultWidth, float? decisionThreshold = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         int multiple = HighResNetConfiguration.SpatialMultiple;
@@ -68,9 +74,12 @@ public static class OnnxExporter
         graph.AddOutput(OutputName, OnnxDimension.Symbolic(BatchDimensionName), configuration.Classes, height, width);
 
         string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
+        string threshold = decisionThreshold is float t ? t.ToString("R", CultureInfo.InvariantCulture) : "";
         return graph.BuildModel("NativeSeg", version,
             $"HighResNet2D ({configuration.InputChannels} input channel(s), {configuration.Classes} classes), inference mode: " +
-            "input = clip((HU + 1000) / 1000, 0, 1.3) on slices resized to the body box; output = softmax probabilities over classes.");
+            "input = clip((HU + 1000) / 1000, 0, 1.3) on slices resized to the body box; output = softmax probabilities over classes." +
+            (threshold.Length > 0 ? $" A pixel is lung where the lung probability is >= {threshold} ({DecisionThresholdKey})." : ""),
+            threshold.Length > 0 ? new Dictionary<string, string> { [DecisionThresholdKey] = threshold } : null);
     }
 
     /// <summary>conv → BN (→ ReLU): conv_0, conv_1 and the logits layer conv_2.</summary>

@@ -105,8 +105,9 @@ internal sealed class OnnxGraphBuilder(string name)
         _outputs.Add(FloatValueInfo(valueName, dims));
     }
 
-    /// <summary>The serialised ModelProto: IR version, opset import, producer, doc string and this graph.</summary>
-    public byte[] BuildModel(string producerName, string producerVersion, string docString)
+    /// <summary>The serialised ModelProto: IR version, opset import, producer, doc string, this graph and the
+    /// metadata_props (key/value strings that ONNX Runtime returns as the model's custom metadata).</summary>
+    public byte[] BuildModel(string producerName, string producerVersion, string docString, IReadOnlyDictionary<string, string>? metadataProps = null)
     {
         var graph = new ProtobufWriter();
         foreach (var node in _nodes) graph.WriteMessage(OnnxSchema.Graph.Node, node);
@@ -127,6 +128,13 @@ internal sealed class OnnxGraphBuilder(string name)
         model.WriteString(OnnxSchema.Model.DocString, docString);
         model.WriteMessage(OnnxSchema.Model.Graph, graph);
         model.WriteMessage(OnnxSchema.Model.OpsetImport, opset);
+        foreach (var (key, value) in metadataProps ?? new Dictionary<string, string>())
+        {
+            var entry = new ProtobufWriter();
+            entry.WriteString(OnnxSchema.StringStringEntry.Key, key);
+            entry.WriteString(OnnxSchema.StringStringEntry.Value, value);
+            model.WriteMessage(OnnxSchema.Model.MetadataProps, entry);
+        }
         return model.ToArray();
     }
 

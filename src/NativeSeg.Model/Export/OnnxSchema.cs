@@ -19,6 +19,14 @@ internal static class OnnxSchema
         public const int DocString = 6;
         public const int Graph = 7;
         public const int OpsetImport = 8;
+        public const int MetadataProps = 14;
+    }
+
+    /// <summary>StringStringEntryProto: one entry of <see cref="Model.MetadataProps"/>.</summary>
+    public static class StringStringEntry
+    {
+        public const int Key = 1;
+        public const int Value = 2;
     }
 
     public static class OperatorSetId

@@ -92,6 +92,20 @@ public class OnnxExporterTests
     }
 
     [Test]
+    public void TheDecisionThresholdTravelsInTheMetadataPropsAndTheDocString()
+    {
+        using var network = NewNetwork(HighResNetConfiguration.Lung, seed: 5);
+        var plain = OnnxModelView.Parse(OnnxExporter.ToBytes(network));
+        var cut = OnnxModelView.Parse(OnnxExporter.ToBytes(network, decisionThreshold: 0.6f));
+
+        Assert.That(plain.MetadataProps, Is.Empty);
+        Assert.That(plain.DocString, Does.Not.Contain("lung probability is >="));
+        Assert.That(cut.MetadataProps, Is.EqualTo(new Dictionary<string, string> { ["decision_threshold"] = "0.6" }));
+        Assert.That(cut.DocString, Does.Contain("A pixel is lung where the lung probability is >= 0.6 (decision_threshold)."));
+        Assert.That(cut.Nodes, Has.Count.EqualTo(plain.Nodes.Count), "the graph itself is the same");
+    }
+
+    [Test]
     public void InitialisersCarryEveryNamedTensorBitForBit()
     {
         using var network = NewNetwork(HighResNetConfiguration.Lung, seed: 5);

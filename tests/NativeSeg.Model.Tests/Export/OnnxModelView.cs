@@ -15,6 +15,8 @@ internal sealed class OnnxModelView
     public required Dictionary<string, OnnxTensorView> Initializers { get; init; }
     public required List<OnnxValueView> Inputs { get; init; }
     public required List<OnnxValueView> Outputs { get; init; }
+    public required string DocString { get; init; }
+    public required Dictionary<string, string> MetadataProps { get; init; }
 
     public static OnnxModelView Parse(byte[] bytes)
     {
@@ -33,6 +35,9 @@ internal sealed class OnnxModelView
             Initializers = graph.Where(f => f.Number == 5).Select(f => OnnxTensorView.Parse(f.Payload)).ToDictionary(t => t.Name),
             Inputs = graph.Where(f => f.Number == 11).Select(f => OnnxValueView.Parse(f.Payload)).ToList(),
             Outputs = graph.Where(f => f.Number == 12).Select(f => OnnxValueView.Parse(f.Payload)).ToList(),
+            DocString = model.SingleOrDefault(f => f.Number == 6)?.Text ?? "",
+            MetadataProps = model.Where(f => f.Number == 14).Select(f => ProtobufReader.Parse(f.Payload))
+                .ToDictionary(e => e.Single(k => k.Number == 1).Text, e => e.Single(v => v.Number == 2).Text),
         };
     }
 }
