@@ -10,6 +10,7 @@
 # With --low-lr-phase first among the options it goes on as the shipped file's run since session 14 did: epochs 25-32 at
 # lr 0.0001, averaged into OUT/mean25-32.safetensors (the shipped file: --low-lr-phase --window 128x128 --cross-entropy-weight 1).
 # Usage: train-shipped-schedule.sh NATIVESEG TRAINING_SET_FOLDER OUTPUT_FOLDER [TRAIN_OPTION ...]
+# Another seed: SEED=2 train-shipped-schedule.sh ... (the environment variable; --seed twice is refused).
 set -e
 NS=$1; SET=$2; OUT=$3; shift 3; mkdir -p $OUT
 LOW_LR_PHASE=; [ "$1" = --low-lr-phase ] && { LOW_LR_PHASE=yes; shift; }
@@ -17,7 +18,7 @@ train_until() {  # LR LAST_EPOCH [TRAIN_OPTION ...]
   local LR=$1 LAST=$2; shift 2
   [ -f $OUT/epoch$LAST.safetensors ] && return 0
   local RESUME=; [ -f $OUT/checkpoint.safetensors ] && RESUME=--resume
-  "$NS" train $SET/manifest.json -o $OUT --device cpu --batch-size 8 --seed 1 --keep-epoch-weights \
+  "$NS" train $SET/manifest.json -o $OUT --device cpu --batch-size 8 --seed ${SEED:-1} --keep-epoch-weights \
     --lr $LR --epochs $LAST $RESUME "$@"
 }
 train_until 0.01 5 "$@"
