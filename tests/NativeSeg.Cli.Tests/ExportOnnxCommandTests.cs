@@ -10,10 +10,7 @@ public sealed class ExportOnnxCommandTests
     public void ExportOnnx_WritesAnOnnxModelOfTheWeights()
     {
         using var folder = new TemporaryFolder();
-        string weights = folder.File("w.safetensors");
-        using (var backend = new CpuBackend())
-        using (var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, seed: 3))
-            WeightsFile.Save(weights, network, new WeightsMetadata());
+        string weights = SavedWeights(folder, new WeightsMetadata());
         string model = folder.File("model.onnx");
 
         var run = CliRunner.Expect(ExitCodes.Success, "export-onnx", "-o", model, "--weights", weights);
@@ -29,10 +26,7 @@ public sealed class ExportOnnxCommandTests
     public void ExportOnnx_CarriesTheWeightsThresholdIntoTheModelsMetadata()
     {
         using var folder = new TemporaryFolder();
-        string weights = folder.File("w.safetensors");
-        using (var backend = new CpuBackend())
-        using (var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, seed: 3))
-            WeightsFile.Save(weights, network, new WeightsMetadata { DecisionThreshold = 0.7f });
+        string weights = SavedWeights(folder, new WeightsMetadata { DecisionThreshold = 0.7f });
         string model = folder.File("model.onnx");
 
         CliRunner.Expect(ExitCodes.Success, "export-onnx", "-o", model, "--weights", weights);
@@ -42,6 +36,16 @@ public sealed class ExportOnnxCommandTests
         byte[] entry = [0x0a, 18, .. "decision_threshold"u8, 0x12, 3, .. "0.7"u8];
         byte[] field = [0x72, (byte)entry.Length, .. entry];
         Assert.That(Convert.ToHexString(File.ReadAllBytes(model)), Does.Contain(Convert.ToHexString(field)));
+    }
+
+    /// <summary>A freshly initialised network saved with the given metadata as folder/w.safetensors.</summary>
+    private static string SavedWeights(TemporaryFolder folder, WeightsMetadata metadata)
+    {
+        string weights = folder.File("w.safetensors");
+        using var backend = new CpuBackend();
+        using var network = HighResNet2D.CreateInitialised(backend, HighResNetConfiguration.Lung, seed: 3);
+        WeightsFile.Save(weights, network, metadata);
+        return weights;
     }
 
     [Test]
