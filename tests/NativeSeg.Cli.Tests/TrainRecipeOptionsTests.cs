@@ -1,7 +1,7 @@
 namespace NativeSeg.Cli.Tests;
 
 /// <summary>
-/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--dense-lung-weight-outside`, `--cross-entropy-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
+/// `train --lr-schedule`, `--warmup-steps`, `--oversample-pleural`, `--uncertain-dense-edges`, `--lung-free-slices`, `--augment-gain`, `--augment-shift`, `--dense-lung-weight`, `--dense-lung-weight-outside`, `--cross-entropy-weight`, `--slice-context` and `--keep-adam-moments` (without `--init-weights`): bad values are usage errors (exit 2) found
 /// before any data is read, and the chosen recipe is printed at the start of the run. The intensity jitter and the
 /// dense-lung weight reach the trainer's weights (and a resume must keep the weight); `--keep-epoch-weights` keeps every epoch.
 /// </summary>
@@ -14,6 +14,8 @@ public class TrainRecipeOptionsTests
     [TestCase("--oversample-pleural", "99", "--oversample-pleural")]
     [TestCase("--uncertain-dense-edges", "-1", "--uncertain-dense-edges")]
     [TestCase("--uncertain-dense-edges", "9", "--uncertain-dense-edges")]
+    [TestCase("--lung-free-slices", "-1", "--lung-free-slices")]
+    [TestCase("--lung-free-slices", "1001", "--lung-free-slices")]
     [TestCase("--keep-adam-moments", null, "--init-weights")]
     [TestCase("--augment-noise", "-5", "--augment-noise")]
     [TestCase("--augment-blur", "9", "--augment-blur")]

@@ -23,6 +23,7 @@ public static class TrainCommand
         var schedule = new Option<string>("--lr-schedule") { Description = "constant (the paper), cosine or cosine:FLOOR (decay to FLOOR × --lr, default 0.05, over the run).", DefaultValueFactory = _ => "constant" };
         var warmup = new Option<int>("--warmup-steps") { Description = "Linear warm-up steps before the cosine decay.", DefaultValueFactory = _ => 0 };
         var oversample = new Option<int>("--oversample-pleural") { Description = "Show slices whose lung meets the chest wall with dense tissue up to N times per epoch (1: every slice once).", DefaultValueFactory = _ => 1 };
+        var lungFree = new Option<int>("--lung-free-slices") { Description = "Also train on up to N slices without lung per case (neck, upper abdomen), spread evenly over them, labelled all background (0: only the lung's extent, as the paper). Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var uncertainEdges = new Option<int>("--uncertain-dense-edges") { Description = "Label the lung's edge as uncertain (½ lung, ½ background) within R pixels where the lung beside it is dense (consolidation against the chest wall: no edge in the image); 0: hard labels. Give it again on --resume.", DefaultValueFactory = _ => 0 };
         var denseWeight = new Option<float>("--dense-lung-weight") { Description = "Weight of dense lung (denser than -300 HU, inside the lung's edge: consolidation) in the Dice-NS sums, each such pixel counting as W pixels (1: the paper's loss).", DefaultValueFactory = _ => 1 };
         var denseOutside = new Option<int>("--dense-lung-weight-outside") { Description = "Also give the --dense-lung-weight to non-lung pixels within R pixels of dense lung at the lung's edge (the chest wall and mediastinum against consolidation, its own edge pixel excepted), so the boundary there is pulled back as hard as the consolidation pulls it out (0: the lung side only). Give it again on --resume.", DefaultValueFactory = _ => 0 };
@@ -51,7 +52,7 @@ public static class TrainCommand
         {
             manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
-            sliceContext, denseWeight, denseOutside, crossEntropy, keepEpochs,
+            sliceContext, denseWeight, denseOutside, crossEntropy, keepEpochs, lungFree,
         };
         command.SetAction(result => CommandRunner.Run(cancel =>
         {
@@ -104,8 +105,10 @@ public static class TrainCommand
                 ? r : throw new UsageException($"--uncertain-dense-edges takes 0 to 8 pixels, got {result.GetValue(uncertainEdges)}.");
             var context = new SliceContext(result.GetValue(sliceContext));
             if (context.Problem is string problem) throw new UsageException($"--slice-context: {problem}.");
+            int lungFreeSlices = result.GetValue(lungFree) is var f and >= 0 and <= 1000
+                ? f : throw new UsageException($"--lung-free-slices takes 0 to 1000 slices a case, got {result.GetValue(lungFree)}.");
             return Execute(result.GetValue(manifest)!, options, result.GetValue(device)!, result.GetValue(resume), init, result.GetValue(keepMoments), edgeRadius,
-                context, cancel);
+                context, lungFreeSlices, cancel);
         }, CommandContext.Cancellation));
         return command;
     }
@@ -153,7 +156,7 @@ public static class TrainCommand
             : throw new UsageException($"--checkpoint-minutes must be zero or more, got {minutes}.");
 
     private static int Execute(string manifestPath, TrainerOptions options, string device, bool resume, string? initWeights, bool keepAdamMoments, int uncertainEdgeRadius,
-        SliceContext sliceContext, CancellationToken cancellation)
+        SliceContext sliceContext, int lungFreeSlices, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
         using var outputs = new OutputSet().Read(manifestPath);
@@ -166,7 +169,7 @@ public static class TrainCommand
         using var backend = Backends.Create(AutoDevice.Resolve(device, quiet: false));
         Console.WriteLine($"device: {backend.Description}");
         var data = TrainingData.Load(manifestPath, log: message => Console.WriteLine($"  {message}"), uncertainEdgeRadius: uncertainEdgeRadius,
-            sliceContext: sliceContext);
+            sliceContext: sliceContext, lungFreeSlicesPerCase: lungFreeSlices);
         Console.WriteLine(string.Create(c, $"training set: {data.Slices.Count} slices of {data.Width}×{data.Height} from {data.Patients.Count} patients"));
         PatientSplit split;
         try

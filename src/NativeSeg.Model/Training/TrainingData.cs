@@ -12,23 +12,30 @@ namespace NativeSeg.Model.Training;
 /// <see cref="SlicePreprocessor.Prepare"/> (body crop, 296×216 resize, HU window) and its mask through
 /// <see cref="PreparedVolume.PrepareLabels"/>, so training sees exactly what inference will see. Cases without a
 /// mask or with split "test" are left out. By default only slices whose label contains lung are kept: the paper
-/// trained on the lung's extent, and empty slices would swamp the lung class.
+/// trained on the lung's extent, and empty slices would swamp the lung class. A few slices without lung per case
+/// (<c>lungFreeSlicesPerCase</c>: the neck, the upper abdomen) show the network what it otherwise never sees in
+/// training and always meets in a real series: fat and muscle with no lung anywhere in the slice.
 /// </summary>
 public static class TrainingData
 {
     public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null, int uncertainEdgeRadius = 0,
-        SliceContext sliceContext = default) =>
-        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius, sliceContext);
+        SliceContext sliceContext = default, int lungFreeSlicesPerCase = 0) =>
+        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius, sliceContext, lungFreeSlicesPerCase);
 
     /// <param name="uncertainEdgeRadius">
     /// If above 0, label the lung's edge as uncertain within this many pixels where the lung beside it is dense
     /// (<see cref="UncertainPleuralEdges"/>); 0 keeps the hard labels.
     /// </param>
     /// <param name="sliceContext">Neighbouring slices as channels 2 and 3 (<see cref="SliceContext"/>); none by default.</param>
+    /// <param name="lungFreeSlicesPerCase">
+    /// With <paramref name="onlySlicesWithLung"/>, also keep up to this many slices without lung per case, spread evenly
+    /// over the case's lung-free slices (<see cref="SpreadEvenly"/>); 0 keeps none.
+    /// </param>
     public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null,
-        int uncertainEdgeRadius = 0, SliceContext sliceContext = default)
+        int uncertainEdgeRadius = 0, SliceContext sliceContext = default, int lungFreeSlicesPerCase = 0)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentOutOfRangeException.ThrowIfNegative(lungFreeSlicesPerCase);
         var slices = new List<TrainingSlice>();
         var used = new List<string>();
         foreach (var entry in manifest.Cases)
@@ -53,18 +60,19 @@ public static class TrainingData
             {
                 throw new InvalidInputException(maskPath, $"the mask does not fit its CT {ctPath}: {e.Message}", e);
             }
+            var hasLung = new bool[prepared.Slices];
+            for (int n = 0; n < prepared.Slices; n++)
+                hasLung[n] = labels.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).IndexOfAnyExceptInRange(float.NegativeInfinity, 0.5f) >= 0;
+            var lungFree = Enumerable.Range(0, prepared.Slices).Where(n => !hasLung[n]).ToList();
+            var lungFreeKept = new HashSet<int>(onlySlicesWithLung ? SpreadEvenly(lungFree, lungFreeSlicesPerCase) : lungFree);
             int kept = 0;
             long uncertain = 0;
             for (int n = 0; n < prepared.Slices; n++)
             {
+                if (!hasLung[n] && !lungFreeKept.Contains(n)) continue;
                 var label = new byte[PreparedVolume.SliceValues];
-                bool hasLung = false;
                 for (int i = 0; i < label.Length; i++)
-                {
                     label[i] = labels[(long)n * PreparedVolume.SliceValues + i] > 0.5f ? (byte)1 : (byte)0;
-                    hasLung |= label[i] == 1;
-                }
-                if (onlySlicesWithLung && !hasLung) continue;
                 var input = prepared.InputOf(n, 1).ToArray();   // the slice first, then any neighbours
                 uncertain += UncertainPleuralEdges.Mark(label, input, PreparedVolume.Height, PreparedVolume.Width, uncertainEdgeRadius);
                 slices.Add(new TrainingSlice(entry.Patient, input, label, PreparedVolume.Height, PreparedVolume.Width));
@@ -72,6 +80,7 @@ public static class TrainingData
             }
             used.Add(entry.Id);
             log?.Invoke($"{entry.Id} (patient {entry.Patient}): {kept} of {prepared.Slices} slices" +
+                (onlySlicesWithLung && lungFreeKept.Count > 0 ? $" ({lungFreeKept.Count} of them without lung)" : "") +
                 (uncertainEdgeRadius > 0 ? $", {uncertain} pixels at dense edges labelled uncertain" : ""));
         }
         if (slices.Count == 0)
@@ -79,5 +88,13 @@ public static class TrainingData
         string description = $"{(string.IsNullOrEmpty(manifest.Name) ? "dataset" : manifest.Name)}: {used.Count} cases ({string.Join(", ", used)}), {slices.Count} slices";
         if (sliceContext.IsEnabled) description += $"; input: {sliceContext}";
         return new TrainingSet(slices, 2, description) { SliceContext = sliceContext };
+    }
+
+    /// <summary>Up to <paramref name="count"/> of <paramref name="items"/>, evenly spaced: the middle item of each of
+    /// <paramref name="count"/> equal runs, so both ends of a series (neck and abdomen) are drawn from.</summary>
+    public static IReadOnlyList<int> SpreadEvenly(IReadOnlyList<int> items, int count)
+    {
+        if (count >= items.Count) return items;
+        return [.. Enumerable.Range(0, count).Select(k => items[(int)((2L * k + 1) * items.Count / (2L * count))])];
     }
 }

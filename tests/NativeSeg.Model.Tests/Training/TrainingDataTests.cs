@@ -38,6 +38,39 @@ public class TrainingDataTests
     }
 
     [Test]
+    public void LungFreeSlicesAreAddedEvenlyWithBackgroundLabels()
+    {
+        string data = SharedData();
+        string ct = Path.Combine(data, "cip", "ct-64.nii.gz"), mask = Path.Combine(data, "cip", "wholeLung-64.nii.gz");
+        if (!File.Exists(ct))
+            Assert.Ignore($"shared data not found at {data}");
+        var manifest = new DatasetManifest { Name = "cip", Cases = [new DatasetCase { Id = "cip", Patient = "CIP", Ct = ct, Mask = mask }] };
+        var lungOnly = TrainingData.Load(manifest);
+        int lungFreeInCase = TrainingData.Load(manifest, onlySlicesWithLung: false).Slices.Count - lungOnly.Slices.Count;
+        Assert.That(lungFreeInCase, Is.GreaterThan(4), "the CIP volume reaches beyond its lungs");
+
+        var withFour = TrainingData.Load(manifest, lungFreeSlicesPerCase: 4);
+        var empty = withFour.Slices.Where(s => !s.Labels.Contains((byte)1)).ToList();
+        Assert.That(empty, Has.Count.EqualTo(4));
+        Assert.That(withFour.Slices.Count, Is.EqualTo(lungOnly.Slices.Count + 4));
+        var contents = empty.Select(s => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(s.Input.AsSpan()))));
+        Assert.That(contents.Distinct().Count(), Is.EqualTo(4), "four different slices");
+        Assert.That(TrainingData.Load(manifest, lungFreeSlicesPerCase: 1000).Slices.Count, Is.EqualTo(lungOnly.Slices.Count + lungFreeInCase),
+            "more than the case has: all of them");
+    }
+
+    [Test]
+    public void SpreadEvenlyTakesTheMiddleOfEqualRuns()
+    {
+        int[] items = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 101];
+        Assert.That(TrainingData.SpreadEvenly(items, 4), Is.EqualTo(new[] { 1, 4, 7, 100 }));
+        Assert.That(TrainingData.SpreadEvenly(items, 1), Is.EqualTo(new[] { 6 }));
+        Assert.That(TrainingData.SpreadEvenly(items, 0), Is.Empty);
+        Assert.That(TrainingData.SpreadEvenly(items, 12), Is.EqualTo(items));
+    }
+
+    [Test]
     public void ASagittalFirstCopyGivesTheSameTrainingSlices()
     {
         string data = SharedData();
