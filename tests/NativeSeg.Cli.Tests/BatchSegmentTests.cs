@@ -162,6 +162,7 @@ public sealed class BatchSegmentTests
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         string statisticsJson = Directory.GetFiles(copy, "*_statistics.json").Single();
         float shipped = StatisticsReport.ReadJson(statisticsJson).Threshold!.Value;
+        Assert.That(shipped, Is.Not.EqualTo(0.7f), "the re-run below must ask for another cut than the finished one");
         string[] args = ["segment", Path.Combine(_studies, "case009"), "--output-folder", copy, "--output-format", "nii.gz,dcm,rtstruct",
             "--summary", _folder.File("rethreshold-summary.csv"), "--device", "cpu", "--threshold", "0.7"];
 

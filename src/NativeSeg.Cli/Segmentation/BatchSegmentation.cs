@@ -204,7 +204,7 @@ public static class BatchSegmentation
                 if (earlier.WeightsSha256 == tool.WeightsSha256 && earlier.Threshold == tool.Threshold)
                     return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, rtStructPath, statisticsPath, earlier, null, []);
                 replaced = string.Create(CultureInfo.InvariantCulture,
-                    $"replaced the outputs of {earlier.WeightsName} ({Short(earlier.WeightsSha256)}) at threshold {earlier.Threshold?.ToString("R", CultureInfo.InvariantCulture) ?? "unrecorded"}");
+                    $"replaced the outputs of {earlier.WeightsName} ({Short(earlier.WeightsSha256)}) at threshold {earlier.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "unrecorded"}");
             }
             catch (InvalidInputException)
             {

@@ -74,12 +74,13 @@ public static class OnnxExporter
         graph.AddOutput(OutputName, OnnxDimension.Symbolic(BatchDimensionName), configuration.Classes, height, width);
 
         string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
-        string threshold = decisionThreshold is float t ? t.ToString("R", CultureInfo.InvariantCulture) : "";
-        return graph.BuildModel("NativeSeg", version,
-            $"HighResNet2D ({configuration.InputChannels} input channel(s), {configuration.Classes} classes), inference mode: " +
-            "input = clip((HU + 1000) / 1000, 0, 1.3) on slices resized to the body box; output = softmax probabilities over classes." +
-            (threshold.Length > 0 ? $" A pixel is lung where the lung probability is >= {threshold} ({DecisionThresholdKey})." : ""),
-            threshold.Length > 0 ? new Dictionary<string, string> { [DecisionThresholdKey] = threshold } : null);
+        string doc = $"HighResNet2D ({configuration.InputChannels} input channel(s), {configuration.Classes} classes), inference mode: " +
+            "input = clip((HU + 1000) / 1000, 0, 1.3) on slices resized to the body box; output = softmax probabilities over classes.";
+        if (decisionThreshold is not float t)
+            return graph.BuildModel("NativeSeg", version, doc);
+        string threshold = t.ToString("R", CultureInfo.InvariantCulture);
+        return graph.BuildModel("NativeSeg", version, doc + $" A pixel is lung where the lung probability is >= {threshold} ({DecisionThresholdKey}).",
+            new Dictionary<string, string> { [DecisionThresholdKey] = threshold });
     }
 
     /// <summary>conv → BN (→ ReLU): conv_0, conv_1 and the logits layer conv_2.</summary>

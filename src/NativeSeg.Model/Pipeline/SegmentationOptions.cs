@@ -48,5 +48,4 @@ public sealed record SegmentationOptions
     /// (<see cref="Weights.WeightsMetadata.DecisionThreshold"/>), 0.5 for a file that names none.
     /// </summary>
     public float? Threshold { get; init; }
-
 }

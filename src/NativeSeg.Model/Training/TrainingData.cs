@@ -14,13 +14,14 @@ namespace NativeSeg.Model.Training;
 /// mask or with split "test" are left out. By default only slices whose label contains lung are kept: the paper
 /// trained on the lung's extent, and empty slices would swamp the lung class. A few slices without lung per case
 /// (<c>lungFreeSlicesPerCase</c>: the neck, the upper abdomen) show the network what it otherwise never sees in
-/// training and always meets in a real series: fat and muscle with no lung anywhere in the slice.
+/// training and always meets in a real series: fat and muscle with no lung anywhere in the slice; int.MaxValue keeps
+/// every slice.
 /// </summary>
 public static class TrainingData
 {
-    public static TrainingSet Load(string manifestPath, bool onlySlicesWithLung = true, Action<string>? log = null, int uncertainEdgeRadius = 0,
+    public static TrainingSet Load(string manifestPath, Action<string>? log = null, int uncertainEdgeRadius = 0,
         SliceContext sliceContext = default, int lungFreeSlicesPerCase = 0) =>
-        Load(DatasetManifest.Load(manifestPath), onlySlicesWithLung, log, uncertainEdgeRadius, sliceContext, lungFreeSlicesPerCase);
+        Load(DatasetManifest.Load(manifestPath), log, uncertainEdgeRadius, sliceContext, lungFreeSlicesPerCase);
 
     /// <param name="uncertainEdgeRadius">
     /// If above 0, label the lung's edge as uncertain within this many pixels where the lung beside it is dense
@@ -28,10 +29,10 @@ public static class TrainingData
     /// </param>
     /// <param name="sliceContext">Neighbouring slices as channels 2 and 3 (<see cref="SliceContext"/>); none by default.</param>
     /// <param name="lungFreeSlicesPerCase">
-    /// With <paramref name="onlySlicesWithLung"/>, also keep up to this many slices without lung per case, spread evenly
-    /// over the case's lung-free slices (<see cref="SpreadEvenly"/>); 0 keeps none.
+    /// Also keep up to this many slices without lung per case, spread evenly over the case's lung-free slices
+    /// (<see cref="SpreadEvenly"/>); 0 keeps none (the paper), int.MaxValue all of them.
     /// </param>
-    public static TrainingSet Load(DatasetManifest manifest, bool onlySlicesWithLung = true, Action<string>? log = null,
+    public static TrainingSet Load(DatasetManifest manifest, Action<string>? log = null,
         int uncertainEdgeRadius = 0, SliceContext sliceContext = default, int lungFreeSlicesPerCase = 0)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -64,7 +65,7 @@ public static class TrainingData
             for (int n = 0; n < prepared.Slices; n++)
                 hasLung[n] = labels.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).IndexOfAnyExceptInRange(float.NegativeInfinity, 0.5f) >= 0;
             var lungFree = Enumerable.Range(0, prepared.Slices).Where(n => !hasLung[n]).ToList();
-            var lungFreeKept = new HashSet<int>(onlySlicesWithLung ? SpreadEvenly(lungFree, lungFreeSlicesPerCase) : lungFree);
+            var lungFreeKept = new HashSet<int>(SpreadEvenly(lungFree, lungFreeSlicesPerCase));
             int kept = 0;
             long uncertain = 0;
             for (int n = 0; n < prepared.Slices; n++)
@@ -80,7 +81,7 @@ public static class TrainingData
             }
             used.Add(entry.Id);
             log?.Invoke($"{entry.Id} (patient {entry.Patient}): {kept} of {prepared.Slices} slices" +
-                (onlySlicesWithLung && lungFreeKept.Count > 0 ? $" ({lungFreeKept.Count} of them without lung)" : "") +
+                (lungFreeKept.Count > 0 ? $" ({lungFreeKept.Count} of them without lung)" : "") +
                 (uncertainEdgeRadius > 0 ? $", {uncertain} pixels at dense edges labelled uncertain" : ""));
         }
         if (slices.Count == 0)

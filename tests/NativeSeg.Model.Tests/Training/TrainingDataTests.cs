@@ -32,7 +32,7 @@ public class TrainingDataTests
         Assert.That(set.Slices.Count, Is.InRange(20, 79));
         Assert.That(set.Slices.All(s => s.Labels.Any(l => l == 1)), "only slices with lung are kept");
         Assert.That(set.Slices.All(s => s.Input.All(v => v is >= 0 and <= 1.3f)));
-        var all = TrainingData.Load(manifest, onlySlicesWithLung: false);
+        var all = TrainingData.Load(manifest, lungFreeSlicesPerCase: int.MaxValue);
         Assert.That(all.Slices.Count, Is.GreaterThan(set.Slices.Count));
         Assert.That(set.Description, Does.Contain("cip-64"));
     }
@@ -46,7 +46,7 @@ public class TrainingDataTests
             Assert.Ignore($"shared data not found at {data}");
         var manifest = new DatasetManifest { Name = "cip", Cases = [new DatasetCase { Id = "cip", Patient = "CIP", Ct = ct, Mask = mask }] };
         var lungOnly = TrainingData.Load(manifest);
-        int lungFreeInCase = TrainingData.Load(manifest, onlySlicesWithLung: false).Slices.Count - lungOnly.Slices.Count;
+        int lungFreeInCase = TrainingData.Load(manifest, lungFreeSlicesPerCase: int.MaxValue).Slices.Count - lungOnly.Slices.Count;
         Assert.That(lungFreeInCase, Is.GreaterThan(4), "the CIP volume reaches beyond its lungs");
 
         var withFour = TrainingData.Load(manifest, lungFreeSlicesPerCase: 4);
