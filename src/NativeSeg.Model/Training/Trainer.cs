@@ -98,6 +98,8 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         return (file, adamStep);
     }
 
+    private const string TrainOnOtherData = "To train these weights on other data, start a new run with --init-weights CHECKPOINT --keep-adam-moments.";
+
     /// <summary>Continues the run saved in a checkpoint (written by <see cref="Train"/> or an earlier resume) on the same data.</summary>
     public TrainingResult Resume(string checkpointPath, TrainingSet data, Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -113,6 +115,12 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         string checkpointRecipe = state.Recipe.Length == 0 ? TrainerOptions.PaperRecipe : state.Recipe;
         if (checkpointRecipe != Options.Recipe)
             throw new InvalidInputException(checkpointPath, $"the checkpoint was made with {checkpointRecipe}, this run asks for {Options.Recipe}; a resume must keep them.");
+        // The epoch-order check in Run catches other data only mid-epoch; at an epoch boundary the description is the guard
+        // (older checkpoints without one keep resuming as before).
+        if (file.Metadata.TrainingData.Length != 0 && file.Metadata.TrainingData != data.Description)
+            throw new InvalidInputException(checkpointPath,
+                $"the checkpoint was trained on \"{file.Metadata.TrainingData}\", this data set is \"{data.Description}\": " +
+                "--resume needs the data it was started on. " + TrainOnOtherData);
         using var network = new HighResNet2D(Backend, file.Configuration);
         network.ImportTensors(file.NetworkTensors);
         return Run(data, network, state, adamStep, file.ExtraTensors, progress, cancellation, checkpointPath);
@@ -135,8 +143,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         if (state.EpochOrder.Length != 0 && !SameSlices(state.EpochOrder, epochPool))
             throw new InvalidInputException(sourcePath ?? CheckpointPath,
                 $"the checkpoint's current epoch was drawn from {state.EpochOrder.Length} slices, this data set gives {epochPool.Length}: " +
-                "--resume needs the data it was started on. To train these weights on other data, start a new run with " +
-                "--init-weights CHECKPOINT --keep-adam-moments.");
+                "--resume needs the data it was started on. " + TrainOnOtherData);
         int batch = Math.Min(Options.BatchSize, epochPool.Length);
         var sampler = new TrainingBatchSampler(Backend, data, Options, batch);
         var workspace = network.GetWorkspace(batch, sampler.WindowHeight, sampler.WindowWidth);

@@ -39,6 +39,7 @@ public static class TrainingData
         ArgumentOutOfRangeException.ThrowIfNegative(lungFreeSlicesPerCase);
         var slices = new List<TrainingSlice>();
         var used = new List<string>();
+        int lungFreeTotal = 0;
         foreach (var entry in manifest.Cases)
         {
             if (string.IsNullOrWhiteSpace(entry.Mask) || string.Equals(entry.Split, "test", StringComparison.OrdinalIgnoreCase))
@@ -66,6 +67,7 @@ public static class TrainingData
                 hasLung[n] = labels.AsSpan(n * PreparedVolume.SliceValues, PreparedVolume.SliceValues).IndexOfAnyExceptInRange(float.NegativeInfinity, 0.5f) >= 0;
             var lungFree = Enumerable.Range(0, prepared.Slices).Where(n => !hasLung[n]).ToList();
             var lungFreeKept = new HashSet<int>(SpreadEvenly(lungFree, lungFreeSlicesPerCase));
+            lungFreeTotal += lungFreeKept.Count;
             int kept = 0;
             long uncertain = 0;
             for (int n = 0; n < prepared.Slices; n++)
@@ -87,6 +89,9 @@ public static class TrainingData
         if (slices.Count == 0)
             throw new InvalidInputException(manifest.BaseDirectory, "the manifest has no training case with a mask (and lung in it).");
         string description = $"{(string.IsNullOrEmpty(manifest.Name) ? "dataset" : manifest.Name)}: {used.Count} cases ({string.Join(", ", used)}), {slices.Count} slices";
+        // Everything that changes which slices or labels a run sees is named here: Trainer.Resume compares it.
+        if (lungFreeTotal > 0) description += $" ({lungFreeTotal} without lung)";
+        if (uncertainEdgeRadius > 0) description += $"; lung edges at dense lung uncertain within {uncertainEdgeRadius} px";
         if (sliceContext.IsEnabled) description += $"; input: {sliceContext}";
         return new TrainingSet(slices, 2, description) { SliceContext = sliceContext };
     }

@@ -204,9 +204,44 @@ public class TrainerTests
         var larger = new TrainingSet(data.Slices.Concat(data.Slices.Take(2)).ToList(), 2, "tiny discs, two repeated");
         var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
             new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(trainer.CheckpointPath, larger))!;
-        Assert.That(e.Message, Does.Contain("drawn from 6 slices, this data set gives 8").And.Contain("--keep-adam-moments"));
+        Assert.That(e.Message, Does.Contain("trained on \"tiny synthetic discs\", this data set is \"tiny discs, two repeated\"").And.Contain("--keep-adam-moments"));
         Assert.That(new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(trainer.CheckpointPath, data).Outcome,
             Is.EqualTo(TrainingOutcome.Completed), "the data it was started on still resumes");
+    }
+
+    [Test]
+    public void ResumeAtAnEpochBoundaryOnOtherDataIsRefused()
+    {
+        // A finished epoch leaves no epoch order to compare: only the data's description can tell the sets apart.
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var options = Options("boundary") with { Epochs = 1 };
+        var trainer = new Trainer(backend, options);
+        trainer.Train(data);
+        var relabelled = new TrainingSet(data.Slices, 2, "tiny discs, edges uncertain");
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, options with { Epochs = 2 }).Resume(trainer.CheckpointPath, relabelled))!;
+        Assert.That(e.Message, Does.Contain("--resume needs the data it was started on"));
+        Assert.That(new Trainer(backend, options with { Epochs = 2 }).Resume(trainer.CheckpointPath, data).History, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void ACheckpointWithoutADataDescriptionStillMeetsTheEpochOrderCheck()
+    {
+        // Checkpoints written before the description was compared: a mid-epoch resume on other data is still refused.
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var options = Options("undescribed") with { MaxStepsThisRun = 1 };
+        var trainer = new Trainer(backend, options);
+        trainer.Train(data);
+        var stored = SafeTensorsFile.Load(trainer.CheckpointPath);
+        Assert.That(stored.Metadata.Remove("training_data"), "the checkpoint describes its data");
+        string undescribed = Path.Combine(Path.GetDirectoryName(trainer.CheckpointPath)!, "undescribed.safetensors");
+        stored.Save(undescribed);
+        var larger = new TrainingSet(data.Slices.Concat(data.Slices.Take(2)).ToList(), 2, "tiny discs, two repeated");
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, options with { MaxStepsThisRun = null }).Resume(undescribed, larger))!;
+        Assert.That(e.Message, Does.Contain("drawn from 6 slices, this data set gives 8").And.Contain("--keep-adam-moments"));
     }
 
     [Test]

@@ -58,6 +58,11 @@ public class TrainingDataTests
         Assert.That(contents.Distinct().Count(), Is.EqualTo(4), "four different slices");
         Assert.That(TrainingData.Load(manifest, lungFreeSlicesPerCase: 1000).Slices.Count, Is.EqualTo(lungOnly.Slices.Count + lungFreeInCase),
             "more than the case has: all of them");
+
+        // The description is what a resume compares: every choice that changes the slices or labels is in it.
+        Assert.That(lungOnly.Description, Does.Not.Contain("without lung").And.Not.Contain("uncertain"));
+        Assert.That(withFour.Description, Does.Contain($"{lungOnly.Slices.Count + 4} slices (4 without lung)"));
+        Assert.That(TrainingData.Load(manifest, uncertainEdgeRadius: 2).Description, Does.Contain("uncertain within 2 px"));
     }
 
     [Test]
