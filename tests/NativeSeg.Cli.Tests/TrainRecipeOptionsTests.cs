@@ -18,6 +18,8 @@ public class TrainRecipeOptionsTests
     [TestCase("--lung-free-slices", "1001", "--lung-free-slices")]
     [TestCase("--keep-adam-moments", null, "--init-weights")]
     [TestCase("--augment-noise", "-5", "--augment-noise")]
+    [TestCase("--augment-fov-cut", "0.3", "--augment-fov-cut")]
+    [TestCase("--augment-fov-cut", "-0.1", "--augment-fov-cut")]
     [TestCase("--augment-blur", "9", "--augment-blur")]
     [TestCase("--slice-context", "25", "--slice-context")]
     [TestCase("--augment-gain", "0.5", "--augment-gain")]

@@ -38,6 +38,7 @@ public static class TrainCommand
         var shift = new Option<double>("--augment-shift") { Description = "Intensity jitter: shift each training slice by up to ± this many HU (0: off).", DefaultValueFactory = _ => SliceAugmentation.Default.MaxIntensityShift * 1000 };
         var noise = new Option<double>("--augment-noise") { Description = "Scanner variation: add white noise of SD up to this many HU to each training slice (e.g. 25; 0: off).", DefaultValueFactory = _ => 0 };
         var blur = new Option<double>("--augment-blur") { Description = "Scanner variation: blur each training slice by a Gaussian of σ up to this many network pixels (a smoother kernel or thicker slices, e.g. 1; 0: off).", DefaultValueFactory = _ => 0 };
+        var fovCut = new Option<double>("--augment-fov-cut") { Description = $"Field-of-view cut: in half the training slices cut up to this fraction off each side and stretch the rest back, as a field of view smaller than the patient reaches the network (e.g. 0.15; 0: off; at most {FieldOfViewCut.CutLimit}).", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation Dice." };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop (with a checkpoint) after this many steps in this run; resume later." };
         var initWeights = new Option<string?>("--init-weights") { Description = "Fine-tune: start from these weights (.safetensors, or a checkpoint) instead of random ones; fresh Adam moments unless --keep-adam-moments." };
@@ -50,7 +51,7 @@ public static class TrainCommand
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Also checkpoint mid-epoch at least this often (0: after every step), so a kill loses minutes, not an epoch.", DefaultValueFactory = _ => 5 };
         var command = new Command("train", "Train HighResNet2D on a dataset manifest (Dice-NS, Adam); Ctrl-C saves a checkpoint.")
         {
-            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, patience, maxSteps,
+            manifest, output, device, epochs, batchSize, learningRate, decay, l2, validation, seed, window, noAugmentation, gain, shift, noise, blur, fovCut, patience, maxSteps,
             initWeights, keepMoments, validationPatients, resume, checkpointMinutes, schedule, warmup, oversample, holdStatistics, uncertainEdges,
             sliceContext, denseWeight, denseOutside, crossEntropy, keepEpochs, lungFree,
         };
@@ -77,6 +78,8 @@ public static class TrainCommand
                 Window = TrainCommandWindows.Parse(result.GetValue(window)),
                 Augmentation = result.GetValue(noAugmentation) ? SliceAugmentation.None : AugmentationOf(result.GetValue(gain), result.GetValue(shift)),
                 ScannerVariation = ScannerVariationOf(result.GetValue(noise), result.GetValue(blur)),
+                FieldOfViewCut = new FieldOfViewCut(result.GetValue(fovCut)) is { IsWithinLimits: true } fieldOfViewCut
+                    ? fieldOfViewCut : throw new UsageException($"--augment-fov-cut takes 0 to {FieldOfViewCut.CutLimit}, got {result.GetValue(fovCut)}."),
                 EarlyStoppingPatience = result.GetValue(patience),
                 MaxStepsThisRun = result.GetValue(maxSteps),
                 CheckpointInterval = CheckpointInterval(result.GetValue(checkpointMinutes)),
@@ -190,6 +193,7 @@ public static class TrainCommand
         }
         Console.WriteLine($"learning rate {options.LearningRate.ToString(c)}, {options.Schedule}");
         if (options.ScannerVariation.IsEnabled) Console.WriteLine(options.ScannerVariation.Describe());
+        if (options.FieldOfViewCut.IsEnabled) Console.WriteLine(options.FieldOfViewCut.Describe());
         if (options.DenseLungWeighting.IsEnabled) Console.WriteLine($"Dice-NS with {options.DenseLungWeighting} (lung denser than -300 HU inside its edge)");
         if (options.CrossEntropyWeight > 0) Console.WriteLine($"Loss: Dice-NS + {options.CrossEntropyWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)} × cross-entropy");
         var trainer = new Trainer(backend, options);

@@ -370,7 +370,7 @@ public sealed class Trainer(IBackend backend, TrainerOptions options)
         Extra = new Dictionary<string, string>
         {
             ["trainer"] = string.Create(CultureInfo.InvariantCulture,
-                $"Dice-NS, Adam lr {Options.LearningRate}, L2 decay {Options.Decay} ({Options.L2Reduction}), batch {Options.BatchSize}, window {(Options.Window is (int wh, int ww) ? $"{wh}×{ww}" : "whole slice")}, seed {Options.Seed}, {(Options.ValidationPatients is { Count: > 0 } named ? $"validation patients {string.Join(" ", named)}" : $"validation fraction {Options.ValidationFraction}")}, augmentation {Options.Augmentation}{(Options.ScannerVariation.IsEnabled ? ", " + Options.ScannerVariation.Describe() : "")}{(Options.DenseLungWeighting.IsEnabled ? ", " + Options.DenseLungWeighting : "")}{(Options.CrossEntropyWeight > 0 ? $", cross-entropy ×{Options.CrossEntropyWeight}" : "")}"),
+                $"Dice-NS, Adam lr {Options.LearningRate}, L2 decay {Options.Decay} ({Options.L2Reduction}), batch {Options.BatchSize}, window {(Options.Window is (int wh, int ww) ? $"{wh}×{ww}" : "whole slice")}, seed {Options.Seed}, {(Options.ValidationPatients is { Count: > 0 } named ? $"validation patients {string.Join(" ", named)}" : $"validation fraction {Options.ValidationFraction}")}, augmentation {Options.Augmentation}{(Options.ScannerVariation.IsEnabled ? ", " + Options.ScannerVariation.Describe() : "")}{(Options.FieldOfViewCut.IsEnabled ? ", " + Options.FieldOfViewCut.Describe() : "")}{(Options.DenseLungWeighting.IsEnabled ? ", " + Options.DenseLungWeighting : "")}{(Options.CrossEntropyWeight > 0 ? $", cross-entropy ×{Options.CrossEntropyWeight}" : "")}"),
         },
     };
 

@@ -48,6 +48,7 @@ public sealed record TrainerOptions
 
     /// <summary>The schedule, sampling, batch-norm mode and loss in words, stored in checkpoints so a resume cannot change them silently.</summary>
     public string Recipe => RecipeOf(Schedule, PleuralOversampling, BatchNormStatistics, ScannerVariation, DenseLungWeighting)
+        + (FieldOfViewCut.IsEnabled ? "; " + FieldOfViewCut.Describe() : "")
         + (CrossEntropyWeight > 0 ? $"; cross-entropy ×{CrossEntropyWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>The paper's recipe in those words: what checkpoints from before schedules existed ran.</summary>
@@ -85,6 +86,9 @@ public sealed record TrainerOptions
 
     /// <summary>Noise and blur of other scanners and reconstructions (<see cref="ScannerVariation"/>); off by default.</summary>
     public ScannerVariation ScannerVariation { get; init; } = ScannerVariation.None;
+
+    /// <summary>Slices whose body a small field of view cuts (<see cref="FieldOfViewCut"/>); off by default.</summary>
+    public FieldOfViewCut FieldOfViewCut { get; init; } = FieldOfViewCut.None;
 
     /// <summary>
     /// Train on random windows of this many rows × columns cut from each (augmented) slice, as NiftyNet's window
@@ -124,6 +128,9 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "Training windows must be multiples of 8, at least 8.");
         ArgumentNullException.ThrowIfNull(ScannerVariation, nameof(ScannerVariation));
         ArgumentNullException.ThrowIfNull(DenseLungWeighting, nameof(DenseLungWeighting));
+        ArgumentNullException.ThrowIfNull(FieldOfViewCut, nameof(FieldOfViewCut));
+        if (!FieldOfViewCut.IsWithinLimits)
+            throw new ArgumentOutOfRangeException(nameof(FieldOfViewCut), FieldOfViewCut, $"The field-of-view cut takes 0 to {FieldOfViewCut.CutLimit} of each side.");
         if (!(CrossEntropyWeight >= 0 && CrossEntropyWeight <= CrossEntropyWeightLimit))
             throw new ArgumentOutOfRangeException(nameof(CrossEntropyWeight), CrossEntropyWeight, $"The cross-entropy weight lies between 0 and {CrossEntropyWeightLimit}.");
         if (!ScannerVariation.IsWithinLimits)

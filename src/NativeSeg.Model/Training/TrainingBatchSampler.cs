@@ -8,7 +8,7 @@ namespace NativeSeg.Model.Training;
 /// Fills a training workspace with one batch: each slice of the epoch's order augmented, cut to the training window
 /// at a random position (NiftyNet's sampler; the whole slice when there is no window), its labels one-hot, then
 /// uploaded, with the loss's pixel weights when the run weights dense lung. Draws from the run's random stream in a
-/// fixed order (augmentation, scanner variation, then top, then left, slice by slice), so a resumed run draws the same
+/// fixed order (augmentation, field-of-view cut, scanner variation, then top, then left, slice by slice), so a resumed run draws the same
 /// numbers. Owns its host buffers; nothing is allocated per batch but,
 /// with scanner variation on, one small noise generator per slice.
 /// </summary>
@@ -19,9 +19,12 @@ internal sealed class TrainingBatchSampler
     private readonly SliceAugmentation _augmentation;
     private readonly ScannerVariation _scannerVariation;
     private readonly DenseLungWeighting _weighting;
+    private readonly FieldOfViewCut _fieldOfViewCut;
     private readonly int _batch;
     private readonly float[] _sliceInput;
     private readonly byte[] _sliceLabels;
+    private readonly float[] _cutInput;
+    private readonly byte[] _cutLabels;
     private readonly byte[] _windowLabels;
     private readonly float[] _batchLabels;
     private readonly float[] _sliceWeights;
@@ -29,15 +32,17 @@ internal sealed class TrainingBatchSampler
 
     /// <summary>The sampler of a training run with these options.</summary>
     public TrainingBatchSampler(IBackend backend, TrainingSet data, TrainerOptions options, int batch)
-        : this(backend, data, options.Augmentation, options.ScannerVariation, options.Window, batch, options.DenseLungWeighting)
+        : this(backend, data, options.Augmentation, options.ScannerVariation, options.Window, batch, options.DenseLungWeighting, options.FieldOfViewCut)
     {
     }
 
     /// <param name="window">Null: the whole slice.</param>
     /// <param name="weighting">Null: no pixel weights are written.</param>
+    /// <param name="fieldOfViewCut">Null: no slice is cut.</param>
     public TrainingBatchSampler(IBackend backend, TrainingSet data, SliceAugmentation augmentation, ScannerVariation scannerVariation,
-        (int Height, int Width)? window, int batch, DenseLungWeighting? weighting = null)
+        (int Height, int Width)? window, int batch, DenseLungWeighting? weighting = null, FieldOfViewCut? fieldOfViewCut = null)
     {
+        _fieldOfViewCut = fieldOfViewCut ?? FieldOfViewCut.None;
         _backend = backend;
         _data = data;
         _augmentation = augmentation;
@@ -50,6 +55,8 @@ internal sealed class TrainingBatchSampler
         int plane = data.Height * data.Width, windowPlane = WindowHeight * WindowWidth;
         _sliceInput = new float[data.InputChannels * plane];
         _sliceLabels = new byte[plane];
+        _cutInput = _fieldOfViewCut.IsEnabled ? new float[data.InputChannels * plane] : [];
+        _cutLabels = _fieldOfViewCut.IsEnabled ? new byte[plane] : [];
         _windowLabels = new byte[windowPlane];
         BatchInput = new float[batch * data.InputChannels * windowPlane];
         _batchLabels = new float[batch * data.Classes * windowPlane];
@@ -73,6 +80,11 @@ internal sealed class TrainingBatchSampler
         {
             var slice = _data.Slices[order[step * _batch + b]];
             _augmentation.Apply(slice, random, _sliceInput, _sliceLabels);
+            if (_fieldOfViewCut.Apply(_sliceInput, _sliceLabels, h, w, random, _cutInput, _cutLabels))
+            {
+                _cutInput.CopyTo(_sliceInput, 0);
+                _cutLabels.CopyTo(_sliceLabels, 0);
+            }
             // Dense is decided before the scanner's noise is added, on the slice as the augmentation moved it.
             if (_weighting.IsEnabled) _weighting.Fill(_sliceLabels, _sliceInput.AsSpan(0, h * w), h, w, _sliceWeights);
             _scannerVariation.Apply(_sliceInput, h, w, random);

@@ -192,6 +192,23 @@ public class TrainerTests
     }
 
     [Test]
+    public void FieldOfViewCutReachesTheBatchesAndIsPartOfTheRecipe()
+    {
+        var data = TinyData(8);
+        using var backend = new CpuBackend();
+        var plain = new Trainer(backend, Options("uncut") with { Epochs = 1 }).Train(data);
+        var cut = Options("cut") with { Epochs = 1, FieldOfViewCut = new FieldOfViewCut(0.2) };
+        var trainer = new Trainer(backend, cut);
+        var result = trainer.Train(data);
+        Assert.That(result.History[0].MeanLoss, Is.Not.EqualTo(plain.History[0].MeanLoss), "the cut slices train differently");
+        Assert.That(WeightsFile.Load(result.BestWeightsPath).RawMetadata["trainer"], Does.Contain("field-of-view cut"));
+
+        var e = Assert.Throws<NativeSeg.IO.InvalidInputException>(() =>
+            new Trainer(backend, cut with { Epochs = 2, FieldOfViewCut = FieldOfViewCut.None }).Resume(trainer.CheckpointPath, data))!;
+        Assert.That(e.Message, Does.Contain("field-of-view cut"));
+    }
+
+    [Test]
     public void ResumeOnOtherDataIsRefusedNamingTheWayToContinue()
     {
         var data = TinyData(8);
