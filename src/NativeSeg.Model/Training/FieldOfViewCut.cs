@@ -1,4 +1,5 @@
 using System.Globalization;
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.Model.Randomness;
 
 namespace NativeSeg.Model.Training;
@@ -7,11 +8,11 @@ namespace NativeSeg.Model.Training;
 /// A reconstruction field of view that cuts through the body, applied to a prepared training slice. The preprocessing
 /// crops each slice to the body's bounding box, so a series whose field of view is smaller than the patient (the CIP
 /// volume: body on the image border in every slice) reaches the network with the body wall running off the slice's
-/// edges, stretched to fill it; the LCTSC series never do (`weights/evaluation/severe-seeds/fov-border.py`), and a
-/// network trained on them takes that cut body wall for lung (session 19). With probability ½ each slice loses up to
+/// edges, stretched to fill it; the LCTSC series never do (`weights/evaluation/severe-seeds/fov-border.py`), and the
+/// session-19 severe-seeds network took that cut body wall for lung. With probability ½ each slice loses up to
 /// <see cref="MaxCutFraction"/> of its height at the top and at the bottom and of its width at the left and at the
-/// right (four independent fractions), and what is left is stretched back over the whole slice: the input bilinearly,
-/// the labels by nearest neighbour (lung cut by the edge stays lung). When off (<see cref="None"/>) nothing is drawn;
+/// right (four independent fractions, whole pixels), and what is left is stretched back over the whole slice as the
+/// preprocessing stretches a body's box (<see cref="Stretch"/>). When off (<see cref="None"/>) nothing is drawn;
 /// when on, exactly five numbers per slice (whether, then the four cuts), so the stream's position depends only on the
 /// number of slices seen.
 /// </summary>
@@ -36,46 +37,42 @@ public sealed record FieldOfViewCut(double MaxCutFraction = 0)
     public bool Apply(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width, SeededRandom random,
         Span<float> cutInput, Span<byte> cutLabels)
     {
-        if (!IsEnabled) return false;
-        bool cut = random.NextDouble() < 0.5;
-        double top = random.NextDouble(0, MaxCutFraction) * height, bottom = random.NextDouble(0, MaxCutFraction) * height;
-        double left = random.NextDouble(0, MaxCutFraction) * width, right = random.NextDouble(0, MaxCutFraction) * width;
-        if (!cut) return false;
-        Stretch(input, labels, height, width, (top, bottom, left, right), cutInput, cutLabels);
+        if (DrawKept(random, height, width) is not CropBox kept) return false;
+        Stretch(input, labels, width, kept, cutInput, cutLabels);
         return true;
     }
 
-    /// <summary>
-    /// Stretches the rectangle that remains after cutting these many pixels off each side over the whole slice: output
-    /// pixel (y, x) samples the source at (top + y·sy, left + x·sx), with sy, sx mapping the first and last output
-    /// pixel onto the rectangle's first and last source position.
-    /// </summary>
-    public static void Stretch(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int height, int width,
-        (double Top, double Bottom, double Left, double Right) cut, Span<float> cutInput, Span<byte> cutLabels)
+    /// <summary>The part of a slice the field of view keeps, or null for a slice left whole (and when off, which draws nothing).</summary>
+    public CropBox? DrawKept(SeededRandom random, int height, int width)
     {
-        int plane = height * width, channels = input.Length / plane;
-        double stepY = height > 1 ? (height - 1 - cut.Top - cut.Bottom) / (height - 1) : 0;
-        double stepX = width > 1 ? (width - 1 - cut.Left - cut.Right) / (width - 1) : 0;
+        if (!IsEnabled) return null;
+        bool cut = random.NextDouble() < 0.5;
+        int top = Pixels(random, height), bottom = Pixels(random, height), left = Pixels(random, width), right = Pixels(random, width);
+        return cut ? new CropBox(left, top, width - left - right, height - top - bottom, HasBody: true) : null;
+    }
+
+    private int Pixels(SeededRandom random, int size) => (int)(random.NextDouble(0, MaxCutFraction) * size);
+
+    /// <summary>
+    /// Stretches the kept box over the whole slice as the preprocessing stretches a body's bounding box
+    /// (<see cref="BilinearResize"/>: the input bilinearly); the labels by nearest neighbour under the same pixel-centre
+    /// convention, so lung cut by the edge stays lung and an uncertain label stays uncertain.
+    /// </summary>
+    public static void Stretch(ReadOnlySpan<float> input, ReadOnlySpan<byte> labels, int width, CropBox kept,
+        Span<float> cutInput, Span<byte> cutLabels)
+    {
+        int plane = labels.Length, height = plane / width;
+        for (int c = 0; c < input.Length / plane; c++)
+            BilinearResize.Resize(input.Slice(c * plane, plane), width, kept, cutInput.Slice(c * plane, plane), width, height);
         for (int y = 0; y < height; y++)
         {
-            double sy = cut.Top + y * stepY;
-            int y0 = Math.Min((int)sy, height - 1), y1 = Math.Min(y0 + 1, height - 1);
-            double fy = sy - y0;
+            int sourceRow = kept.Top + Nearest(y, kept.Height, height);
             for (int x = 0; x < width; x++)
-            {
-                double sx = cut.Left + x * stepX;
-                int x0 = Math.Min((int)sx, width - 1), x1 = Math.Min(x0 + 1, width - 1);
-                double fx = sx - x0;
-                int index = y * width + x;
-                cutLabels[index] = labels[Math.Min((int)Math.Round(sy), height - 1) * width + Math.Min((int)Math.Round(sx), width - 1)];
-                for (int c = 0; c < channels; c++)
-                {
-                    var source = input.Slice(c * plane, plane);
-                    double value = (1 - fy) * ((1 - fx) * source[y0 * width + x0] + fx * source[y0 * width + x1])
-                                 + fy * ((1 - fx) * source[y1 * width + x0] + fx * source[y1 * width + x1]);
-                    cutInput[c * plane + index] = (float)value;
-                }
-            }
+                cutLabels[y * width + x] = labels[sourceRow * width + kept.Left + Nearest(x, kept.Width, width)];
         }
     }
+
+    /// <summary>The source pixel whose extent holds output pixel <paramref name="output"/>'s centre.</summary>
+    private static int Nearest(int output, int sourceSize, int outputSize) =>
+        Math.Min((int)((output + 0.5) * sourceSize / outputSize), sourceSize - 1);
 }

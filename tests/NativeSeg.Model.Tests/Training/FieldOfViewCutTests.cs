@@ -1,3 +1,4 @@
+using NativeSeg.Imaging.Preprocessing;
 using NativeSeg.Model.Randomness;
 using NativeSeg.Model.Training;
 
@@ -36,33 +37,31 @@ public class FieldOfViewCutTests
     }
 
     [Test]
-    public void StretchMatchesAFloat64BilinearResampleOfTheRemainingRectangle()
+    public void StretchMatchesAFloat64BilinearResampleOfTheKeptBox()
     {
         var (input, labels) = Body(channels: 2);
-        var cut = (Top: 3.4, Bottom: 5.1, Left: 7.25, Right: 2.6);
+        var kept = new CropBox(0, 3, Width - 9, Height - 8, HasBody: true);
+        labels[kept.Top * Width] = UncertainPleuralEdges.Uncertain;   // a label value the stretch must carry, not blend
         var cutInput = new float[input.Length];
         var cutLabels = new byte[labels.Length];
-        FieldOfViewCut.Stretch(input, labels, Height, Width, cut, cutInput, cutLabels);
+        FieldOfViewCut.Stretch(input, labels, Width, kept, cutInput, cutLabels);
 
-        // The corners land on the rectangle's corners; every pixel is the plain bilinear formula at its mapped position.
-        double stepY = (Height - 1 - cut.Top - cut.Bottom) / (Height - 1), stepX = (Width - 1 - cut.Left - cut.Right) / (Width - 1);
-        Assert.That(cut.Top + (Height - 1) * stepY, Is.EqualTo(Height - 1 - cut.Bottom).Within(1e-9));
-        Assert.That(cut.Left + (Width - 1) * stepX, Is.EqualTo(Width - 1 - cut.Right).Within(1e-9));
+        // Pixel centres at half-integers (the preprocessing's convention): output o samples the box at
+        // (o + 0.5)·box/size − 0.5, clamped to the box; labels take the box pixel holding the output centre.
         for (int c = 0; c < 2; c++)
         for (int y = 0; y < Height; y++)
         for (int x = 0; x < Width; x++)
         {
-            double sy = cut.Top + y * stepY, sx = cut.Left + x * stepX;
-            double expected = 0;
-            for (int ny = (int)Math.Floor(sy); ny <= (int)Math.Floor(sy) + 1; ny++)
-            for (int nx = (int)Math.Floor(sx); nx <= (int)Math.Floor(sx) + 1; nx++)
-            {
-                double weight = (1 - Math.Abs(sy - ny)) * (1 - Math.Abs(sx - nx));
-                if (weight > 0) expected += weight * input[c * Height * Width + ny * Width + nx];
-            }
+            double sy = Math.Max((y + 0.5) * kept.Height / Height - 0.5, 0), sx = Math.Max((x + 0.5) * kept.Width / Width - 0.5, 0);
+            int y0 = (int)sy, x0 = (int)sx, y1 = Math.Min(y0 + 1, kept.Height - 1), x1 = Math.Min(x0 + 1, kept.Width - 1);
+            double At(int row, int column) => input[c * Height * Width + (kept.Top + row) * Width + kept.Left + column];
+            double expected = (1 - (sy - y0)) * ((1 - (sx - x0)) * At(y0, x0) + (sx - x0) * At(y0, x1))
+                            + (sy - y0) * ((1 - (sx - x0)) * At(y1, x0) + (sx - x0) * At(y1, x1));
             Assert.That(cutInput[c * Height * Width + y * Width + x], Is.EqualTo(expected).Within(1e-5), $"channel {c} ({y}, {x})");
-            Assert.That(cutLabels[y * Width + x], Is.EqualTo(labels[(int)Math.Round(sy) * Width + (int)Math.Round(sx)]), $"label ({y}, {x})");
+            int ly = kept.Top + (int)((y + 0.5) * kept.Height / Height), lx = kept.Left + (int)((x + 0.5) * kept.Width / Width);
+            Assert.That(cutLabels[y * Width + x], Is.EqualTo(labels[ly * Width + lx]), $"label ({y}, {x})");
         }
+        Assert.That(cutLabels.Count(l => l == UncertainPleuralEdges.Uncertain), Is.GreaterThan(0), "the uncertain label survives");
     }
 
     [Test]
@@ -72,34 +71,31 @@ public class FieldOfViewCutTests
         Assert.That(Border(input).Max(), Is.Zero, "the uncut body lies inside the frame, as in the LCTSC series");
         var cutInput = new float[input.Length];
         var cutLabels = new byte[labels.Length];
-        FieldOfViewCut.Stretch(input, labels, Height, Width, (6, 6, 8, 8), cutInput, cutLabels);
+        FieldOfViewCut.Stretch(input, labels, Width, new CropBox(8, 6, Width - 16, Height - 12, HasBody: true), cutInput, cutLabels);
         Assert.That(Border(cutInput).Count(v => v > 0.5f), Is.GreaterThan(20), "body wall runs off the cut slice's edges");
         int lungBefore = labels.Count(l => l == 1), lungAfter = cutLabels.Count(l => l == 1);
-        Assert.That(lungAfter, Is.GreaterThan(lungBefore), "the lung, inside the kept rectangle, is stretched, not cut away");
+        Assert.That(lungAfter, Is.GreaterThan(lungBefore), "the lung, inside the kept box, is stretched, not cut away");
     }
 
     [Test]
-    public void HalfTheSlicesAreCutByAtMostTheLimit()
+    public void HalfTheSlicesAreCutByAtMostTheLimitAndTheStreamPositionIsFixed()
     {
-        var (input, labels) = Body();
         var cutting = new FieldOfViewCut(0.2);
         var random = new SeededRandom(11);
-        var cutInput = new float[input.Length];
-        var cutLabels = new byte[labels.Length];
         int cut = 0, draws = 400;
         for (int n = 0; n < draws; n++)
         {
-            if (!cutting.Apply(input, labels, Height, Width, random, cutInput, cutLabels)) continue;
+            if (cutting.DrawKept(random, Height, Width) is not CropBox kept) continue;
             cut++;
-            // A cut of at most 20 % a side keeps the middle of the slice: its centre row stays inside the body.
-            Assert.That(cutInput[(Height / 2) * Width + Width / 2], Is.GreaterThan(0.1f));
+            Assert.That(new[] { kept.Left, Width - 1 - kept.Right }, Has.All.InRange(0, 0.2 * Width), "columns cut");
+            Assert.That(new[] { kept.Top, Height - 1 - kept.Bottom }, Has.All.InRange(0, 0.2 * Height), "rows cut");
         }
         Assert.That(cut, Is.InRange(160, 240), "about half of 400");
 
-        // Five numbers a slice whether it cuts or not: the stream's position is fixed.
+        // Five numbers a slice whether it cuts or not.
         var a = new SeededRandom(2);
         var b = new SeededRandom(2);
-        cutting.Apply(input, labels, Height, Width, a, cutInput, cutLabels);
+        cutting.DrawKept(a, Height, Width);
         for (int k = 0; k < 5; k++) b.NextDouble();
         Assert.That(a.NextUInt64(), Is.EqualTo(b.NextUInt64()));
         Assert.That(new FieldOfViewCut(0.3).IsWithinLimits, Is.False);

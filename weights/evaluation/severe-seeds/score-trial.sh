@@ -7,9 +7,8 @@ set -e
 NS=$1; SHARED=$2; MANIFEST=$3; W=$4; BASE=$5; OUT=$6
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p $OUT
-"$NS" set-threshold "$W" 0.6 -o $OUT/candidate-t06.safetensors
 rm -rf $OUT/study
-"$NS" reproduce "$MANIFEST" -o $OUT/study -w $OUT/candidate-t06.safetensors --device cpu > $OUT/reproduce.log
+bash "$HERE/../lopo/cross-entropy/threshold-engine.sh" "$NS" "$MANIFEST" "$W" 0.6 $OUT > /dev/null
 /usr/bin/python3 - "$BASE" $OUT/study/report/cases.csv <<'PY'
 import csv, sys
 def dice(path):
@@ -24,4 +23,4 @@ for name, ids in groups.items():
     b = sum(base[i] for i in ids) / len(ids); c = sum(cand[i] for i in ids) / len(ids)
     print(f'{name:22s} baseline {b:.4f}  candidate {c:.4f}  ({c - b:+.4f})')
 PY
-bash "$HERE/../all-patients/check-unseen.sh" "$NS" "$SHARED" $OUT/candidate-t06.safetensors $OUT/unseen
+bash "$HERE/../all-patients/check-unseen.sh" "$NS" "$SHARED" $OUT/weights-t0.6.safetensors $OUT/unseen
