@@ -20,12 +20,13 @@ public static class BuildDatasetCommand
         var testPatients = new Option<string[]>("--test-patients") { Description = "Patients whose cases get split 'test'.", AllowMultipleArgumentsPerToken = true };
         var hard = new Option<int>("--hard-cases") { Description = "Hard COVID-19 versions per real case (dense pleural consolidation up to 60 % of the lung, air bronchograms, effusions).", DefaultValueFactory = _ => 0 };
         var hardSeed = new Option<ulong>("--hard-seed") { Description = "Seed of the hard cases.", DefaultValueFactory = _ => 1 };
+        var effusions = new Option<double>("--effusion-share") { Description = "Share (0-1) of the training patients' simulated versions that also get a small dependent pleural effusion (4-15 mm), removed from their lung mask.", DefaultValueFactory = _ => 0 };
         var cip = new Option<bool>("--include-cip") { Description = "Add the Chest Imaging Platform CT (cip/ct-64) as a real patient." };
         var noPreviews = new Option<bool>("--no-previews") { Description = "Skip the PNG previews." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Regenerate files that exist." };
         var command = new Command("build-dataset", "Build the training set: LCTSC cases, their simulated COVID-19 versions, and phantoms, with a manifest.")
         {
-            shared, output, cases, severities, seeds, phantoms, covidPhantoms, testPatients, hard, hardSeed, cip, noPreviews, overwrite,
+            shared, output, cases, severities, seeds, phantoms, covidPhantoms, testPatients, hard, hardSeed, effusions, cip, noPreviews, overwrite,
         };
         command.SetAction(result => CommandRunner.Run(_ =>
         {
@@ -36,6 +37,8 @@ public static class BuildDatasetCommand
                 TestPatients = result.GetValue(testPatients) ?? [],
                 HardCasesPerPatient = result.GetValue(hard),
                 HardCaseSeed = result.GetValue(hardSeed),
+                EffusionShare = result.GetValue(effusions) is var share && share >= 0 && share <= 1
+                    ? share : throw new UsageException($"--effusion-share must be between 0 and 1, not {share}."),
                 IncludeCip = result.GetValue(cip),
                 Previews = !result.GetValue(noPreviews),
                 Overwrite = result.GetValue(overwrite),

@@ -33,7 +33,7 @@ public static class HardCaseRecipe
             DependentEmphasis = 1.0 + 2.0 * U(3),
             AirBronchograms = U(4) < 0.7,
             CrazyPaving = U(5) < 0.5,
-            EffusionThicknessMm = effusion ? 4 + 11 * U(7) : 0,
+            EffusionThicknessMm = effusion ? EffusionRecipe.MinimumMm + (EffusionRecipe.MaximumMm - EffusionRecipe.MinimumMm) * U(7) : 0,
             Seed = StatelessRandom.Hash(seed, Stream, patientIndex, caseIndex, 100),
         };
     }

@@ -44,6 +44,7 @@ public static class TrainingSetBuilder
             Name = "nativeseg-training",
             Description = $"LCTSC CTs (normal) from {Path.GetFullPath(sharedDataFolder)}, their simulated COVID-19 versions "
                           + $"(severities {string.Join(", ", options.Severities)}; seeds {string.Join(", ", options.Seeds)}), "
+                          + (options.EffusionShare > 0 ? FormattableString.Invariant($"small pleural effusions on a share {options.EffusionShare:0.##} of the training patients' versions, ") : "")
                           + $"{options.NormalPhantoms} normal and {options.CovidPhantoms} COVID-19 phantoms. Built by NativeSeg.Simulation.",
             BaseDirectory = output,
         };
@@ -66,29 +67,35 @@ public static class TrainingSetBuilder
             foreach (var severity in options.Severities)
                 foreach (ulong seed in options.Seeds)
                 {
-                    string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}";
+                    double effusionMm = Split(name) is null ? EffusionRecipe.ThicknessMm(options.EffusionShare, seed, patientIndex, severity) : 0;
+                    bool ownMask = effusionMm > 0; // the fluid leaves the lung mask, so the version gets its own
+                    // Another name when it has an effusion: a set built without effusions in the same folder is never taken for one with.
+                    string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}" + (ownMask ? "_effusion" : "");
                     string ctOut = Path.Combine(output, "lctsc-covid", id + "_ct.nii.gz");
                     string lesionsOut = Path.Combine(output, "lctsc-covid", id + "_lesions.nii.gz");
-                    if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut))
+                    string maskOut = Path.Combine(output, "lctsc-covid", id + "_lungmask.nii.gz");
+                    if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut) || (ownMask && !File.Exists(maskOut)))
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
                         input ??= CtFile.Read(ctPath);
                         lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
                         var lesionOptions = LesionOptions.ForSeverity(severity, seed,
-                            crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe);
+                            crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe) with { EffusionThicknessMm = effusionMm };
                         var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);
                         input.WriteLike(ctOut, result.Ct);
                         NiftiWriter.Write(lesionsOut, result.Lesions, input.Header);
+                        if (ownMask) NiftiWriter.Write(maskOut, result.LungMask, input.Header);
                         if (options.Previews)
-                            SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, lungMask, result.Lesions));
+                            SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, result.LungMask, result.Lesions));
                         options.Log?.Invoke($"{id}: {result.Statistics.AffectedFraction:P1} of the lung affected, "
-                                            + $"noise SD {result.Statistics.NoiseSd:F1} HU");
+                                            + $"noise SD {result.Statistics.NoiseSd:F1} HU"
+                                            + (ownMask ? FormattableString.Invariant($", effusion up to {effusionMm:F0} mm ({result.Statistics.EffusionVoxels} voxels)") : ""));
                     }
                     manifest.Cases.Add(new DatasetCase
                     {
                         Id = id, Patient = name, Group = DatasetManifest.GroupCovid, Split = Split(name), Source = "simulated",
                         Severity = severity.ToString().ToLowerInvariant(),
-                        Ct = Relative(ctOut), Mask = Relative(maskPath), Lesions = Relative(lesionsOut),
+                        Ct = Relative(ctOut), Mask = Relative(ownMask ? maskOut : maskPath), Lesions = Relative(lesionsOut),
                     });
                 }
             for (int k = 1; k <= options.HardCasesPerPatient; k++)

@@ -22,6 +22,11 @@ public sealed record TrainingSetOptions
     /// disease, dense consolidation along the pleura, air bronchograms, effusions. 0 for none.</summary>
     public int HardCasesPerPatient { get; init; }
 
+    /// <summary>Share of the training patients' simulated versions (severities × seeds) that also get a small dependent
+    /// pleural effusion (<see cref="EffusionRecipe"/>), removed from their lung mask; 0 for none. Test patients' versions
+    /// never do, so their scores stay comparable with sets built without.</summary>
+    public double EffusionShare { get; init; }
+
     /// <summary>Seed of the hard cases' settings and lesions.</summary>
     public ulong HardCaseSeed { get; init; } = 1;
 

@@ -127,4 +127,61 @@ public class FileAndDatasetTests
         TrainingSetBuilder.Build(shared, output, options);
         Assert.That(File.GetLastWriteTimeUtc(someOutput), Is.EqualTo(before));
     }
+
+    [Test]
+    public void EffusionShareGivesTheTrainingPatientsVersionsFluidOutsideTheirLungMask()
+    {
+        string shared = Path.Combine(_folder, "shared");
+        Directory.CreateDirectory(Path.Combine(shared, "lctsc"));
+        foreach (var (name, seed) in new[] { ("Case_900", 9UL), ("Case_901", 10UL) })
+            PhantomFiles.Write(new PhantomOptions { SizeX = 48, SizeY = 48, SizeZ = 16, Seed = seed },
+                Path.Combine(shared, "lctsc", name + "_ct.nii.gz"), Path.Combine(shared, "lctsc", name + "_lungmask.nii.gz"));
+        var options = new TrainingSetOptions
+        {
+            Severities = [Severity.Mild, Severity.Severe], Seeds = [1], NormalPhantoms = 0, CovidPhantoms = 0,
+            TestPatients = ["Case_901"], EffusionShare = 1, Previews = false,
+        };
+        var manifest = TrainingSetBuilder.Build(shared, Path.Combine(_folder, "training"), options);
+        Assert.That(manifest.Cases.Select(c => c.Id), Is.EqualTo(new[]
+        {
+            "Case_900", "Case_900_mild_s1_effusion", "Case_900_severe_s1_effusion", "Case_901", "Case_901_mild_s1", "Case_901_severe_s1",
+        }), "every training version gets one at share 1, the test patient's none");
+        foreach (var version in manifest.Cases.Where(c => c.Source == "simulated"))
+        {
+            var source = NiftiReader.ReadMask(Path.Combine(shared, "lctsc", version.Patient + "_lungmask.nii.gz")).Voxels;
+            var mask = NiftiReader.ReadMask(manifest.Resolve(version.Mask!)).Voxels;
+            var lesions = NiftiReader.ReadMask(manifest.Resolve(version.Lesions!)).Voxels;
+            int fluid = 0, fluidOutsideMask = 0, lungLost = 0;
+            for (int i = 0; i < mask.Length; i++)
+            {
+                if (lesions[i] == LesionLabel.Effusion) { fluid++; if (mask[i] == 0 && source[i] != 0) fluidOutsideMask++; }
+                if (source[i] != 0 && mask[i] == 0) lungLost++;
+            }
+            bool training = version.Patient == "Case_900";
+            Assert.Multiple(() =>
+            {
+                Assert.That(fluid > 0, Is.EqualTo(training), $"{version.Id}: effusion voxels");
+                Assert.That(fluidOutsideMask, Is.EqualTo(fluid), $"{version.Id}: the fluid is taken from the lung and left out of the mask");
+                Assert.That(lungLost, Is.EqualTo(fluid), $"{version.Id}: the mask loses the fluid and nothing else");
+            });
+        }
+        Assert.That(manifest.Description, Does.Contain("pleural effusions on a share 1"));
+    }
+
+    [Test]
+    public void EffusionDrawsFollowTheShareAndStayWithinTheirRange()
+    {
+        var drawn = (from seed in Enumerable.Range(1, 50) from patient in Enumerable.Range(0, 4) from severity in Enum.GetValues<Severity>()
+                     select EffusionRecipe.ThicknessMm(0.3, (ulong)seed, patient, severity)).ToList();
+        var withEffusion = drawn.Where(mm => mm > 0).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(withEffusion.Count / (double)drawn.Count, Is.EqualTo(0.3).Within(0.06), "share of 600 draws");
+            Assert.That(withEffusion, Is.All.InRange(EffusionRecipe.MinimumMm, EffusionRecipe.MaximumMm));
+            Assert.That(withEffusion.Max() - withEffusion.Min(), Is.GreaterThan(8), "thicknesses spread over the range");
+            Assert.That(EffusionRecipe.ThicknessMm(0, 1, 0, Severity.Severe), Is.EqualTo(0));
+            Assert.That(EffusionRecipe.ThicknessMm(0.3, 7, 2, Severity.Mild), Is.EqualTo(EffusionRecipe.ThicknessMm(0.3, 7, 2, Severity.Mild)), "a hash, not a generator");
+            Assert.Throws<ArgumentOutOfRangeException>(() => EffusionRecipe.ThicknessMm(1.5, 1, 0, Severity.Mild));
+        });
+    }
 }
