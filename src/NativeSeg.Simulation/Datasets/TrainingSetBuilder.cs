@@ -62,68 +62,36 @@ public static class TrainingSetBuilder
                 Id = name, Patient = name, Group = DatasetManifest.GroupNormal, Split = Split(name), Source = "real",
                 Ct = Relative(ctPath), Mask = Relative(maskPath),
             });
-            CtFile? input = null;
-            Volume<byte>? lungMask = null; // read once per case, only when something must be simulated
+            var inputs = new RealCaseInputs(ctPath, maskPath);
             foreach (var severity in options.Severities)
                 foreach (ulong seed in options.Seeds)
                 {
                     double effusionMm = Split(name) is null ? EffusionRecipe.ThicknessMm(options.EffusionShare, seed, patientIndex, severity) : 0;
-                    bool ownMask = effusionMm > 0; // the fluid leaves the lung mask, so the version gets its own
                     // Another name when it has an effusion: a set built without effusions in the same folder is never taken for one with.
-                    string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}" + (ownMask ? "_effusion" : "");
-                    string ctOut = Path.Combine(output, "lctsc-covid", id + "_ct.nii.gz");
-                    string lesionsOut = Path.Combine(output, "lctsc-covid", id + "_lesions.nii.gz");
-                    string maskOut = Path.Combine(output, "lctsc-covid", id + "_lungmask.nii.gz");
-                    if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut) || (ownMask && !File.Exists(maskOut)))
-                    {
-                        Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
-                        input ??= CtFile.Read(ctPath);
-                        lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
-                        var lesionOptions = LesionOptions.ForSeverity(severity, seed,
-                            crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe) with { EffusionThicknessMm = effusionMm };
-                        var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);
-                        input.WriteLike(ctOut, result.Ct);
-                        NiftiWriter.Write(lesionsOut, result.Lesions, input.Header);
-                        if (ownMask) NiftiWriter.Write(maskOut, result.LungMask, input.Header);
-                        if (options.Previews)
-                            SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, result.LungMask, result.Lesions));
-                        options.Log?.Invoke($"{id}: {result.Statistics.AffectedFraction:P1} of the lung affected, "
-                                            + $"noise SD {result.Statistics.NoiseSd:F1} HU"
-                                            + (ownMask ? FormattableString.Invariant($", effusion up to {effusionMm:F0} mm ({result.Statistics.EffusionVoxels} voxels)") : ""));
-                    }
+                    string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}" + (effusionMm > 0 ? "_effusion" : "");
+                    var lesionOptions = LesionOptions.ForSeverity(severity, seed,
+                        crazyPaving: options.CrazyPavingWhenSevere && severity == Severity.Severe) with { EffusionThicknessMm = effusionMm };
+                    var files = SimulateVersion(output, id, inputs, lesionOptions, options, result =>
+                        $"{result.Statistics.AffectedFraction:P1} of the lung affected, noise SD {result.Statistics.NoiseSd:F1} HU"
+                        + (effusionMm > 0 ? FormattableString.Invariant($", effusion up to {effusionMm:F0} mm ({result.Statistics.EffusionVoxels} voxels)") : ""));
                     manifest.Cases.Add(new DatasetCase
                     {
                         Id = id, Patient = name, Group = DatasetManifest.GroupCovid, Split = Split(name), Source = "simulated",
                         Severity = severity.ToString().ToLowerInvariant(),
-                        Ct = Relative(ctOut), Mask = Relative(ownMask ? maskOut : maskPath), Lesions = Relative(lesionsOut),
+                        Ct = Relative(files.Ct), Mask = Relative(files.Mask), Lesions = Relative(files.Lesions),
                     });
                 }
             for (int k = 1; k <= options.HardCasesPerPatient; k++)
             {
                 string id = $"{name}_hard_h{options.HardCaseSeed}_{k:D2}";
                 var lesionOptions = HardCaseRecipe.Draw(options.HardCaseSeed, patientIndex, k);
-                string ctOut = Path.Combine(output, "lctsc-covid", id + "_ct.nii.gz");
-                string lesionsOut = Path.Combine(output, "lctsc-covid", id + "_lesions.nii.gz");
-                string maskOut = Path.Combine(output, "lctsc-covid", id + "_lungmask.nii.gz");
-                bool ownMask = lesionOptions.EffusionThicknessMm > 0;
-                if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut) || (ownMask && !File.Exists(maskOut)))
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(ctOut)!);
-                    input ??= CtFile.Read(ctPath);
-                    lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), input.Ct.Grid, maskPath);
-                    var result = LesionSimulator.Simulate(input.Ct, lungMask, lesionOptions);
-                    input.WriteLike(ctOut, result.Ct);
-                    NiftiWriter.Write(lesionsOut, result.Lesions, input.Header);
-                    if (ownMask) NiftiWriter.Write(maskOut, result.LungMask, input.Header);
-                    if (options.Previews)
-                        SavePreview(output, id, PreviewRenderer.BeforeAfter(input.Ct, result.Ct, result.LungMask, result.Lesions));
-                    options.Log?.Invoke($"{id}: {HardCaseRecipe.Describe(lesionOptions)}; {result.Statistics.AffectedFraction:P1} affected"
-                                        + (result.Statistics.EffusionVoxels > 0 ? $", {result.Statistics.EffusionVoxels} effusion voxels" : ""));
-                }
+                var files = SimulateVersion(output, id, inputs, lesionOptions, options, result =>
+                    $"{HardCaseRecipe.Describe(lesionOptions)}; {result.Statistics.AffectedFraction:P1} affected"
+                    + (result.Statistics.EffusionVoxels > 0 ? $", {result.Statistics.EffusionVoxels} effusion voxels" : ""));
                 manifest.Cases.Add(new DatasetCase
                 {
                     Id = id, Patient = name, Group = DatasetManifest.GroupCovid, Split = Split(name), Source = "simulated",
-                    Severity = "hard", Ct = Relative(ctOut), Mask = Relative(ownMask ? maskOut : maskPath), Lesions = Relative(lesionsOut),
+                    Severity = "hard", Ct = Relative(files.Ct), Mask = Relative(files.Mask), Lesions = Relative(files.Lesions),
                 });
             }
         }
@@ -191,6 +159,42 @@ public static class TrainingSetBuilder
         string folder = Path.Combine(Path.GetFullPath(sharedDataFolder), "cip");
         string ct = Path.Combine(folder, "ct-64.nii.gz"), mask = Path.Combine(folder, "wholeLung-64.nii.gz");
         return File.Exists(ct) && File.Exists(mask) ? ("CIP_ct64", ct, mask) : null;
+    }
+
+    /// <summary>A real case's CT and lung mask, read once, and only when one of its versions has to be simulated.</summary>
+    private sealed class RealCaseInputs(string ctPath, string maskPath)
+    {
+        private CtFile? _ct;
+        private Volume<byte>? _lungMask;
+        public string MaskPath => maskPath;
+        public CtFile Ct => _ct ??= CtFile.Read(ctPath);
+        public Volume<byte> LungMask => _lungMask ??= VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), Ct.Ct.Grid, maskPath);
+    }
+
+    /// <summary>
+    /// One simulated version of a real case in <c>lctsc-covid/</c>, simulated only when its files are missing (a rerun
+    /// resumes). Its lung mask is its own where an effusion took lung away, else the real case's mask, referenced in place.
+    /// </summary>
+    private static (string Ct, string Lesions, string Mask) SimulateVersion(string output, string id, RealCaseInputs inputs,
+        LesionOptions lesionOptions, TrainingSetOptions options, Func<LesionSimulationResult, string> describe)
+    {
+        string folder = Path.Combine(output, "lctsc-covid");
+        string ctOut = Path.Combine(folder, id + "_ct.nii.gz");
+        string lesionsOut = Path.Combine(folder, id + "_lesions.nii.gz");
+        string maskOut = Path.Combine(folder, id + "_lungmask.nii.gz");
+        bool ownMask = lesionOptions.EffusionThicknessMm > 0;
+        if (options.Overwrite || !File.Exists(ctOut) || !File.Exists(lesionsOut) || (ownMask && !File.Exists(maskOut)))
+        {
+            Directory.CreateDirectory(folder);
+            var result = LesionSimulator.Simulate(inputs.Ct.Ct, inputs.LungMask, lesionOptions);
+            inputs.Ct.WriteLike(ctOut, result.Ct);
+            NiftiWriter.Write(lesionsOut, result.Lesions, inputs.Ct.Header);
+            if (ownMask) NiftiWriter.Write(maskOut, result.LungMask, inputs.Ct.Header);
+            if (options.Previews)
+                SavePreview(output, id, PreviewRenderer.BeforeAfter(inputs.Ct.Ct, result.Ct, result.LungMask, result.Lesions));
+            options.Log?.Invoke($"{id}: {describe(result)}");
+        }
+        return (ctOut, lesionsOut, ownMask ? maskOut : inputs.MaskPath);
     }
 
     private static string PreviewPath(string output, string id)
