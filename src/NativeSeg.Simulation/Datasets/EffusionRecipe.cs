@@ -6,10 +6,11 @@ namespace NativeSeg.Simulation.Datasets;
 /// <summary>
 /// Small dependent pleural effusions on the simulated COVID-19 versions of the training patients
 /// (<see cref="TrainingSetOptions.EffusionShare"/>). Fluid lies where dependent consolidation lies, as dense and against
-/// the posterior chest wall, but it is not lung: the simulator removes it from the version's lung mask. A training set
-/// whose only dense dependent tissue beside the lung is labelled lung teaches the network that such tissue always is;
-/// on a held-out patient that is how dense dependent tissue the reference leaves out becomes false positives (the
-/// Case_005 fold, model card). Which versions get one, and how thick, is a hash of (lesion seed, patient, severity).
+/// the posterior chest wall, but it is not lung: the simulator removes it from the version's lung mask. Without it the
+/// only dense dependent tissue beside the lung in a training set is consolidation, labelled lung. (Tried once against
+/// Case_005's dependent false positives, session 20: that run took Case_005's abdomen for lung instead, so what it does
+/// for dependent tissue is not known; model card.) Which versions get one, and how thick, is a hash of (lesion seed,
+/// patient, severity).
 /// </summary>
 public static class EffusionRecipe
 {

@@ -2,7 +2,8 @@
 # One leave-one-patient-out fold of recipe R (RULE.md): the severe-seeds training set with patient F held out (each
 # training patient's mild s1 replaced by its severe s2; F's moderate and severe s2-s3 added as test cases), the
 # shipped schedule without its low-learning-rate phase (epochs 1-24), the mean of epochs 17-24 cut at 0.6, scored by
-# reproduce on F's cases. About 70 minutes on 2 cores; resumable (run it again after an interruption).
+# reproduce on F's cases. Resumable (run it again after an interruption). Never run to the end: the rule's Case_009
+# fold (session 19's run) failed first, and the Case_005 fold was not trained.
 # Usage: run-fold.sh NATIVESEG SHARED_DATA WORK_FOLDER F
 set -e
 NS=$1; SHARED=$2; WORK=$3; F=$4; HERE=$(cd "$(dirname "$0")" && pwd); EV=$HERE/..
