@@ -14,13 +14,14 @@ namespace NativeSeg.Simulation.Datasets;
 /// <list type="bullet">
 /// <item>every LCTSC case as a normal case (CT and mask referenced in place, never copied);</item>
 /// <item>each LCTSC case with simulated COVID-19 at every requested severity and seed (group covid, same patient
-/// as the original so patient-level splits keep them together; mask = the original lung mask, lesions included);</item>
+/// as the original so patient-level splits keep them together; mask = the original lung mask, lesions included),
+/// a share of the training patients' versions with a small effusion and their own mask (<see cref="EffusionRecipe"/>);</item>
 /// <item>optionally "hard" COVID-19 versions of each real case (<see cref="HardCaseRecipe"/>), with their own lung
 /// mask where a simulated effusion took lung away, and the Chest Imaging Platform CT as one more real patient;</item>
 /// <item>normal and COVID-19 phantoms, each its own patient.</item>
 /// </list>
-/// Layout of the output folder: <c>manifest.json</c>, <c>lctsc-covid/&lt;id&gt;_ct.nii.gz</c> and
-/// <c>_lesions.nii.gz</c>, <c>phantoms/&lt;id&gt;_ct.nii.gz</c>, <c>_lungmask.nii.gz</c>, <c>_lesions.nii.gz</c>,
+/// Layout of the output folder: <c>manifest.json</c>, <c>lctsc-covid/&lt;id&gt;_ct.nii.gz</c>,
+/// <c>_lesions.nii.gz</c> (and <c>_lungmask.nii.gz</c> where an effusion took lung away), <c>phantoms/&lt;id&gt;_ct.nii.gz</c>, <c>_lungmask.nii.gz</c>, <c>_lesions.nii.gz</c>,
 /// <c>previews/&lt;id&gt;.png</c>. Manifest paths are relative to the output folder.
 /// </summary>
 public static class TrainingSetBuilder
@@ -37,6 +38,8 @@ public static class TrainingSetBuilder
             throw new ArgumentOutOfRangeException(nameof(options), "phantom counts must not be negative");
         if (options.CovidPhantoms > 0 && options.Severities.Count == 0)
             throw new ArgumentException("COVID-19 phantoms need at least one severity.", nameof(options));
+        if (!(options.EffusionShare >= 0 && options.EffusionShare <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.EffusionShare, "the effusion share must be in [0, 1]");
         string output = Path.GetFullPath(outputFolder);
         Directory.CreateDirectory(output);
         var manifest = new DatasetManifest
@@ -63,10 +66,11 @@ public static class TrainingSetBuilder
                 Ct = Relative(ctPath), Mask = Relative(maskPath),
             });
             var inputs = new RealCaseInputs(ctPath, maskPath);
+            bool training = Split(name) is null;
             foreach (var severity in options.Severities)
                 foreach (ulong seed in options.Seeds)
                 {
-                    double effusionMm = Split(name) is null ? EffusionRecipe.ThicknessMm(options.EffusionShare, seed, patientIndex, severity) : 0;
+                    double effusionMm = training ? EffusionRecipe.ThicknessMm(options.EffusionShare, seed, patientIndex, severity) : 0;
                     // Another name when it has an effusion: a set built without effusions in the same folder is never taken for one with.
                     string id = $"{name}_{severity.ToString().ToLowerInvariant()}_s{seed}" + (effusionMm > 0 ? "_effusion" : "");
                     var lesionOptions = LesionOptions.ForSeverity(severity, seed,

@@ -166,6 +166,10 @@ public class FileAndDatasetTests
             });
         }
         Assert.That(manifest.Description, Does.Contain("pleural effusions on a share 1"));
+
+        string refused = Path.Combine(_folder, "refused");
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingSetBuilder.Build(shared, refused, options with { EffusionShare = 1.5 }));
+        Assert.That(Directory.Exists(refused), Is.False, "a share outside [0, 1] is refused before anything is written");
     }
 
     [Test]
