@@ -5,6 +5,7 @@ using NativeSeg.Cli.Devices;
 using NativeSeg.Cli.Outputs;
 using NativeSeg.Engine;
 using NativeSeg.Evaluation.Metrics;
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO;
 using NativeSeg.IO.Datasets;
 using NativeSeg.IO.Nifti;
@@ -29,20 +30,28 @@ public static class AblatePostprocessingCommand
         var device = new Option<string>("--device", "-d") { Description = "auto, cpu, cuda, reference, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
         var split = new Option<string?>("--split") { Description = "Only the cases of this split (e.g. test)." };
         var cases = new Option<string[]>("--cases") { Description = "Only these case ids.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("ablate-postprocessing", "Score every post-processing step on every case of a manifest: the network once per case, then threshold, body, lung components, 3D holes (the default), slice holes.")
+        var minAeratedShare = new Option<double>("--min-aerated-share")
         {
-            manifest, output, weights, device, split, cases,
+            Description = "The AeratedGuard step drops each piece of lung in a slice less than this share aerated (< -400 HU); 0 < share <= 1.",
+            DefaultValueFactory = _ => PostprocessingAblation.DefaultMinAeratedShare,
+        };
+        var command = new Command("ablate-postprocessing", "Score every post-processing step on every case of a manifest: the network once per case, then threshold, body, lung components, 3D holes (the default), slice holes, and the default with the aerated-lung guard.")
+        {
+            manifest, output, weights, device, split, cases, minAeratedShare,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(result.GetValue(manifest)!, result.GetValue(output)!,
-            result.GetValue(weights), result.GetValue(device)!, result.GetValue(split), result.GetValue(cases) ?? [], cancel),
+            result.GetValue(weights), result.GetValue(device)!, result.GetValue(split), result.GetValue(cases) ?? [],
+            result.GetValue(minAeratedShare), cancel),
             CommandContext.Cancellation));
         return command;
     }
 
     private static int Execute(string manifestPath, string folder, string? weightsOption, string device, string? split,
-        string[] caseIds, CancellationToken cancellation)
+        string[] caseIds, double minAeratedShare, CancellationToken cancellation)
     {
         var c = CultureInfo.InvariantCulture;
+        if (minAeratedShare == 0 || AeratedLungGuard.SettingProblem(minAeratedShare) is not null)
+            throw new UsageException(string.Create(c, $"--min-aerated-share: {minAeratedShare} is not a share above 0 and at most 1."));
         var manifest = DatasetManifest.Load(manifestPath);
         var unknown = caseIds.Where(id => manifest.Cases.All(k => k.Id != id)).ToList();
         if (unknown.Count > 0)
@@ -70,7 +79,7 @@ public static class AblatePostprocessingCommand
             var ct = CtReader.Read(ctPath);
             string maskPath = manifest.Resolve(k.Mask!);
             var reference = VolumeAlignment.OntoGrid(NiftiReader.ReadMask(maskPath), ct.Grid, maskPath);
-            var masks = PostprocessingAblation.Run(pipeline, ct, ctPath, batchSize, cancellation: cancellation);
+            var masks = PostprocessingAblation.Run(pipeline, ct, ctPath, batchSize, minAeratedShare: minAeratedShare, cancellation: cancellation);
             var scored = new List<CaseMetrics>();
             foreach (var mask in masks)
                 scored.Add(CaseEvaluator.Evaluate(ct, reference, mask, null).Metrics);
@@ -78,7 +87,7 @@ public static class AblatePostprocessingCommand
             Console.WriteLine(string.Create(c, $"  {k.Id}: Dice {string.Join(" → ", scored.Select(m => m.Dice.ToString("F4", c)))}"));
         }
         File.WriteAllText(Path.Combine(staged, "ablation.csv"), Csv(rows));
-        File.WriteAllText(Path.Combine(staged, "ablation.md"), Markdown(rows, manifestPath, weightsPath));
+        File.WriteAllText(Path.Combine(staged, "ablation.md"), Markdown(rows, manifestPath, weightsPath, minAeratedShare));
         outputs.Commit();
         Console.WriteLine($"wrote {Path.Combine(folder, "ablation.md")} and ablation.csv");
         return ExitCodes.Success;
@@ -104,13 +113,14 @@ public static class AblatePostprocessingCommand
         return text.ToString();
     }
 
-    private static string Markdown(IReadOnlyList<AblationRow> rows, string manifestPath, string weightsPath)
+    private static string Markdown(IReadOnlyList<AblationRow> rows, string manifestPath, string weightsPath, double minAeratedShare)
     {
         var c = CultureInfo.InvariantCulture;
         var steps = PostprocessingAblation.Steps;
         var text = new StringBuilder();
         text.Append($"# Post-processing ablation\n\nManifest `{Path.GetFileName(manifestPath)}`, weights `{Path.GetFileName(weightsPath)}`. ")
-            .Append("Each step includes the ones left of it; `Holes3D` is `nativeseg segment`'s default output.\n\n");
+            .Append("Each step adds to the one left of it, except `AeratedGuard`: `Holes3D` (`nativeseg segment`'s default output) with ")
+            .Append(string.Create(c, $"each piece of lung in a slice less than {minAeratedShare:0.###} aerated dropped first.\n\n"));
         string header = "| case | group | " + string.Join(" | ", steps) + " |\n| --- | --- |" + string.Concat(steps.Select(_ => " ---: |")) + "\n";
         text.Append("## Dice per case\n\n").Append(header);
         foreach (var row in rows)
@@ -123,18 +133,22 @@ public static class AblatePostprocessingCommand
                 $"{group.Average(r => r.Steps[s].Dice):F4} ({100 * group.Average(r => r.Steps[s].FalseNegativeRate):F1} / {100 * group.Average(r => r.Steps[s].FalsePositiveRate):F1})"))));
             text.Append(" |\n");
         }
-        text.Append("\n## What each step changed: Dice of the step minus the step before, per group (smallest … largest over its cases)\n\n")
-            .Append("| group | " + string.Join(" | ", steps.Skip(1)) + " |\n| --- |" + string.Concat(steps.Skip(1).Select(_ => " ---: |")) + "\n");
+        var changing = steps.Skip(1).Select(step => (Step: step, Before: PostprocessingAblation.Before(step)!.Value)).ToList();
+        text.Append("\n## What each step changed: Dice of the step minus the step it adds to, per group (smallest … largest over its cases)\n\n")
+            .Append("| group | " + string.Join(" | ", changing.Select(p => $"{p.Step} − {p.Before}")) + " |\n| --- |" + string.Concat(changing.Select(_ => " ---: |")) + "\n");
         foreach (var group in rows.GroupBy(r => r.Group))
         {
             text.Append($"| {group.Key} | ");
-            text.Append(string.Join(" | ", steps.Skip(1).Select((_, i) =>
+            text.Append(string.Join(" | ", changing.Select(p =>
             {
-                var change = group.Select(r => r.Steps[i + 1].Dice - r.Steps[i].Dice).ToList();
+                int after = IndexOf(p.Step), before = IndexOf(p.Before);
+                var change = group.Select(r => r.Steps[after].Dice - r.Steps[before].Dice).ToList();
                 return string.Create(c, $"{change.Average():+0.0000;−0.0000;0} ({change.Min():+0.0000;−0.0000;0} … {change.Max():+0.0000;−0.0000;0})");
             })));
             text.Append(" |\n");
         }
         return text.ToString();
     }
+
+    private static int IndexOf(PostprocessingStep step) => PostprocessingAblation.Steps.ToList().IndexOf(step);
 }

@@ -26,20 +26,28 @@ public sealed record LungPostprocessingOptions
 
     /// <summary>Label the right lung 1 and the left lung 2 (lungmask's R231 convention) instead of 1 for both.</summary>
     public bool SplitLeftRight { get; init; }
+
+    /// <summary>
+    /// Before the components are kept, drop each piece of lung in an axial slice of which less than this share is
+    /// aerated (<see cref="AeratedLungGuard"/>; needs the CT). 0: off.
+    /// </summary>
+    public double MinAeratedShare { get; init; }
 }
 
 /// <summary>
 /// From lung probabilities to a lung mask: threshold, keep the lung components (26-connected, see
-/// <see cref="LungPostprocessingOptions.KeepFraction"/>), fill 3D holes, optionally split right/left.
+/// <see cref="LungPostprocessingOptions.KeepFraction"/>), fill 3D holes, optionally split right/left; before the
+/// components, optionally drop the pieces of a slice that are hardly aerated (<see cref="AeratedLungGuard"/>).
 /// </summary>
 public static class LungPostprocessor
 {
-    public static Volume<byte> Process(Volume<float> probabilities, LungPostprocessingOptions? options = null)
+    /// <param name="ct">The CT in HU on the same grid; needed only for <see cref="LungPostprocessingOptions.MinAeratedShare"/>.</param>
+    public static Volume<byte> Process(Volume<float> probabilities, LungPostprocessingOptions? options = null, Volume<float>? ct = null)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         options ??= new LungPostprocessingOptions();
         var mask = Threshold(probabilities, options.Threshold);
-        ProcessInPlace(mask, options);
+        ProcessInPlace(mask, options, ct);
         return mask;
     }
 
@@ -55,14 +63,14 @@ public static class LungPostprocessor
     }
 
     /// <summary>The same steps starting from a binary (any non-zero = lung) mask, which is left as it is.</summary>
-    public static Volume<byte> Process(Volume<byte> mask, LungPostprocessingOptions? options = null)
+    public static Volume<byte> Process(Volume<byte> mask, LungPostprocessingOptions? options = null, Volume<float>? ct = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
         var result = new Volume<byte>(mask.Grid);
         var from = mask.Voxels;
         var to = result.Voxels;
         for (int i = 0; i < from.Length; i++) to[i] = from[i] != 0 ? (byte)1 : (byte)0;
-        ProcessInPlace(result, options ?? new LungPostprocessingOptions());
+        ProcessInPlace(result, options ?? new LungPostprocessingOptions(), ct);
         return result;
     }
 
@@ -71,11 +79,19 @@ public static class LungPostprocessor
     /// volume from threshold to labels: on a virtual machine each freshly allocated page costs a fault, and a new
     /// 30-million-voxel volume per step cost more than the steps.
     /// </summary>
-    public static void ProcessInPlace(Volume<byte> mask, LungPostprocessingOptions options)
+    public static void ProcessInPlace(Volume<byte> mask, LungPostprocessingOptions options, Volume<float>? ct = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(options);
         var grid = mask.Grid;
+        if (options.MinAeratedShare != 0)
+        {
+            if (ct is null)
+                throw new ArgumentException("the aerated-lung guard (MinAeratedShare) needs the CT.", nameof(ct));
+            // Before the components: a false piece joined to a lung only through a dropped piece is then a small
+            // component of its own and goes too.
+            AeratedLungGuard.DropUnaeratedPieces(mask, ct, options.MinAeratedShare);
+        }
         DropSmallComponents(mask, options.KeepFraction);
         if (options.FillHoles) HoleFilling3D.Fill(mask.Voxels, grid.SizeX, grid.SizeY, grid.SizeZ);
         bool fillSliceHoles = options.FillHoles && options.FillSliceHoles;

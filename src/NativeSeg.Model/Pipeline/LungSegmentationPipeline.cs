@@ -11,7 +11,8 @@ namespace NativeSeg.Model.Pipeline;
 /// <summary>
 /// CT volume in, lung mask out: untilt and reorient to the axial order (<see cref="InputGeometry"/>) → sanity check → per-slice body crop and resize to the network grid → network
 /// probabilities in batches → map back into each slice's box on the original grid → postprocessing (probabilities
-/// outside the body set to 0, see <see cref="BodyMask"/>; lung components kept; holes filled) → back onto the input's grid.
+/// outside the body set to 0, see <see cref="BodyMask"/>; optionally hardly aerated pieces dropped, see
+/// <see cref="AeratedLungGuard"/>; lung components kept; holes filled) → back onto the input's grid.
 /// </summary>
 public sealed class LungSegmentationPipeline(Segmenter segmenter)
 {
@@ -37,6 +38,8 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
         float threshold = segmenter.Metadata.ThresholdOr(options.Threshold);
         if (Weights.WeightsMetadata.ThresholdProblem(threshold) is string problem)
             throw new ArgumentOutOfRangeException(nameof(options), threshold, $"the threshold {problem}.");
+        if (AeratedLungGuard.SettingProblem(options.MinAeratedShare) is string shareProblem)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinAeratedShare, $"the minimum aerated share {shareProblem}.");
         var clock = Stopwatch.StartNew();
         var (geometry, axial, prepared) = PrepareAxial(ct, source);
         double preprocessing = clock.Elapsed.TotalSeconds;
@@ -45,6 +48,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             Threshold = threshold,
             SplitLeftRight = true,
             FillHoles = options.Postprocess,
+            MinAeratedShare = options.MinAeratedShare,
         };
         Volume<float>? probabilities = null;
         Volume<byte> labelled;
@@ -68,7 +72,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
                 labelled = prepared.MapBackThresholded(maps, threshold);
                 BodyMask.ZeroOutside(axial, labelled);
             }
-            LungPostprocessor.ProcessInPlace(labelled, postprocessing);
+            LungPostprocessor.ProcessInPlace(labelled, postprocessing, axial);
         }
         else
         {
@@ -79,7 +83,7 @@ public sealed class LungSegmentationPipeline(Segmenter segmenter)
             if (options.Postprocess)
             {
                 BodyMask.ZeroOutside(axial, probabilities);
-                labelled = LungPostprocessor.Process(probabilities, postprocessing);
+                labelled = LungPostprocessor.Process(probabilities, postprocessing, axial);
             }
             else
             {

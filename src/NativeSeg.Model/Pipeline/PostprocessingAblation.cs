@@ -9,8 +9,9 @@ namespace NativeSeg.Model.Pipeline;
 internal sealed record AxialPrediction(InputGeometry Geometry, Volume<float> Axial, Volume<float> Probabilities);
 
 /// <summary>
-/// One step of the pipeline's post-processing, each including every step before it; <see cref="Holes3D"/> is what
-/// <c>nativeseg segment</c> does by default and <see cref="SliceHoles"/> its option on top.
+/// One step of the pipeline's post-processing, each adding to the step <see cref="PostprocessingAblation.Before"/> names
+/// (the step listed before it, except for <see cref="AeratedGuard"/>); <see cref="Holes3D"/> is what
+/// <c>nativeseg segment</c> does by default, <see cref="SliceHoles"/> and <see cref="AeratedGuard"/> its options on top.
 /// </summary>
 public enum PostprocessingStep
 {
@@ -24,6 +25,8 @@ public enum PostprocessingStep
     Holes3D,
     /// <summary>What each lung encloses within an axial slice filled too (<see cref="LungPostprocessingOptions.FillSliceHoles"/>).</summary>
     SliceHoles,
+    /// <summary><see cref="Holes3D"/> with the hardly aerated pieces of each slice dropped first (<see cref="AeratedLungGuard"/>), without slice holes.</summary>
+    AeratedGuard,
 }
 
 /// <summary>
@@ -35,17 +38,32 @@ public static class PostprocessingAblation
 {
     public static IReadOnlyList<PostprocessingStep> Steps { get; } = Enum.GetValues<PostprocessingStep>();
 
+    /// <summary>The share <see cref="PostprocessingStep.AeratedGuard"/> uses when the caller names none.</summary>
+    public const double DefaultMinAeratedShare = 0.05;
+
+    /// <summary>The step that <paramref name="step"/> adds to (what "what the step changed" compares it with); null for the first.</summary>
+    public static PostprocessingStep? Before(PostprocessingStep step) => step switch
+    {
+        PostprocessingStep.Threshold => null,
+        PostprocessingStep.AeratedGuard => PostprocessingStep.Holes3D,
+        _ => step - 1,
+    };
+
     /// <summary>
     /// One 0/1 mask per <see cref="Steps"/> entry, on <paramref name="ct"/>'s grid. The <see cref="PostprocessingStep.Holes3D"/>
-    /// mask is the one <see cref="LungSegmentationPipeline.Run"/> returns with its default options (binarised).
+    /// mask is the one <see cref="LungSegmentationPipeline.Run"/> returns with its default options (binarised) while the
+    /// guard's default is off, and the <see cref="PostprocessingStep.AeratedGuard"/> mask the one it returns with
+    /// <see cref="SegmentationOptions.MinAeratedShare"/> = <paramref name="minAeratedShare"/>.
     /// </summary>
     public static IReadOnlyList<Volume<byte>> Run(LungSegmentationPipeline pipeline, Volume<float> ct, string source,
-        int batchSize, float? threshold = null, CancellationToken cancellation = default)
+        int batchSize, float? threshold = null, double minAeratedShare = DefaultMinAeratedShare, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         float cut = threshold ?? pipeline.DefaultThreshold;
         if (Weights.WeightsMetadata.ThresholdProblem(cut) is string problem)
             throw new ArgumentOutOfRangeException(nameof(threshold), cut, $"the threshold {problem}.");
+        if (AeratedLungGuard.SettingProblem(minAeratedShare) is string shareProblem)
+            throw new ArgumentOutOfRangeException(nameof(minAeratedShare), minAeratedShare, $"the minimum aerated share {shareProblem}.");
         var prediction = pipeline.PredictOnAxialGrid(ct, source, batchSize, cancellation);
         var thresholded = LungPostprocessor.Threshold(prediction.Probabilities, cut);
         var inBody = new Volume<byte>(thresholded.Grid, (byte[])thresholded.Voxels.Clone());
@@ -60,6 +78,7 @@ public static class PostprocessingAblation
                 PostprocessingStep.Components => LungPostprocessor.Process(inBody, new LungPostprocessingOptions { FillHoles = false }),
                 PostprocessingStep.Holes3D => LungPostprocessor.Process(inBody, new LungPostprocessingOptions()),
                 PostprocessingStep.SliceHoles => LungPostprocessor.Process(inBody, new LungPostprocessingOptions { FillSliceHoles = true }),
+                PostprocessingStep.AeratedGuard => LungPostprocessor.Process(inBody, new LungPostprocessingOptions { MinAeratedShare = minAeratedShare }, prediction.Axial),
                 _ => throw new InvalidOperationException($"no rule for the step {step}."),
             };
             masks.Add(prediction.Geometry.ToInputGrid(mask));

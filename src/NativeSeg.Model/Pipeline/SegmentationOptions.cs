@@ -48,4 +48,13 @@ public sealed record SegmentationOptions
     /// (<see cref="Weights.WeightsMetadata.DecisionThreshold"/>), 0.5 for a file that names none.
     /// </summary>
     public float? Threshold { get; init; }
+
+    /// <summary>
+    /// With post-processing on, drop each piece of lung in an axial slice of which less than this share is aerated
+    /// (<see cref="NativeSeg.Imaging.Postprocessing.AeratedLungGuard"/>); 0 turns the guard off.
+    /// </summary>
+    public double MinAeratedShare { get; init; } = DefaultMinAeratedShare;
+
+    /// <summary>The guard's default share (weights/evaluation/aerated-lung-guard/RULE.md decides it).</summary>
+    public const double DefaultMinAeratedShare = 0;
 }
