@@ -179,6 +179,30 @@ public sealed class BatchSegmentTests
     }
 
     [Test]
+    public void TheAeratedLungGuardMakesTheOutputsAgainAndTheSameShareSkips()
+    {
+        string copy = _folder.File("reguard");
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(_out, "Case_009_*"))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        string statisticsJson = Directory.GetFiles(copy, "*_statistics.json").Single();
+        Assert.That(StatisticsReport.ReadJson(statisticsJson).MinAeratedShare ?? 0, Is.Not.EqualTo(0.3), "the re-run below must ask for another guard");
+        string[] args = ["segment", Path.Combine(_studies, "case009"), "--output-folder", copy, "--output-format", "nii.gz,dcm,rtstruct",
+            "--summary", _folder.File("reguard-summary.csv"), "--device", "cpu", "--min-aerated-share", "0.3"];
+
+        var again = CliRunner.Expect(ExitCodes.Success, args);
+        Assert.That(ReadCsv(_folder.File("reguard-summary.csv"), Columns).Single()["status"], Is.EqualTo("ok"), again.Out);
+        Assert.That(again.Out, Does.Contain("replaced the outputs of highresnet2d-lung.safetensors"));
+        Assert.That(StatisticsReport.ReadJson(statisticsJson).MinAeratedShare, Is.EqualTo(0.3));
+        string seg = Directory.GetFiles(copy, "*_lungs.dcm").Single();
+        Assert.That(System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(seg)), Does.Contain(";min_aerated_share=0.3"),
+            "the DICOM Segmentation's AlgorithmParameters name the guard");
+
+        var same = CliRunner.Expect(ExitCodes.Success, args);
+        Assert.That(same.Out, Does.Contain("] skipped "));
+    }
+
+    [Test]
     public void BatchOptionsAreCheckedBeforeAnyWork()
     {
         using var folder = new TemporaryFolder();

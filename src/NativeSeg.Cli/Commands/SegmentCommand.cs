@@ -5,6 +5,7 @@ using NativeSeg.Cli.Devices;
 using NativeSeg.Cli.Outputs;
 using NativeSeg.Cli.Segmentation;
 using NativeSeg.Engine;
+using NativeSeg.Imaging.Postprocessing;
 using NativeSeg.IO;
 using NativeSeg.Model.Inference;
 using NativeSeg.Model.Pipeline;
@@ -46,18 +47,23 @@ public static class SegmentCommand
         var allowNonCt = new Option<bool>("--allow-non-ct") { Description = "Segment a DICOM series whose Modality is not CT (the result may be meaningless)." };
         var allSlices = new Option<bool>("--all-slices") { Description = "Run the network on every slice, not only from the middle out to the ends of the lungs (the same mask; for comparison and timing)." };
         var threshold = new Option<float?>("--threshold") { Description = "Lung probability at or above which a voxel is lung, strictly between 0 and 1 (default: the weights' decision_threshold, 0.5 for a file that names none)." };
+        var minAeratedShare = new Option<double?>("--min-aerated-share")
+        {
+            Description = $"Drop each piece of lung in an axial slice of which less than this share is aerated (below -400 HU): what a failing network takes for lung in the abdomen or the body wall; 0 turns it off (default: {SegmentationOptions.DefaultMinAeratedShare.ToString(CultureInfo.InvariantCulture)}).",
+        };
         var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
         var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI or DICOM-SEG; or of many CTs with --output-folder.")
         {
             inputs, output, dicomSeg, rtStruct, statistics, outputFolder, list, format, summary, weights, device, batchSize, labels, probabilities, preview,
-            noPostprocess, threshold, series, json, quiet, verbose, allowNonCt, strict, allSlices,
+            noPostprocess, threshold, minAeratedShare, series, json, quiet, verbose, allowNonCt, strict, allSlices,
         };
         command.SetAction(result => CommandRunner.Run(cancel => Execute(new Request(
             result.GetValue(inputs) ?? [], result.GetValue(output), result.GetValue(dicomSeg), result.GetValue(rtStruct), result.GetValue(statistics),
             result.GetValue(outputFolder), result.GetValue(list), result.GetValue(format)!, result.GetValue(summary),
             result.GetValue(weights), result.GetValue(device)!, result.GetValue(batchSize), result.GetValue(labels), result.GetValue(probabilities),
             result.GetValue(preview), !result.GetValue(noPostprocess), result.GetValue(series), result.GetValue(json), result.GetValue(quiet),
-            result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict), result.GetValue(allSlices), result.GetValue(threshold)), cancel), CommandContext.Cancellation));
+            result.GetValue(verbose), result.GetValue(allowNonCt), result.GetValue(strict), result.GetValue(allSlices), result.GetValue(threshold),
+            result.GetValue(minAeratedShare)), cancel), CommandContext.Cancellation));
         return command;
     }
 
@@ -65,9 +71,12 @@ public static class SegmentCommand
     public sealed record Request(string[] Inputs, string? Output, string? DicomSeg, string? RtStruct, string? Statistics, string? OutputFolder, string? List,
         string OutputFormat, string? Summary, string? Weights, string Device, int? BatchSize, string? Labels, string? Probabilities,
         string? Preview, bool Postprocess, string? Series, bool Json, bool Quiet, bool Verbose, bool AllowNonCt, bool Strict, bool AllSlices = false,
-        float? Threshold = null)
+        float? Threshold = null, double? MinAeratedShare = null)
     {
         public bool SplitLeftRight => Labels == "lr";
+
+        /// <summary>The aerated-lung guard's share this run uses: the option's, else the default.</summary>
+        public double AeratedShare => MinAeratedShare ?? SegmentationOptions.DefaultMinAeratedShare;
     }
 
     private static int Execute(Request r, CancellationToken cancellation)
@@ -75,6 +84,10 @@ public static class SegmentCommand
         if (r.BatchSize is < 1) throw new UsageException($"--batch-size must be at least 1, got {r.BatchSize}.");
         if (r.Threshold is float t && Model.Weights.WeightsMetadata.ThresholdProblem(t) is string problem)
             throw new UsageException($"--threshold {problem}.");
+        if (r.MinAeratedShare is double share && AeratedLungGuard.SettingProblem(share) is string shareProblem)
+            throw new UsageException($"--min-aerated-share {shareProblem}.");
+        if (r.MinAeratedShare is > 0 && !r.Postprocess)
+            throw new UsageException("--min-aerated-share is a post-processing step; --no-postprocess turns post-processing off.");
         if (r.Labels is not null && r.Labels != "lr") throw new UsageException($"--labels takes 'lr', got '{r.Labels}'.");
         // The inputs take any number of values, so an unknown option arrives as one; no input path starts with '-'
         // unless it exists (write ./-name for such a file).
@@ -135,11 +148,12 @@ public static class SegmentCommand
         if (!ct.Geometry.IsIdentity) Step($"  segmented on an axial grid: {ct.Geometry}");
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
-        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold);
+        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold, r.AeratedShare);
         Step($"weights {weightsPath} on {backend.Description}");
         var progress = new ConsoleProgress("segmenting", r.Quiet || r.Json);
         var segmented = SeriesSegmentation.Run(new LungSegmentationPipeline(segmenter), ct, r.BatchSize, r.Postprocess,
-            keepProbabilities: r.Probabilities is not null, progress.Report, cancellation, allSlices: r.AllSlices, threshold: r.Threshold);
+            keepProbabilities: r.Probabilities is not null, progress.Report, cancellation, allSlices: r.AllSlices, threshold: r.Threshold,
+            minAeratedShare: r.AeratedShare);
 
         var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, ct.Geometry.NetworkGrid);
         if (r.Strict && warnings.Count > 0)

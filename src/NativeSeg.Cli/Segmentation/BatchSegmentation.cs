@@ -64,7 +64,7 @@ public static class BatchSegmentation
 
         using var backend = Backends.Create(device);
         using var segmenter = Segmenter.Load(weightsPath, backend);
-        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold);
+        var tool = ToolIdentity.Of(weightsPath, segmenter.Metadata, r.Threshold, r.AeratedShare);
         var pipeline = new LungSegmentationPipeline(segmenter);
 
         var outcomes = new List<Outcome>();
@@ -199,12 +199,15 @@ public static class BatchSegmentation
             try
             {
                 var earlier = StatisticsReport.ReadJson(statisticsPath);
-                // Finished means finished by these weights at this threshold; a re-run with other ones (a new model,
-                // --threshold) is asked for new masks, and gets them in place of the old.
-                if (earlier.WeightsSha256 == tool.WeightsSha256 && earlier.Threshold == tool.Threshold)
+                // Finished means finished by these weights at this threshold and guard; a re-run with other ones (a new
+                // model, --threshold, --min-aerated-share) is asked for new masks, and gets them in place of the old. A
+                // report from before the guard existed (no share recorded) was made without it.
+                if (earlier.WeightsSha256 == tool.WeightsSha256 && earlier.Threshold == tool.Threshold
+                    && (earlier.MinAeratedShare ?? 0) == tool.MinAeratedShare)
                     return new Outcome(job, "skipped", "outputs exist", niftiPath, segPath, rtStructPath, statisticsPath, earlier, null, []);
+                string guard = earlier.MinAeratedShare is > 0 ? $", aerated-lung guard {earlier.MinAeratedShare.Value.ToString(CultureInfo.InvariantCulture)}" : "";
                 replaced = string.Create(CultureInfo.InvariantCulture,
-                    $"replaced the outputs of {earlier.WeightsName} ({Short(earlier.WeightsSha256)}) at threshold {earlier.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "unrecorded"}");
+                    $"replaced the outputs of {earlier.WeightsName} ({Short(earlier.WeightsSha256)}) at threshold {earlier.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "unrecorded"}{guard}");
             }
             catch (InvalidInputException)
             {
@@ -223,7 +226,8 @@ public static class BatchSegmentation
                 RtStruct: rtStructPath is null ? null : outputs.File(rtStructPath, "--output-folder"),
                 StatisticsJson: outputs.File(statisticsPath, "--output-folder"));
             var input = job.Series is { } series ? CtInput.Read(series, job.Input, r.AllowNonCt) : CtInput.Read(job.Input, null, r.AllowNonCt);
-            var segmented = SeriesSegmentation.Run(pipeline, input, r.BatchSize, r.Postprocess, r.Probabilities is not null, new ConsoleProgress("segmenting", r.Quiet).Report, cancellation, r.AllSlices, r.Threshold);
+            var segmented = SeriesSegmentation.Run(pipeline, input, r.BatchSize, r.Postprocess, r.Probabilities is not null, new ConsoleProgress("segmenting", r.Quiet).Report, cancellation, r.AllSlices, r.Threshold,
+                r.AeratedShare);
             var warnings = LungPlausibility.Judge(segmented.Result.Summary.TotalVolumeMl, input.Geometry.NetworkGrid);
             if (r.Strict && warnings.Count > 0)
                 return Failed(job, string.Join("; ", warnings) + " (--strict: nothing written)");

@@ -11,13 +11,14 @@ namespace NativeSeg.Cli.Segmentation;
 public static class SeriesSegmentation
 {
     public static SegmentedSeries Run(LungSegmentationPipeline pipeline, CtInput input, int? batchSize, bool postprocess,
-        bool keepProbabilities, Action<int, int>? progress, CancellationToken cancellation, bool allSlices = false, float? threshold = null)
+        bool keepProbabilities, Action<int, int>? progress, CancellationToken cancellation, bool allSlices = false, float? threshold = null,
+        double minAeratedShare = SegmentationOptions.DefaultMinAeratedShare)
     {
         // Always split: the statistics need right and left; the written mask is made binary unless --labels lr.
         var options = new SegmentationOptions
         {
             BatchSize = batchSize, Postprocess = postprocess, SplitLeftRight = true, KeepProbabilities = keepProbabilities,
-            StopAtLungEnds = !allSlices, Threshold = threshold,
+            StopAtLungEnds = !allSlices, Threshold = threshold, MinAeratedShare = minAeratedShare,
         };
         var result = pipeline.Run(input.Ct, input.Source, options, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();

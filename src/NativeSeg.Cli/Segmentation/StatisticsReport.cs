@@ -43,7 +43,8 @@ public sealed record StatisticsReport(
     string WeightsSha256,
     int Slices,
     IReadOnlyList<LabelReport> Labels,
-    float? Threshold = null)
+    float? Threshold = null,
+    double? MinAeratedShare = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -56,7 +57,7 @@ public sealed record StatisticsReport(
 
     public static StatisticsReport Create(CtInput input, ToolIdentity tool, IReadOnlyList<LabelStatistics> statistics) =>
         new(ToolIdentity.ToolName, tool.ToolVersion, input.Source, input.PatientId, input.StudyInstanceUid, input.SeriesInstanceUid,
-            tool.WeightsName, tool.WeightsVersion, tool.WeightsSha256, input.Ct.Grid.SizeZ, [.. statistics.Select(LabelReport.From)], tool.Threshold);
+            tool.WeightsName, tool.WeightsVersion, tool.WeightsSha256, input.Ct.Grid.SizeZ, [.. statistics.Select(LabelReport.From)], tool.Threshold, tool.MinAeratedShare);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -75,7 +76,7 @@ public sealed record StatisticsReport(
     }
 
     public const string CsvHeader =
-        "input,patient_id,study_instance_uid,series_instance_uid,label,voxels,volume_ml,mean_hu,median_hu,fraction_below_minus950_hu,fraction_minus700_to_minus100_hu,first_slice,last_slice,weights,weights_version,weights_sha256,tool_version,threshold";
+        "input,patient_id,study_instance_uid,series_instance_uid,label,voxels,volume_ml,mean_hu,median_hu,fraction_below_minus950_hu,fraction_minus700_to_minus100_hu,first_slice,last_slice,weights,weights_version,weights_sha256,tool_version,threshold,min_aerated_share";
 
     /// <summary>One CSV row per label (RFC 4180 quoting; invariant culture; empty where null).</summary>
     public IEnumerable<string> CsvRows()
@@ -86,7 +87,8 @@ public sealed record StatisticsReport(
                 Csv.Number(l.Voxels), Csv.Number(l.VolumeMl), Csv.Number(l.MeanHu), Csv.Number(l.MedianHu),
                 Csv.Number(l.FractionBelowMinus950Hu), Csv.Number(l.FractionMinus700ToMinus100Hu), Csv.Number(l.FirstSlice), Csv.Number(l.LastSlice),
                 Csv.Field(WeightsName), Csv.Field(WeightsVersion), WeightsSha256, Csv.Field(ToolVersion),
-                Threshold is float t ? t.ToString("R", CultureInfo.InvariantCulture) : ""]);
+                Threshold is float t ? t.ToString("R", CultureInfo.InvariantCulture) : "",
+                MinAeratedShare is double s ? s.ToString("R", CultureInfo.InvariantCulture) : ""]);
     }
 
     public static string ToCsv(IEnumerable<StatisticsReport> reports)

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using NativeSeg.IO;
 using NativeSeg.IO.Dicom.Writing;
+using NativeSeg.Model.Pipeline;
 using NativeSeg.Model.Weights;
 
 namespace NativeSeg.Cli.Segmentation;
@@ -11,15 +12,19 @@ namespace NativeSeg.Cli.Segmentation;
 /// of the whole file, as the model card lists it), and the lung probability threshold the masks were cut at. Goes into
 /// statistics files and DICOM-SEG algorithm identification.
 /// </summary>
-public sealed record ToolIdentity(string ToolVersion, string WeightsName, string WeightsVersion, string WeightsSha256, float Threshold)
+public sealed record ToolIdentity(string ToolVersion, string WeightsName, string WeightsVersion, string WeightsSha256, float Threshold,
+    double MinAeratedShare = SegmentationOptions.DefaultMinAeratedShare)
 {
     public const string ToolName = "NativeSeg";
 
     public static string Version =>
         typeof(ToolIdentity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    /// <summary>The identity of a run with these weights, cutting at <paramref name="threshold"/> (null: the weights' own threshold).</summary>
-    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata, float? threshold = null)
+    /// <summary>
+    /// The identity of a run with these weights, cutting at <paramref name="threshold"/> (null: the weights' own threshold),
+    /// with the aerated-lung guard at <paramref name="minAeratedShare"/> (null: the default).
+    /// </summary>
+    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata, float? threshold = null, double? minAeratedShare = null)
     {
         string sha;
         try
@@ -31,8 +36,9 @@ public sealed record ToolIdentity(string ToolVersion, string WeightsName, string
         {
             throw new InvalidInputException(weightsPath, $"cannot read the weights: {e.Message}", e);
         }
-        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha, metadata.ThresholdOr(threshold));
+        return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha, metadata.ThresholdOr(threshold),
+            minAeratedShare ?? SegmentationOptions.DefaultMinAeratedShare);
     }
 
-    public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256, Threshold);
+    public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256, Threshold, MinAeratedShare);
 }
