@@ -154,13 +154,7 @@ public sealed class BatchSegmentTests
     [Test]
     public void AnotherThresholdMakesTheOutputsAgainAndTheSameOneSkips()
     {
-        // A copy of the finished Case_009 series' outputs (cut at the shipped file's own threshold), so that the
-        // fixture's folder stays as the other tests read it.
-        string copy = _folder.File("rethreshold");
-        Directory.CreateDirectory(copy);
-        foreach (string file in Directory.GetFiles(_out, "Case_009_*"))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        string statisticsJson = Directory.GetFiles(copy, "*_statistics.json").Single();
+        var (copy, statisticsJson) = CopyOfFinishedCase009("rethreshold");
         float shipped = StatisticsReport.ReadJson(statisticsJson).Threshold!.Value;
         Assert.That(shipped, Is.Not.EqualTo(0.7f), "the re-run below must ask for another cut than the finished one");
         string[] args = ["segment", Path.Combine(_studies, "case009"), "--output-folder", copy, "--output-format", "nii.gz,dcm,rtstruct",
@@ -181,11 +175,7 @@ public sealed class BatchSegmentTests
     [Test]
     public void TheAeratedLungGuardMakesTheOutputsAgainAndTheSameShareSkips()
     {
-        string copy = _folder.File("reguard");
-        Directory.CreateDirectory(copy);
-        foreach (string file in Directory.GetFiles(_out, "Case_009_*"))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        string statisticsJson = Directory.GetFiles(copy, "*_statistics.json").Single();
+        var (copy, statisticsJson) = CopyOfFinishedCase009("reguard");
         Assert.That(StatisticsReport.ReadJson(statisticsJson).MinAeratedShare ?? 0, Is.Not.EqualTo(0.3), "the re-run below must ask for another guard");
         string[] args = ["segment", Path.Combine(_studies, "case009"), "--output-folder", copy, "--output-format", "nii.gz,dcm,rtstruct",
             "--summary", _folder.File("reguard-summary.csv"), "--device", "cpu", "--min-aerated-share", "0.3"];
@@ -216,6 +206,19 @@ public sealed class BatchSegmentTests
         Assert.That(CliRunner.Expect(ExitCodes.UsageError, "segment", _studies, "--output-folder", Path.Combine(_studies, "out")).ErrorLines.Single(),
             Does.Contain("inside the input folder"));
         Assert.That(Directory.Exists(outFolder), Is.False);
+    }
+
+    /// <summary>
+    /// A copy of the finished Case_009 series' outputs (the shipped file's own threshold, no guard) in a folder of
+    /// its own, so that the fixture's folder stays as the other tests read it; the folder and its statistics file.
+    /// </summary>
+    private (string Folder, string StatisticsJson) CopyOfFinishedCase009(string name)
+    {
+        string copy = _folder.File(name);
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(_out, "Case_009_*"))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        return (copy, Directory.GetFiles(copy, "*_statistics.json").Single());
     }
 
     /// <summary>A CSV as NativeSeg writes it (RFC 4180 quoting), checked against the expected header.</summary>
