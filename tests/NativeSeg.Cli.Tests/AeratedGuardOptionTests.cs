@@ -15,8 +15,8 @@ public sealed class AeratedGuardOptionTests
         string plain = folder.File("plain.nii.gz"), guarded = folder.File("guarded.nii.gz");
         string plainStatistics = folder.File("plain.csv"), guardedStatistics = folder.File("guarded.json");
         CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", plain, "--device", "cpu", "--quiet", "--statistics", plainStatistics);
-        // A share of 1 keeps only pieces with no voxel at or above -400 HU: the phantom's lungs hold vessels, so most
-        // of its lung goes — proof that the option reaches the post-processing, not a setting to use.
+        // A share of 1 keeps only pieces with no voxel at or above -400 HU, far less of the phantom's lung: proof that
+        // the option reaches the post-processing, not a setting to use.
         CliRunner.Expect(ExitCodes.Success, "segment", phantom.Ct, "-o", guarded, "--device", "cpu", "--quiet",
             "--min-aerated-share", "1", "--statistics", guardedStatistics);
 

@@ -33,7 +33,7 @@ public static class AblatePostprocessingCommand
         var minAeratedShare = new Option<double>("--min-aerated-share")
         {
             Description = "The AeratedGuard step drops each piece of lung in a slice less than this share aerated (< -400 HU); 0 < share <= 1.",
-            DefaultValueFactory = _ => PostprocessingAblation.DefaultMinAeratedShare,
+            DefaultValueFactory = _ => AeratedLungGuard.MeasuredMinAeratedShare,
         };
         var command = new Command("ablate-postprocessing", "Score every post-processing step on every case of a manifest: the network once per case, then threshold, body, lung components, 3D holes (the default), slice holes, and the default with the aerated-lung guard.")
         {
@@ -141,7 +141,7 @@ public static class AblatePostprocessingCommand
             text.Append($"| {group.Key} | ");
             text.Append(string.Join(" | ", changing.Select(p =>
             {
-                int after = IndexOf(p.Step), before = IndexOf(p.Before);
+                int after = PostprocessingAblation.IndexOf(p.Step), before = PostprocessingAblation.IndexOf(p.Before);
                 var change = group.Select(r => r.Steps[after].Dice - r.Steps[before].Dice).ToList();
                 return string.Create(c, $"{change.Average():+0.0000;−0.0000;0} ({change.Min():+0.0000;−0.0000;0} … {change.Max():+0.0000;−0.0000;0})");
             })));
@@ -149,6 +149,4 @@ public static class AblatePostprocessingCommand
         }
         return text.ToString();
     }
-
-    private static int IndexOf(PostprocessingStep step) => PostprocessingAblation.Steps.ToList().IndexOf(step);
 }

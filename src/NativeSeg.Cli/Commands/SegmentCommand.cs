@@ -49,7 +49,7 @@ public static class SegmentCommand
         var threshold = new Option<float?>("--threshold") { Description = "Lung probability at or above which a voxel is lung, strictly between 0 and 1 (default: the weights' decision_threshold, 0.5 for a file that names none)." };
         var minAeratedShare = new Option<double?>("--min-aerated-share")
         {
-            Description = $"Drop each piece of lung in an axial slice of which less than this share is aerated (below -400 HU): what a failing network takes for lung in the abdomen or the body wall; 0 turns it off (default: {SegmentationOptions.DefaultMinAeratedShare.ToString(CultureInfo.InvariantCulture)}).",
+            Description = $"Drop each piece of lung in an axial slice of which less than this share is aerated (below -400 HU): what a failing network takes for lung in the abdomen or the body wall, and also fully consolidated lung at the bases; 0 turns it off (default: {SegmentationOptions.DefaultMinAeratedShare.ToString(CultureInfo.InvariantCulture)}; the measured setting: {AeratedLungGuard.MeasuredMinAeratedShare.ToString(CultureInfo.InvariantCulture)}, model card).",
         };
         var strict = new Option<bool>("--strict") { Description = $"Fail with exit code {ExitCodes.ImplausibleResult} and write nothing when the result is implausible (no lung found, or too little lung for the scanned extent)." };
         var command = new Command("segment", "Segment the lungs of a chest CT and write the mask as NIfTI or DICOM-SEG; or of many CTs with --output-folder.")

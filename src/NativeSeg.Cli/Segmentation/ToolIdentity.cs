@@ -22,9 +22,10 @@ public sealed record ToolIdentity(string ToolVersion, string WeightsName, string
 
     /// <summary>
     /// The identity of a run with these weights, cutting at <paramref name="threshold"/> (null: the weights' own threshold),
-    /// with the aerated-lung guard at <paramref name="minAeratedShare"/> (null: the default).
+    /// with the aerated-lung guard at <paramref name="minAeratedShare"/>.
     /// </summary>
-    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata, float? threshold = null, double? minAeratedShare = null)
+    public static ToolIdentity Of(string weightsPath, WeightsMetadata metadata, float? threshold = null,
+        double minAeratedShare = SegmentationOptions.DefaultMinAeratedShare)
     {
         string sha;
         try
@@ -37,7 +38,7 @@ public sealed record ToolIdentity(string ToolVersion, string WeightsName, string
             throw new InvalidInputException(weightsPath, $"cannot read the weights: {e.Message}", e);
         }
         return new ToolIdentity(Version, Path.GetFileName(weightsPath), metadata.Version, sha, metadata.ThresholdOr(threshold),
-            minAeratedShare ?? SegmentationOptions.DefaultMinAeratedShare);
+            minAeratedShare);
     }
 
     public SegmentationAlgorithm Algorithm => new(ToolName, ToolVersion, WeightsName, WeightsVersion, WeightsSha256, Threshold, MinAeratedShare);

@@ -5,21 +5,24 @@ namespace NativeSeg.Imaging.Postprocessing;
 
 /// <summary>
 /// Drops, in every axial slice, each 8-connected piece of predicted lung of which less than a given share is aerated
-/// (below <see cref="AeratedBelowHu"/>). Lung keeps some air in a slice even where it is consolidated (air bronchograms,
-/// the aerated lung beside a lesion): on Case_009's simulated severe and hard cases (up to 56 % of the lung affected) the
-/// shipped file's lung was at least 4 % aerated in every slice that holds reference lung. What a network takes for lung
-/// when it fails on tissue it has never seen (the abdomen below the lungs, the body wall, muscle) is soft tissue and fat,
-/// far above −400 HU: on the fold of session 20 that took Case_005's abdomen for lung, dropping the pieces less than 5 %
-/// aerated raised its Dice from 0.576 to 0.842 (weights/evaluation/aerated-slice-guard/).
-/// The guard is per piece, not per slice, so that a false piece beside real lung in the same slice goes too.
+/// (below <see cref="AeratedBelowHu"/>). What a network takes for lung when it fails on tissue it has never seen (the
+/// abdomen below the lungs, the body wall) is soft tissue and fat: on the networks of session 20 that took Case_005's
+/// abdomen for lung, dropping the pieces less than 5 % aerated raised Dice by 0.10 to 0.32. Most lung keeps some air in
+/// its piece of a slice, but not all: fully consolidated pieces at the lung bases have none (0.6 % of Case_009's
+/// simulated severe lung, up to 6.6 % of a hard case), which is why the guard is off by default
+/// (weights/evaluation/aerated-lung-guard/result.txt). Per piece, not per slice, so that a false piece beside real lung
+/// in the same slice goes too.
 /// </summary>
 public static class AeratedLungGuard
 {
     /// <summary>
-    /// Aerated means below −400 HU: between aerated lung (about −850 HU, ground glass −700 … −300 HU at its densest) and
-    /// soft tissue (fat −100 HU, muscle and consolidation 0 … +60 HU), so neither blur nor noise moves tissue across it.
+    /// Aerated means below −400 HU: between aerated lung (about −850 HU) and soft tissue (fat about −100 HU, muscle and
+    /// consolidation about 0 … +60 HU).
     /// </summary>
     public const float AeratedBelowHu = -400f;
+
+    /// <summary>The share the guard's rule measured (RULE.md there): the setting to use where the guard is wanted.</summary>
+    public const double MeasuredMinAeratedShare = 0.05;
 
     /// <summary>
     /// Zeroes in <paramref name="mask"/> (non-zero = lung, any labels) every per-slice piece whose share of voxels with

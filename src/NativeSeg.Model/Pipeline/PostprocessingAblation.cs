@@ -36,10 +36,9 @@ public enum PostprocessingStep
 /// </summary>
 public static class PostprocessingAblation
 {
-    public static IReadOnlyList<PostprocessingStep> Steps { get; } = Enum.GetValues<PostprocessingStep>();
+    private static readonly PostprocessingStep[] StepOrder = Enum.GetValues<PostprocessingStep>();
 
-    /// <summary>The share <see cref="PostprocessingStep.AeratedGuard"/> uses when the caller names none.</summary>
-    public const double DefaultMinAeratedShare = 0.05;
+    public static IReadOnlyList<PostprocessingStep> Steps => StepOrder;
 
     /// <summary>The step that <paramref name="step"/> adds to (what "what the step changed" compares it with); null for the first.</summary>
     public static PostprocessingStep? Before(PostprocessingStep step) => step switch
@@ -49,6 +48,9 @@ public static class PostprocessingAblation
         _ => step - 1,
     };
 
+    /// <summary>Where <paramref name="step"/>'s mask lies in <see cref="Run"/>'s result (the order of <see cref="Steps"/>).</summary>
+    public static int IndexOf(PostprocessingStep step) => Array.IndexOf(StepOrder, step);
+
     /// <summary>
     /// One 0/1 mask per <see cref="Steps"/> entry, on <paramref name="ct"/>'s grid. The <see cref="PostprocessingStep.Holes3D"/>
     /// mask is the one <see cref="LungSegmentationPipeline.Run"/> returns with its default options (binarised) while the
@@ -56,7 +58,7 @@ public static class PostprocessingAblation
     /// <see cref="SegmentationOptions.MinAeratedShare"/> = <paramref name="minAeratedShare"/>.
     /// </summary>
     public static IReadOnlyList<Volume<byte>> Run(LungSegmentationPipeline pipeline, Volume<float> ct, string source,
-        int batchSize, float? threshold = null, double minAeratedShare = DefaultMinAeratedShare, CancellationToken cancellation = default)
+        int batchSize, float? threshold = null, double minAeratedShare = AeratedLungGuard.MeasuredMinAeratedShare, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         float cut = threshold ?? pipeline.DefaultThreshold;

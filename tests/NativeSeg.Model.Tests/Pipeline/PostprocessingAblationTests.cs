@@ -25,7 +25,7 @@ public sealed class PostprocessingAblationTests
         var masks = PostprocessingAblation.Run(pipeline, slab, "Case_009 slab", batchSize: 4);
         var expected = pipeline.Run(slab, "Case_009 slab", new SegmentationOptions { MinAeratedShare = 0 }).Mask;
         var guarded = pipeline.Run(slab, "Case_009 slab",
-            new SegmentationOptions { MinAeratedShare = PostprocessingAblation.DefaultMinAeratedShare }).Mask;
+            new SegmentationOptions { MinAeratedShare = NativeSeg.Imaging.Postprocessing.AeratedLungGuard.MeasuredMinAeratedShare }).Mask;
 
         Assert.That(masks, Has.Count.EqualTo(PostprocessingAblation.Steps.Count));
         var byStep = PostprocessingAblation.Steps.Zip(masks).ToDictionary(p => p.First, p => p.Second);
