@@ -8,8 +8,8 @@ namespace NativeSeg.Imaging.Postprocessing;
 /// (below <see cref="AeratedBelowHu"/>). What a network takes for lung when it fails on tissue it has never seen (the
 /// abdomen below the lungs, the body wall) is soft tissue and fat: on the networks of session 20 that took Case_005's
 /// abdomen for lung, dropping the pieces less than 5 % aerated raised Dice by 0.10 to 0.32. Most lung keeps some air in
-/// its piece of a slice, but not all: fully consolidated pieces at the lung bases have none (0.6 % of Case_009's
-/// simulated severe lung, up to 6.6 % of a hard case), which is why the guard is off by default
+/// its piece of a slice, but not all: fully consolidated pieces, mostly at the lung bases, have none (up to 0.6 % of
+/// Case_009's simulated severe lung, up to 6.6 % of a hard case), which is why the guard is off by default
 /// (weights/evaluation/aerated-lung-guard/result.txt). Per piece, not per slice, so that a false piece beside real lung
 /// in the same slice goes too.
 /// </summary>
