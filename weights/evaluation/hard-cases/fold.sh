@@ -1,0 +1,23 @@
+#!/bin/bash
+# FOLD.md: the hard-cases change on the Case_005 fold, trained and scored (resumable: run again after an interruption).
+# Usage: fold.sh NATIVESEG SHARED_DATA WORK      (WORK holds the trial's hard-train build; the fold's builds go there too)
+set -e
+NS=$1; SHARED=$2; WORK=$3; HERE=$(cd "$(dirname "$0")" && pwd); EV=$HERE/..
+build() {  # FOLDER BUILD_DATASET_OPTION ...
+  local F=$1; shift
+  [ -f $WORK/$F/manifest.json ] || "$NS" build-dataset --shared "$SHARED" -o $WORK/$F --no-previews "$@" > $WORK/$F.log
+}
+build fold005-base --seeds 1 --test-patients Case_005
+build hard-train --cases Case_000 Case_005 Case_007 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 \
+  --phantoms 0 --covid-phantoms 0
+build hard-train-009 --cases Case_009 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 --phantoms 0 --covid-phantoms 0
+SET=$WORK/fold005
+[ -f $SET/manifest.json ] || /usr/bin/python3 "$HERE/make-trial-set.py" $WORK/fold005-base/manifest.json \
+  $WORK/hard-train/manifest.json,$WORK/hard-train-009/manifest.json $SET/manifest.json
+bash "$EV/from-scratch/train-shipped-schedule.sh" "$NS" $SET $SET/run --low-lr-phase --window 128x128 \
+  --cross-entropy-weight 1 --validation-patients phantom_c02_moderate
+for c in mean25-32 epoch24 epoch28 epoch32; do
+  rm -rf $SET/score-$c
+  bash "$EV/lopo/cross-entropy/threshold-engine.sh" "$NS" $SET/manifest.json $SET/run/$c.safetensors 0.6 $SET/score-$c > /dev/null
+  echo "== $c"; cut -d, -f1,3,7,8 $SET/score-$c/study/report/cases.csv
+done

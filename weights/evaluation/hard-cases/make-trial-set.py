@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Writes a hard-cases training set (RULE.md, FOLD.md): a shipped-recipe set (build-dataset --seeds 1 --test-patients P)
+with each training patient's mild seed 1 replaced by the hard case HARD_CASE_OF names, taken from the hard builds
+(comma-separated manifests), and the test cases of further builds added (the trial: Case_009's moderate and severe
+seeds 2-3 from the severe-seeds trial's second build, and its hard cases of hard seed 1, build-dataset --cases
+Case_009 --severities severe --seeds 1 --hard-cases 4 --hard-seed 1 --test-patients Case_009). Paths become absolute.
+Usage: make-trial-set.py SET/manifest.json HARD/manifest.json[,HARD2/manifest.json] OUT/manifest.json [TEST_BUILD/manifest.json ...]"""
+import json, os, sys
+
+# The first of each patient's hard cases of hard seed 2 without a pleural effusion (RULE.md, FOLD.md).
+HARD_CASE_OF = {'Case_000': 'Case_000_hard_h2_01', 'Case_005': 'Case_005_hard_h2_01', 'Case_007': 'Case_007_hard_h2_02',
+                'Case_009': 'Case_009_hard_h2_01'}
+set_path, hard_paths, out_path, test_builds = sys.argv[1], sys.argv[2].split(','), sys.argv[3], sys.argv[4:]
+
+def cases(path):
+    manifest = json.load(open(path))
+    base = os.path.dirname(os.path.abspath(path))
+    for case in manifest['cases']:
+        for key in ('ct', 'mask', 'lesions'):
+            if key in case:
+                case[key] = os.path.normpath(os.path.join(base, case[key]))
+    return manifest, {c['id']: c for c in manifest['cases']}
+
+shipped, _ = cases(set_path)
+hard = {case_id: case for path in hard_paths for case_id, case in cases(path)[1].items()}
+kept = []
+for case in shipped['cases']:
+    if case.get('split') != 'test' and case.get('severity') == 'mild' and case['source'] == 'simulated':
+        kept.append(hard[HARD_CASE_OF[case['patient']]])   # in the mild case's place
+    else:
+        kept.append(case)
+for build in test_builds:
+    kept_ids = {c['id'] for c in kept}
+    kept += [c for c in cases(build)[1].values() if c.get('split') == 'test' and c['id'] not in kept_ids]
+shipped['cases'] = kept
+shipped['description'] = 'a shipped-recipe set with mild s1 replaced by one hard case (hard seed 2) per training patient'
+os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+json.dump(shipped, open(out_path, 'w'), indent=1)
+print('\n'.join(f"{c['id']}\t{c.get('split', 'train')}" for c in kept))

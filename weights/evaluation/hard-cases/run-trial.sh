@@ -1,0 +1,22 @@
+#!/bin/bash
+# The hard-cases trial end to end (RULE.md): build the shipped set, the training patients' hard cases (hard seed 2),
+# Case_009's extra seeds and hard cases (hard seed 1), write the trial set, and train with the shipped schedule (about
+# 85 minutes on 2 cores; resumable: run it again after an interruption). Scoring: score.sh, once per file.
+# Usage: run-trial.sh NATIVESEG SHARED_DATA WORK_FOLDER
+set -e
+NS=$1; SHARED=$2; WORK=$3; HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p $WORK
+build() {  # FOLDER BUILD_DATASET_OPTION ...
+  local F=$1; shift
+  [ -f $WORK/$F/manifest.json ] || "$NS" build-dataset --shared "$SHARED" -o $WORK/$F --no-previews "$@" > $WORK/$F.log
+}
+build base --seeds 1 --test-patients Case_009
+build hard-train --cases Case_000 Case_005 Case_007 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 \
+  --phantoms 0 --covid-phantoms 0
+build extra --cases Case_000 Case_005 Case_007 Case_009 --severities moderate severe --seeds 2 3 --phantoms 0 \
+  --covid-phantoms 0 --test-patients Case_009
+build hard-test --cases Case_009 --severities severe --seeds 1 --hard-cases 4 --hard-seed 1 --phantoms 0 \
+  --covid-phantoms 0 --test-patients Case_009
+[ -f $WORK/trial/manifest.json ] || /usr/bin/python3 "$HERE/make-trial-set.py" $WORK/base/manifest.json \
+  $WORK/hard-train/manifest.json $WORK/trial/manifest.json $WORK/extra/manifest.json $WORK/hard-test/manifest.json
+bash "$HERE/../from-scratch/train-shipped-schedule.sh" "$NS" $WORK/trial $WORK/trial/run --low-lr-phase --window 128x128 --cross-entropy-weight 1
