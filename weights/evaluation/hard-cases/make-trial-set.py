@@ -7,19 +7,13 @@ Case_009 --severities severe --seeds 1 --hard-cases 4 --hard-seed 1 --test-patie
 Usage: make-trial-set.py SET/manifest.json HARD/manifest.json[,HARD2/manifest.json] OUT/manifest.json [TEST_BUILD/manifest.json ...]"""
 import json, os, sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from manifests import load_absolute as cases  # noqa: E402
+
 # The first of each patient's hard cases of hard seed 2 without a pleural effusion (RULE.md, FOLD.md).
 HARD_CASE_OF = {'Case_000': 'Case_000_hard_h2_01', 'Case_005': 'Case_005_hard_h2_01', 'Case_007': 'Case_007_hard_h2_02',
                 'Case_009': 'Case_009_hard_h2_01'}
 set_path, hard_paths, out_path, test_builds = sys.argv[1], sys.argv[2].split(','), sys.argv[3], sys.argv[4:]
-
-def cases(path):
-    manifest = json.load(open(path))
-    base = os.path.dirname(os.path.abspath(path))
-    for case in manifest['cases']:
-        for key in ('ct', 'mask', 'lesions'):
-            if key in case:
-                case[key] = os.path.normpath(os.path.join(base, case[key]))
-    return manifest, {c['id']: c for c in manifest['cases']}
 
 shipped, _ = cases(set_path)
 hard = {case_id: case for path in hard_paths for case_id, case in cases(path)[1].items()}

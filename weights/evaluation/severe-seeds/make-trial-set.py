@@ -6,16 +6,10 @@ added, from a second build (build-dataset --cases Case_000 Case_005 Case_007 Cas
 Usage: make-trial-set.py SHIPPED_SET/manifest.json EXTRA_SET/manifest.json OUT/manifest.json"""
 import json, os, sys
 
-shipped_path, extra_path, out_path = sys.argv[1:4]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from manifests import load_absolute as cases  # noqa: E402
 
-def cases(path):
-    manifest = json.load(open(path))
-    base = os.path.dirname(os.path.abspath(path))
-    for case in manifest['cases']:
-        for key in ('ct', 'mask', 'lesions'):
-            if key in case:
-                case[key] = os.path.normpath(os.path.join(base, case[key]))
-    return manifest, {c['id']: c for c in manifest['cases']}
+shipped_path, extra_path, out_path = sys.argv[1:4]
 
 shipped, shipped_cases = cases(shipped_path)
 _, extra_cases = cases(extra_path)
