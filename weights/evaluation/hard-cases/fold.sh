@@ -3,13 +3,9 @@
 # Usage: fold.sh NATIVESEG SHARED_DATA WORK      (WORK holds the trial's hard-train build; the fold's builds go there too)
 set -e
 NS=$1; SHARED=$2; WORK=$3; HERE=$(cd "$(dirname "$0")" && pwd); EV=$HERE/..
-build() {  # FOLDER BUILD_DATASET_OPTION ...
-  local F=$1; shift
-  [ -f $WORK/$F/manifest.json ] || "$NS" build-dataset --shared "$SHARED" -o $WORK/$F --no-previews "$@" > $WORK/$F.log
-}
+source "$HERE/builds.sh"
 build fold005-base --seeds 1 --test-patients Case_005
-build hard-train --cases Case_000 Case_005 Case_007 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 \
-  --phantoms 0 --covid-phantoms 0
+build_hard_train
 build hard-train-009 --cases Case_009 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 --phantoms 0 --covid-phantoms 0
 SET=$WORK/fold005
 [ -f $SET/manifest.json ] || /usr/bin/python3 "$HERE/make-trial-set.py" $WORK/fold005-base/manifest.json \

@@ -6,13 +6,9 @@
 set -e
 NS=$1; SHARED=$2; WORK=$3; HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p $WORK
-build() {  # FOLDER BUILD_DATASET_OPTION ...
-  local F=$1; shift
-  [ -f $WORK/$F/manifest.json ] || "$NS" build-dataset --shared "$SHARED" -o $WORK/$F --no-previews "$@" > $WORK/$F.log
-}
+source "$HERE/builds.sh"
 build base --seeds 1 --test-patients Case_009
-build hard-train --cases Case_000 Case_005 Case_007 --severities severe --seeds 1 --hard-cases 3 --hard-seed 2 \
-  --phantoms 0 --covid-phantoms 0
+build_hard_train
 build extra --cases Case_000 Case_005 Case_007 Case_009 --severities moderate severe --seeds 2 3 --phantoms 0 \
   --covid-phantoms 0 --test-patients Case_009
 build hard-test --cases Case_009 --severities severe --seeds 1 --hard-cases 4 --hard-seed 1 --phantoms 0 \
