@@ -17,8 +17,10 @@ from manifests import load_absolute as cases  # noqa: E402
 HARD_CASE_OF = {'Case_000': 'Case_000_hard_h2_01', 'Case_005': 'Case_005_hard_h2_01', 'Case_007': 'Case_007_hard_h2_02',
                 'Case_009': 'Case_009_hard_h2_01'}
 # The first hard case with a pleural effusion of each training patient (../hard-effusion/RULE.md): hard seed 2 for
-# Case_000 and Case_007; Case_005 has none among its three of hard seed 2, so its first of hard seed 3.
-HARD_EFFUSION_CASE_OF = {'Case_000': 'Case_000_hard_h2_02', 'Case_005': 'Case_005_hard_h3_03', 'Case_007': 'Case_007_hard_h2_01'}
+# Case_000, Case_007 and Case_009 (the Case_005 fold's); Case_005 has none among its three of hard seed 2, so its first
+# of hard seed 3.
+HARD_EFFUSION_CASE_OF = {'Case_000': 'Case_000_hard_h2_02', 'Case_005': 'Case_005_hard_h3_03', 'Case_007': 'Case_007_hard_h2_01',
+                         'Case_009': 'Case_009_hard_h2_02'}
 arguments = sys.argv[1:]
 moderate_effusion = arguments[0] == '--moderate-effusion'
 if moderate_effusion:
