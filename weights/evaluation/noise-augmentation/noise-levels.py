@@ -1,6 +1,6 @@
 """How noisy each LCTSC CT is, and how large its patient: in the middle slice, the median local SD (7x7 window) where
-the local mean is soft tissue (0-80 HU) and fat (-150 to -60 HU), and the pixels above -500 HU (the body without its
-lungs). Usage: noise-levels.py SHARED_DATA"""
+the local mean is soft tissue (0-80 HU), and the pixels above -500 HU (the body without its lungs).
+Usage: noise-levels.py SHARED_DATA"""
 import sys
 
 import nibabel as nib
@@ -12,6 +12,5 @@ for patient in ['000', '005', '007', '009']:
     middle = ct[:, :, ct.shape[2] // 2]
     mean = ndimage.uniform_filter(middle, 7)
     sd = np.sqrt(np.maximum(ndimage.uniform_filter(middle * middle, 7) - mean * mean, 0))
-    soft, fat = (mean > 0) & (mean < 80), (mean > -150) & (mean < -60)
-    print(f'Case_{patient}: local SD soft tissue {np.median(sd[soft]):.1f} HU, fat {np.median(sd[fat]):.1f} HU; '
-          f'{(middle > -500).sum()} pixels above -500 HU')
+    soft_tissue = (mean > 0) & (mean < 80)
+    print(f'Case_{patient}: local SD in soft tissue {np.median(sd[soft_tissue]):.1f} HU; {(middle > -500).sum()} pixels above -500 HU')

@@ -15,34 +15,31 @@ def load(path):
     return np.asarray(nib.load(path).dataobj) > 0
 
 
-def dice(p, r):
-    return 2 * (p & r).sum() / (p.sum() + r.sum())
+def scores(predicted, reference):
+    """Dice, and the false-positive voxels in the slices without and with reference lung."""
+    false_positive = predicted & ~reference
+    lung_slices = reference.any(axis=(0, 1))
+    dice = 2 * (predicted & reference).sum() / (predicted.sum() + reference.sum())
+    return dice, false_positive[:, :, ~lung_slices].sum(), false_positive[:, :, lung_slices].sum()
 
 
-references = {p: load(f'{shared}/lctsc/Case_{p}_lungmask.nii.gz') for p in ['005', '000', '007', '009']}
-cip_reference = load(f'{shared}/cip/wholeLung-64.nii.gz')
+lctsc = {p: load(f'{shared}/lctsc/Case_{p}_lungmask.nii.gz') for p in ['005', '000', '007', '009']}
+cip = load(f'{shared}/cip/wholeLung-64.nii.gz')
 others = ['000', '007', '009']
-header = 'file,c005_dice,c005_fpr,c005_fp_share_lung_free,cip_dice,cip_fpr,cip_severe_dice,cip_severe_fpr,ge_lung_voxels'
-header += ''.join(f',c{p}_dice,c{p}_fp_lung_free,c{p}_fp_lung_slices' for p in others)
-print(header)
+print('file,c005_dice,c005_fpr,c005_fp_share_lung_free,cip_dice,cip_fpr,cip_severe_dice,cip_severe_fpr,ge_lung_voxels'
+      + ''.join(f',c{p}_dice,c{p}_fp_lung_free,c{p}_fp_lung_slices' for p in others))
 for name in names:
     d = os.path.join(out, name)
-    r = references['005']
-    p = load(f'{d}/c005.nii.gz')
-    fp = p & ~r
-    lung_slices = r.any(axis=(0, 1))
-    row = [name, f'{dice(p, r):.4f}', f'{fp.sum() / r.sum():.3f}', f'{fp[:, :, ~lung_slices].sum() / max(fp.sum(), 1):.2f}']
+    dice, lung_free, in_lung = scores(load(f'{d}/c005.nii.gz'), lctsc['005'])
+    row = [name, f'{dice:.4f}', f'{(lung_free + in_lung) / lctsc["005"].sum():.3f}', f'{lung_free / max(lung_free + in_lung, 1):.2f}']
     for f in ['cip', 'cip-severe']:
-        p = load(f'{d}/{f}.nii.gz')
-        row += [f'{dice(p, cip_reference):.4f}', f'{(p & ~cip_reference).sum() / cip_reference.sum():.3f}']
+        dice, lung_free, in_lung = scores(load(f'{d}/{f}.nii.gz'), cip)
+        row += [f'{dice:.4f}', f'{(lung_free + in_lung) / cip.sum():.3f}']
     row.append(str(load(f'{d}/ge.nii.gz').sum()))
-    for o in others:
-        if not os.path.exists(f'{d}/c{o}.nii.gz'):
+    for p in others:
+        if os.path.exists(f'{d}/c{p}.nii.gz'):
+            dice, lung_free, in_lung = scores(load(f'{d}/c{p}.nii.gz'), lctsc[p])
+            row += [f'{dice:.4f}', str(lung_free), str(in_lung)]
+        else:
             row += ['', '', '']
-            continue
-        r = references[o]
-        p = load(f'{d}/c{o}.nii.gz')
-        fp = p & ~r
-        lung_slices = r.any(axis=(0, 1))
-        row += [f'{dice(p, r):.4f}', str(fp[:, :, ~lung_slices].sum()), str(fp[:, :, lung_slices].sum())]
     print(','.join(row))
